@@ -1,0 +1,76 @@
+/**
+ * Shapes of the Posit Connect API objects that this package reads, after decoding.
+ * Field names follow Connect's JSON. Ids are strings: the v1 routes send them as strings
+ * and the legacy routes as integers, and the decoders turn both into strings.
+ */
+
+/** App modes that Connect renders (as opposed to apps it runs). */
+export const RENDERED_APP_MODES = ['rmd-static', 'quarto-static', 'jupyter-static'] as const;
+
+export type RenderedAppMode = (typeof RENDERED_APP_MODES)[number];
+
+/** `GET /v1/content/{guid}`. */
+export interface Content {
+  guid: string;
+  name: string;
+  title: string | null;
+  app_mode: string;
+  /** Role of the API key's user on this content: owner, editor, viewer or none. */
+  app_role: string | null;
+  last_deployed_time: string | null;
+  content_url: string | null;
+}
+
+/** An entry of `GET /applications/{guid}/variants` (legacy route). */
+export interface Variant {
+  id: string;
+  key: string;
+  is_default: boolean;
+  name: string | null;
+  rendering_id: string | null;
+  render_time: string | null;
+  /** Duration of the active rendering in nanoseconds, when Connect reports it. */
+  render_duration: number | null;
+}
+
+/** Job status codes: 0 active, 1 finished, 2 finalized, 3 skipped. */
+export type JobStatus = 0 | 1 | 2 | 3;
+
+/** An entry of `GET /v1/content/{guid}/jobs`. */
+export interface Job {
+  id: string;
+  key: string;
+  tag: string;
+  status: JobStatus;
+  start_time: string | null;
+  end_time: string | null;
+  exit_code: number | null;
+  variant_id: string | null;
+  bundle_id: string | null;
+}
+
+/** `GET /v1/tasks/{id}`, with output lines stripped of Connect's timestamp prefix. */
+export interface Task {
+  id: string;
+  output: string[];
+  finished: boolean;
+  /** Non-zero when the task failed; meaningful only once `finished` is true. */
+  code: number;
+  error: string;
+  /** Total number of output lines produced so far; pass it as `first` in the next poll. */
+  last: number;
+}
+
+/** Which render route answered. */
+export type RenderRoute = 'v1' | 'legacy';
+
+/** A render that Connect accepted. */
+export interface RenderStarted {
+  taskId: string;
+  route: RenderRoute;
+  /**
+   * Cookies the render answer set, as a `Cookie` header value, or null. Clustered Connect
+   * routes task polls to the node that runs the task by these cookies.
+   */
+  cookie: string | null;
+}

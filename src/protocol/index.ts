@@ -1,0 +1,80 @@
+/**
+ * Wire types of the refresh gateway's HTTP protocol, shared by the gateway and the element.
+ * Types only: this module emits no runtime code, so the browser bundle stays free of
+ * server code. Times are RFC 3339 strings in UTC.
+ */
+
+/** State of one render, as the gateway reports it. */
+export type RenderState = 'running' | 'succeeded' | 'failed';
+
+/** A render in progress, as listed in a report's status. */
+export interface RenderSummary {
+  /** Opaque id of the render, issued by the gateway. */
+  handle: string;
+  state: RenderState;
+  started_at: string;
+}
+
+/** Body of `GET /v1/reports/{name}`. */
+export interface ReportStatus {
+  name: string;
+  title: string;
+  /** Completion time of the last successful render, or null when the report never rendered. */
+  last_rendered_at: string | null;
+  /** The render in progress, or null. */
+  render: RenderSummary | null;
+  /** The gateway's clock when it sent the answer. */
+  server_time: string;
+}
+
+/** Body of the 202 answer to `POST /v1/reports/{name}/refresh`. */
+export interface RefreshAccepted extends RenderSummary {
+  /** True when the request joined a render that was already running. */
+  joined: boolean;
+}
+
+/** Body of `GET /v1/renders/{handle}?after=N&wait=S`. */
+export interface RenderProgress {
+  handle: string;
+  state: RenderState;
+  /** Log lines from index `after` on; empty when the report does not expose its log. */
+  output: string[];
+  /** Index to pass as `after` in the next request. */
+  next: number;
+  started_at: string;
+  finished_at: string | null;
+  /** Short reason of a failed render, otherwise null. */
+  error: string | null;
+  last_rendered_at: string | null;
+  server_time: string;
+}
+
+/** Machine-readable error codes of the gateway, with the HTTP status each comes with. */
+export type GatewayErrorCode =
+  /** 400: malformed request, unknown field, or invalid query parameter. */
+  | 'invalid_request'
+  /** 404: no report of that name in the gateway's configuration. */
+  | 'unknown_report'
+  /** 404: the handle is malformed, expired, or was not issued by this gateway. */
+  | 'unknown_render'
+  /** 405: the route exists but not for this method. */
+  | 'method_not_allowed'
+  /** 415: a state-changing request without `Content-Type: application/json`. */
+  | 'unsupported_media_type'
+  /** 403: Connect rejected the gateway's API key for this report. */
+  | 'connect_forbidden'
+  /** 429: too many requests. */
+  | 'rate_limited'
+  /** 502: the configured content is not a rendered report, or Connect answered unexpectedly. */
+  | 'not_renderable'
+  | 'connect_error'
+  /** 503: Connect is unreachable or answered with a server error. */
+  | 'connect_unavailable';
+
+/** Body of every error answer of the gateway. */
+export interface GatewayErrorBody {
+  error: {
+    code: GatewayErrorCode;
+    message: string;
+  };
+}
