@@ -1,0 +1,126 @@
+/**
+ * Starts the demo: the Connect stand-in with the orders report, the refresh gateway in front
+ * of it, and the dashboard page on Vite's dev server, which proxies `/gateway` to the gateway
+ * and `/content` to the stand-in so that the page needs no CORS setup.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { createServer, type ViteDevServer } from 'vite';
+import { loadGatewayConfig, startGateway } from '../src/gateway/index.js';
+import { loadStandInConfig, startStandIn } from '../src/stand-in/index.js';
+
+const demoDir = fileURLToPath(new URL('.', import.meta.url));
+const repoDir = fileURLToPath(new URL('..', import.meta.url));
+
+export interface DemoOptions {
+  host?: string;
+  standInPort?: number;
+  gatewayPort?: number;
+  pagePort?: number;
+  /** Render with the Node script even where R is installed. */
+  withoutR?: boolean;
+}
+
+export interface Demo {
+  pageUrl: string;
+  gatewayUrl: string;
+  standInUrl: string;
+  /** True when the report renders with R Markdown, false when the Node script stands in. */
+  rendersWithR: boolean;
+  close(): Promise<void>;
+}
+
+/** Resolves true when Rscript runs and has rmarkdown with a usable pandoc. */
+export function hasRMarkdown(): Promise<boolean> {
+  const check = 'quit(status = if (requireNamespace("rmarkdown", quietly = TRUE) && ' +
+    'rmarkdown::pandoc_available()) 0 else 1)';
+  return new Promise((resolve) => {
+    execFile('Rscript', ['-e', check], { timeout: 30_000 }, (error) => resolve(error === null));
+  });
+}
+
+async function startPage(host: string, port: number, gatewayUrl: string, standInUrl: string) {
+  const server: ViteDevServer = await createServer({
+    configFile: false,
+    root: demoDir,
+    logLevel: 'warn',
+    server: {
+      host,
+      port,
+      strictPort: true,
+      fs: { allow: [repoDir] },
+      proxy: {
+        '/gateway': { target: gatewayUrl, rewrite: (path) => path.replace(/^\/gateway/, '') },
+        '/content': { target: standInUrl },
+      },
+    },
+  });
+  await server.listen();
+  const address = server.httpServer?.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  return { server, url: `http://${host}:${actualPort}/` };
+}
+
+/** Starts the three servers; closes what already started when a later one fails. */
+export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
+  const host = options.host ?? '127.0.0.1';
+  const rendersWithR = !options.withoutR && (await hasRMarkdown());
+  const apiKey = randomBytes(24).toString('base64url');
+
+  const { config: standInConfig, configDir } = await loadStandInConfig(`${demoDir}stand-in.json`);
+  standInConfig.users[0].api_key = apiKey;
+  if (!rendersWithR) {
+    const report = standInConfig.content[0];
+    delete report.rmd;
+    report.command = [process.execPath, 'render.mjs'];
+  }
+
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const closeOne of closers.reverse()) await closeOne();
+  };
+  try {
+    const standIn = await startStandIn({ config: standInConfig, configDir, host, port: options.standInPort ?? 3939 });
+    closers.push(() => standIn.close());
+    const gateway = await startGateway({
+      config: await loadGatewayConfig(`${demoDir}gateway.json`),
+      connect: { server: standIn.url, apiKey },
+      host,
+      port: options.gatewayPort ?? 8787,
+    });
+    closers.push(() => gateway.close());
+    const page = await startPage(host, options.pagePort ?? 5173, gateway.url, standIn.url);
+    closers.push(() => page.server.close());
+    return { pageUrl: page.url, gatewayUrl: gateway.url, standInUrl: standIn.url, rendersWithR, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const demo = await startDemo();
+  console.log(`Connect stand-in: ${demo.standInUrl}`);
+  console.log(`Refresh gateway:  ${demo.gatewayUrl}`);
+  if (!demo.rendersWithR) {
+    console.log('R with rmarkdown and pandoc was not found: the report renders with demo/report/render.mjs ' +
+      'instead of R Markdown. Install r-base-core, r-cran-rmarkdown and pandoc for the real render.');
+  }
+  console.log(`\nDemo dashboard:   ${demo.pageUrl}\n\nPress Ctrl-C to stop.`);
+  const stop = () => {
+    demo.close().then(() => process.exit(0), (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

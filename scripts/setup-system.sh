@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that the tests need and npm does not bring: Chromium for the
+# browser tests, R with rmarkdown and pandoc for the real report render. Installs with apt
+# when it can (root and apt-get present); otherwise prints the command to run and fails.
+set -euo pipefail
+
+packages=(chromium r-base-core r-cran-rmarkdown pandoc)
+
+missing=()
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v Rscript >/dev/null 2>&1 || missing+=(r-base-core)
+if command -v Rscript >/dev/null 2>&1 &&
+  ! Rscript -e 'quit(status = if (requireNamespace("rmarkdown", quietly = TRUE)) 0 else 1)' >/dev/null 2>&1; then
+  missing+=(r-cran-rmarkdown)
+elif ! command -v Rscript >/dev/null 2>&1; then
+  missing+=(r-cran-rmarkdown)
+fi
+command -v pandoc >/dev/null 2>&1 || missing+=(pandoc)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: ${packages[*]} are installed"
+  exit 0
+fi
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "setup: installing ${missing[*]} with apt-get"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  echo "setup: installed ${missing[*]}"
+  exit 0
+fi
+
+echo "setup: missing Debian packages: ${missing[*]}" >&2
+echo "setup: install them, then run the tests again:" >&2
+echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+exit 1

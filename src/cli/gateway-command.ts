@@ -1,0 +1,44 @@
+import { parseArgs } from 'node:util';
+import { loadGatewayConfig, readConnectEnv, startGateway } from '../gateway/index.js';
+import { parsePort, UsageError, waitForStopSignal } from './usage-error.js';
+
+export const gatewayUsage = `Usage: connect-refresh gateway --config FILE [--host HOST] [--port PORT]
+
+Starts the refresh gateway. It renders only the reports that the config file names and
+reads the Connect server and API key from the environment.
+
+Options:
+  --config FILE     JSON file that maps report names to Connect content GUIDs (required)
+  --host HOST       address to listen on (default 127.0.0.1)
+  --port PORT       port to listen on (default 8787; 0 picks a free one)
+  --log-level LEVEL fatal, error, warn, info, debug or trace (default info)
+
+Environment:
+  CONNECT_SERVER    Connect's address, e.g. https://connect.example.com
+  CONNECT_API_KEY   API key of a Connect user who may render the reports`;
+
+/** Runs `connect-refresh gateway` until SIGINT or SIGTERM. */
+export async function runGateway(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: 'string' },
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '8787' },
+      'log-level': { type: 'string', default: 'info' },
+    },
+  });
+  if (!values.config) throw new UsageError('Missing --config FILE: the gateway needs a config file.');
+
+  const config = await loadGatewayConfig(values.config);
+  const connect = readConnectEnv(env);
+  const gateway = await startGateway({
+    config,
+    connect,
+    host: values.host,
+    port: parsePort(values.port, '--port'),
+    logger: { level: values['log-level'] },
+  });
+  await waitForStopSignal();
+  await gateway.close();
+}

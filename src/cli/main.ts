@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+import { fileURLToPath } from 'node:url';
+import { realpathSync } from 'node:fs';
+import { gatewayUsage, runGateway } from './gateway-command.js';
+import { runStandIn, standInUsage } from './stand-in-command.js';
+import { UsageError } from './usage-error.js';
+
+const usage = `Usage: connect-refresh <command> [options]
+
+Commands:
+  gateway    start the refresh gateway in front of Posit Connect
+  stand-in   start a local stand-in for Posit Connect's API
+
+Run "connect-refresh <command> --help" for the options of a command.`;
+
+const commands: Record<string, { usage: string; run: (args: string[]) => Promise<void> }> = {
+  gateway: { usage: gatewayUsage, run: (args) => runGateway(args, process.env) },
+  'stand-in': { usage: standInUsage, run: runStandIn },
+};
+
+/** Runs the command line and resolves with the exit status. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`Unknown command "${name}".\n\n${usage}`);
+    return 2;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(command.usage);
+    return 0;
+  }
+  try {
+    await command.run(args);
+    return 0;
+  } catch (error) {
+    return reportError(error, command.usage);
+  }
+}
+
+/** Prints a failure without its stack unless it is a bug, and picks the exit status. */
+function reportError(error: unknown, commandUsage: string): number {
+  const message = error instanceof Error ? error.message : String(error);
+  const isUsage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  const isConfig = error instanceof Error && /Config/.test(error.name);
+  if (isUsage) {
+    console.error(`connect-refresh: ${message}\n\n${commandUsage}`);
+    return 2;
+  }
+  if (isConfig) {
+    console.error(`connect-refresh: ${message}`);
+    return 2;
+  }
+  console.error('connect-refresh:', error);
+  return 1;
+}
+
+function isEntryPoint(): boolean {
+  if (!process.argv[1]) return false;
+  return realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then((status) => {
+    process.exitCode = status;
+  });
+}
