@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadGatewayConfig, readConnectEnv, startGateway } from '../gateway/index.js';
-import { parsePort, UsageError, waitForStopSignal } from './usage-error.js';
+import { loadConfigFile, parsePort, UsageError } from './options.js';
+import { waitForStopSignal } from './signals.js';
 
 export const gatewayUsage = `Usage: connect-refresh gateway --config FILE [--host HOST] [--port PORT]
 
@@ -30,7 +31,7 @@ export async function runGateway(args: string[], env: NodeJS.ProcessEnv): Promis
   });
   if (!values.config) throw new UsageError('Missing --config FILE: the gateway needs a config file.');
 
-  const config = await loadGatewayConfig(values.config);
+  const config = await loadConfigFile(values.config, loadGatewayConfig);
   const connect = readConnectEnv(env);
   const gateway = await startGateway({
     config,

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { realpathSync } from 'node:fs';
 import { gatewayUsage, runGateway } from './gateway-command.js';
 import { runStandIn, standInUsage } from './stand-in-command.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from './options.js';
 
 const usage = `Usage: connect-refresh <command> [options]
 

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadStandInConfig, startStandIn } from '../stand-in/index.js';
-import { parsePort, UsageError, waitForStopSignal } from './usage-error.js';
+import { loadConfigFile, parsePort, UsageError } from './options.js';
+import { waitForStopSignal } from './signals.js';
 
 export const standInUsage = `Usage: connect-refresh stand-in --config FILE [--host HOST] [--port PORT]
 
@@ -30,7 +31,7 @@ export async function runStandIn(args: string[]): Promise<void> {
   });
   if (!values.config) throw new UsageError('Missing --config FILE: the stand-in needs a config file.');
 
-  const { config, configDir } = await loadStandInConfig(values.config);
+  const { config, configDir } = await loadConfigFile(values.config, loadStandInConfig);
   const standIn = await startStandIn({
     config,
     configDir,

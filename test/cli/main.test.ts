@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { listeningUrl, startCli } from './cli-process.js';
+
+const demoDir = fileURLToPath(new URL('../../demo/', import.meta.url));
+const demoKey = 'demo-only-publisher-key-change-me';
+
+describe('connect-refresh', () => {
+  let dir: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'connect-refresh-cli-'));
+  });
+
+  it('prints usage with --help', async () => {
+    const run = startCli(['--help']);
+    assert.equal(await run.exited, 0);
+    assert.match(run.output(), /Commands:\n\s+gateway/);
+  });
+
+  it('exits 2 on an unknown command', async () => {
+    const run = startCli(['serve']);
+    assert.equal(await run.exited, 2);
+    assert.match(run.output(), /Unknown command "serve"/);
+  });
+
+  it('exits 2 when the gateway has no config', async () => {
+    const run = startCli(['gateway']);
+    assert.equal(await run.exited, 2);
+    assert.match(run.output(), /Missing --config FILE/);
+  });
+
+  it('exits 2 on an invalid port', async () => {
+    const run = startCli(['stand-in', '--config', join(demoDir, 'stand-in.json'), '--port', 'http']);
+    assert.equal(await run.exited, 2);
+    assert.match(run.output(), /--port must be a port number/);
+  });
+
+  it('exits 2 without CONNECT_SERVER', async () => {
+    const run = startCli(['gateway', '--config', join(demoDir, 'gateway.json')], { CONNECT_API_KEY: 'k' });
+    assert.equal(await run.exited, 2);
+    assert.match(run.output(), /CONNECT_SERVER/);
+  });
+
+  it('exits 2 on an invalid gateway config', async () => {
+    const file = join(dir, 'bad-gateway.json');
+    await writeFile(file, JSON.stringify({ reports: { orders: { guid: 'not a guid' } } }));
+    const run = startCli(['gateway', '--config', file], { CONNECT_SERVER: 'http://127.0.0.1:1', CONNECT_API_KEY: 'k' });
+    assert.equal(await run.exited, 2);
+    assert.match(run.output(), /guid/);
+  });
+
+  it('exits 2 when the config file is missing', async () => {
+    const run = startCli(['stand-in', '--config', join(dir, 'missing.json')]);
+    assert.equal(await run.exited, 2);
+    assert.match(run.output(), /missing\.json/);
+  });
+
+  describe('stand-in and gateway processes', () => {
+    const runs: ReturnType<typeof startCli>[] = [];
+
+    after(async () => {
+      for (const run of runs) {
+        if (run.child.exitCode === null) run.child.kill('SIGKILL');
+      }
+    });
+
+    it('serve a report status and stop on SIGTERM', async () => {
+      const standIn = startCli(['stand-in', '--config', join(demoDir, 'stand-in.json'), '--port', '0']);
+      runs.push(standIn);
+      const standInUrl = await listeningUrl(standIn);
+
+      const gateway = startCli(['gateway', '--config', join(demoDir, 'gateway.json'), '--port', '0'], {
+        CONNECT_SERVER: standInUrl,
+        CONNECT_API_KEY: demoKey,
+      });
+      runs.push(gateway);
+      const gatewayUrl = await listeningUrl(gateway);
+
+      const response = await fetch(`${gatewayUrl}/v1/reports/orders`);
+      assert.equal(response.status, 200);
+      const status = (await response.json()) as { name: string; title: string };
+      assert.equal(status.name, 'orders');
+      assert.equal(status.title, 'Orders by region');
+
+      gateway.child.kill('SIGTERM');
+      standIn.child.kill('SIGTERM');
+      assert.equal(await gateway.exited, 0);
+      assert.equal(await standIn.exited, 0);
+      assert.ok(!gateway.output().includes(demoKey), 'the gateway log holds no API key');
+    });
+  });
+});
