@@ -10,7 +10,7 @@ function onlyImports(files, forbidden) {
   return {
     files,
     rules: {
-      'no-restricted-imports': ['error', { patterns: forbidden.map((group) => ({ group, message: `${files[0]} must not import ${group}` })) }],
+      'no-restricted-imports': ['error', { patterns: forbidden.map((group) => ({ group: [group], message: `${files[0]} must not import ${group}` })) }],
     },
   };
 }

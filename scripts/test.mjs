@@ -34,8 +34,10 @@ const steps = [
   { name: 'e2e', command: nodeTest(['test/e2e']), counts: nodeCounts },
 ];
 
+const ANSI_ESCAPE = new RegExp(String.raw`\u001b\[[0-9;]*[A-Za-z]`, 'g');
+
 function stripAnsi(text) {
-  return text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+  return text.replace(ANSI_ESCAPE, '');
 }
 
 function nodeCounts(output) {
