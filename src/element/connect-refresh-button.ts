@@ -1,0 +1,236 @@
+import { html, LitElement, nothing, svg } from 'lit';
+import { property } from 'lit/decorators.js';
+import { RefreshController } from './refresh-controller.js';
+import {
+  ageUpdateDelay,
+  elapsedUpdateDelay,
+  formatAbsoluteTime,
+  formatAge,
+  formatElapsed,
+} from './relative-time.js';
+import { resolveLocale } from './locale.js';
+import { acceptsRefresh, isBusy, type RefreshStatus } from './status.js';
+import { styles } from './styles.js';
+import { TickController } from './tick-controller.js';
+
+const checkIcon = svg`<path d="M3 8.5l3.5 3.5L13 4.5" />`;
+const crossIcon = svg`<path d="M4 4l8 8M12 4l-8 8" />`;
+
+/**
+ * A button that requests a re-render of a Posit Connect report from a refresh gateway, then shows
+ * how the render goes and when the report's data was last rendered.
+ *
+ * @summary Re-renders a Posit Connect report through a refresh gateway and shows its progress.
+ * @tag connect-refresh-button
+ *
+ * @fires {RefreshStartEvent} connect-refresh-start - The element started following a render that
+ * it started, joined or found running. Detail `{report: string, handle: string, joined: boolean}`.
+ * Bubbles and is composed.
+ * @fires {RefreshSuccessEvent} connect-refresh-success - The followed render succeeded. Detail
+ * `{report: string, handle: string, lastRenderedAt: string | null}`. Bubbles and is composed.
+ * @fires {RefreshErrorEvent} connect-refresh-error - A request failed, the gateway is unavailable,
+ * or the followed render failed. Detail `{report: string, handle: string | null, code: string,
+ * message: string}`. Bubbles and is composed.
+ *
+ * @csspart button - The native button.
+ * @csspart indicator - The status icon in the button: dot, spinner, check or cross.
+ * @csspart label - The wrapper of the label text or the slotted label.
+ * @csspart time - The `<time>` element with the last render time.
+ * @csspart progress - The indeterminate progress bar shown while a render runs.
+ * @csspart log - The `<details>` block with the render log.
+ * @csspart message - The error message shown when the status is failed or unavailable.
+ *
+ * @cssprop [--connect-refresh-accent=#1558b0] - Background of the button; #a8c7fa in dark mode.
+ * @cssprop [--connect-refresh-on-accent=#ffffff] - Text color of the button; #062e6f in dark mode.
+ * @cssprop [--connect-refresh-radius=0.375rem] - Corner radius of the button and the log.
+ * @cssprop [--connect-refresh-gap=0.5rem] - Space between the parts.
+ *
+ * @slot - Content of the button, in place of the `label` text.
+ */
+export class ConnectRefreshButton extends LitElement {
+  /** @internal */
+  static override styles = styles;
+
+  /** @internal */
+  static override shadowRootOptions: ShadowRootInit = {
+    ...LitElement.shadowRootOptions,
+    delegatesFocus: true,
+  };
+
+  /**
+   * Registers the element under `tag` in `registry`. Does nothing when the tag is already
+   * defined, whichever class it has.
+   */
+  static define(
+    tag = 'connect-refresh-button',
+    registry: CustomElementRegistry = customElements,
+  ): void {
+    if (!registry.get(tag)) {
+      registry.define(tag, this);
+    }
+  }
+
+  /** Base URL of the refresh gateway, absolute or relative to the page, such as `/gateway`. */
+  @property() gateway = '';
+
+  /** Name of the report in the gateway's configuration. */
+  @property() report = '';
+
+  /** Text of the button, unless the default slot has content. */
+  @property() label = 'Refresh data';
+
+  /**
+   * Progress of the refresh (idle, starting, running, succeeded, failed or unavailable), set by
+   * the element and reflected to the `status` attribute for styling.
+   */
+  @property({ reflect: true }) status: RefreshStatus = 'idle';
+
+  private readonly refreshes = new RefreshController(this);
+
+  constructor() {
+    super();
+    new TickController(this, () => this.nextTickDelay());
+  }
+
+  /**
+   * Starts a refresh as a click does. Does nothing while busy, when unavailable, or without a
+   * gateway and report.
+   */
+  startRefresh(): void {
+    this.refreshes.start();
+  }
+
+  protected override render() {
+    const inactive = !this.gateway || !this.report || !acceptsRefresh(this.status);
+
+    return html`
+      <button
+        part="button"
+        type="button"
+        aria-disabled=${inactive ? 'true' : 'false'}
+        @click=${this.startRefresh}
+      >
+        ${this.renderIndicator()}
+        <span part="label"><slot>${this.label}</slot></span>
+      </button>
+      <div class="status" aria-busy=${isBusy(this.status) ? 'true' : 'false'}>
+        ${this.renderProgress()} ${this.renderLastRendered()}
+      </div>
+      ${this.renderMessage()} ${this.renderLog()}
+      <div class="visually-hidden" role="status">${this.refreshes.view.announcement}</div>
+    `;
+  }
+
+  private renderIndicator() {
+    let icon;
+
+    if (isBusy(this.status)) {
+      icon = html`<span class="spinner"></span>`;
+    } else if (this.status === 'succeeded') {
+      icon = html`<svg viewBox="0 0 16 16">${checkIcon}</svg>`;
+    } else if (this.status === 'failed' || this.status === 'unavailable') {
+      icon = html`<svg viewBox="0 0 16 16">${crossIcon}</svg>`;
+    } else {
+      icon = html`<span class="dot"></span>`;
+    }
+
+    return html`<span part="indicator" class="indicator" aria-hidden="true">${icon}</span>`;
+  }
+
+  private renderProgress() {
+    if (this.status === 'starting') {
+      return html`<span>Starting…</span>`;
+    }
+
+    const startedAt = parseTime(this.refreshes.view.startedAt);
+
+    if (this.status !== 'running' || startedAt === null) {
+      return nothing;
+    }
+
+    const elapsed = formatElapsed(this.refreshes.serverNow() - startedAt);
+    const name = this.refreshes.view.reportTitle || this.report;
+
+    return html`
+      <span>Rendering <span class="elapsed">${elapsed}</span></span>
+      <progress part="progress" aria-label=${`Rendering ${name}`}></progress>
+    `;
+  }
+
+  private renderLastRendered() {
+    const { lastRenderedAt } = this.refreshes.view;
+
+    if (lastRenderedAt === null) {
+      return html`<span>Not rendered yet</span>`;
+    }
+
+    const time = parseTime(lastRenderedAt ?? null);
+
+    if (time === null) {
+      return nothing;
+    }
+
+    const locale = resolveLocale(this);
+    const age = formatAge(this.refreshes.serverNow() - time, locale);
+    const absolute = formatAbsoluteTime(time, locale);
+    const datetime = new Date(time).toISOString();
+
+    return html`<span>
+      Last rendered <time part="time" datetime=${datetime} title=${absolute}>${age}</time>
+    </span>`;
+  }
+
+  private renderMessage() {
+    const { message } = this.refreshes.view;
+
+    if (!message || (this.status !== 'failed' && this.status !== 'unavailable')) {
+      return nothing;
+    }
+
+    return html`<p part="message" class="message">${message}</p>`;
+  }
+
+  private renderLog() {
+    const { log } = this.refreshes.view;
+
+    if (log.length === 0) {
+      return nothing;
+    }
+
+    return html`
+      <details part="log">
+        <summary>Render log</summary>
+        <pre tabindex="0" role="region" aria-label="Render log">${log.join('\n')}</pre>
+      </details>
+    `;
+  }
+
+  /** Returns the time in ms until the shown elapsed time or age changes, or null. */
+  private nextTickDelay(): number | null {
+    const now = this.refreshes.serverNow();
+    const { startedAt, lastRenderedAt } = this.refreshes.view;
+    const started = this.status === 'running' ? parseTime(startedAt) : null;
+    const rendered = parseTime(lastRenderedAt ?? null);
+    const delays: number[] = [];
+
+    if (started !== null) {
+      delays.push(elapsedUpdateDelay(now - started));
+    }
+
+    if (rendered !== null) {
+      delays.push(ageUpdateDelay(now - rendered));
+    }
+
+    return delays.length > 0 ? Math.min(...delays) : null;
+  }
+}
+
+function parseTime(value: string | null): number | null {
+  if (value === null) {
+    return null;
+  }
+
+  const time = Date.parse(value);
+
+  return Number.isNaN(time) ? null : time;
+}

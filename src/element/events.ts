@@ -1,0 +1,76 @@
+/**
+ * Events of `<connect-refresh-button>`. All of them bubble and are composed, so a dashboard can
+ * listen on `document` even when the element sits in another element's shadow root.
+ */
+
+/** Detail of `connect-refresh-start`. */
+export interface RefreshStartDetail {
+  /** Report name, as in the element's `report` attribute. */
+  report: string;
+  /** Gateway handle of the render that the element follows. */
+  handle: string;
+  /**
+   * True when the element did not start the render: the gateway joined the refresh request to a
+   * running render, or the element found the render running when it read the report's status.
+   */
+  joined: boolean;
+}
+
+/** Detail of `connect-refresh-success`. */
+export interface RefreshSuccessDetail {
+  report: string;
+  handle: string;
+  /** Completion time of the render (RFC 3339), or null when the gateway sent none. */
+  lastRenderedAt: string | null;
+}
+
+/** Detail of `connect-refresh-error`. */
+export interface RefreshErrorDetail {
+  report: string;
+  /** Handle of the render that failed, or null when the error came before a render started. */
+  handle: string | null;
+  /**
+   * Gateway error code (such as `connect_forbidden`), `render_failed` for a failed render,
+   * `network_error`, `invalid_response` or `http_error`.
+   */
+  code: string;
+  /** The message that the element shows. */
+  message: string;
+}
+
+const eventInit: EventInit = { bubbles: true, composed: true };
+
+/** Fired when the element starts following a render, whether it started, joined or resumed it. */
+export class RefreshStartEvent extends CustomEvent<RefreshStartDetail> {
+  static readonly type = 'connect-refresh-start';
+
+  constructor(detail: RefreshStartDetail) {
+    super(RefreshStartEvent.type, { ...eventInit, detail });
+  }
+}
+
+/** Fired when the followed render succeeded. */
+export class RefreshSuccessEvent extends CustomEvent<RefreshSuccessDetail> {
+  static readonly type = 'connect-refresh-success';
+
+  constructor(detail: RefreshSuccessDetail) {
+    super(RefreshSuccessEvent.type, { ...eventInit, detail });
+  }
+}
+
+/** Fired when a request failed, the gateway is unavailable, or the followed render failed. */
+export class RefreshErrorEvent extends CustomEvent<RefreshErrorDetail> {
+  static readonly type = 'connect-refresh-error';
+
+  constructor(detail: RefreshErrorDetail) {
+    super(RefreshErrorEvent.type, { ...eventInit, detail });
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'connect-refresh-start': RefreshStartEvent;
+    'connect-refresh-success': RefreshSuccessEvent;
+    'connect-refresh-error': RefreshErrorEvent;
+  }
+}

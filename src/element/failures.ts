@@ -1,0 +1,114 @@
+import {
+  GatewayNetworkError,
+  GatewayRequestError,
+  HTTP_ERROR,
+  INVALID_RESPONSE,
+} from './gateway-errors.js';
+
+/** Code of a request that got no HTTP response. */
+export const NETWORK_ERROR = 'network_error';
+
+/** Code of a render that Connect reports as failed. */
+export const RENDER_FAILED = 'render_failed';
+
+/** Code of an error that is not a gateway error, which points at a bug in the element. */
+export const UNEXPECTED_ERROR = 'unexpected_error';
+
+/** Status and message for people that the element shows after a failed request. */
+export interface Failure {
+  status: 'failed' | 'unavailable';
+  code: string;
+  message: string;
+}
+
+/** Maps an error of a gateway call to the element's status and a message for people. */
+export function describeFailure(error: unknown, report: string): Failure {
+  if (error instanceof GatewayNetworkError) {
+    return describeNetworkError(error);
+  }
+
+  if (error instanceof GatewayRequestError) {
+    return describeRequestError(error, report);
+  }
+
+  const reason = error instanceof Error ? error.message : String(error);
+
+  return {
+    status: 'failed',
+    code: UNEXPECTED_ERROR,
+    message: `The refresh failed unexpectedly: ${reason}`,
+  };
+}
+
+/**
+ * Whether following a render should retry after this error instead of giving up: the render
+ * goes on in Connect while the gateway or the network is down for a moment.
+ */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof GatewayNetworkError) {
+    return true;
+  }
+
+  if (!(error instanceof GatewayRequestError)) {
+    return false;
+  }
+
+  return error.status >= 500 || error.status === 429 || error.code === INVALID_RESPONSE;
+}
+
+function describeNetworkError(error: GatewayNetworkError): Failure {
+  const message = error.timedOut
+    ? 'The refresh service did not respond in time. Try again later.'
+    : 'The refresh service could not be reached. Check your connection and try again later.';
+
+  return { status: 'unavailable', code: NETWORK_ERROR, message };
+}
+
+function describeRequestError(error: GatewayRequestError, report: string): Failure {
+  const { status, code } = error;
+
+  if (status === 403) {
+    const message = 'You are not allowed to refresh this report. Ask the owner of the report '
+      + 'for access.';
+    return { status: 'unavailable', code, message };
+  }
+
+  if (status === 404 && code === 'unknown_render') {
+    const message = 'The render could not be found on the refresh service, so its outcome is '
+      + 'unknown. Refresh again to start a new render.';
+    return { status: 'failed', code, message };
+  }
+
+  if (status === 404 && code === 'unknown_report') {
+    const message = `The refresh service has no report named "${report}". Check the report `
+      + 'attribute of the refresh button.';
+    return { status: 'unavailable', code, message };
+  }
+
+  if (status === 429) {
+    const message = error.gatewayMessage
+      ?? 'Too many refresh requests. Wait a minute and try again.';
+    return { status: 'failed', code, message };
+  }
+
+  return describeOtherStatus(error);
+}
+
+function describeOtherStatus(error: GatewayRequestError): Failure {
+  const { status, code } = error;
+
+  if (status >= 500) {
+    const message = 'The report server is unavailable right now. Try again later.';
+    return { status: 'unavailable', code, message };
+  }
+
+  if (code === INVALID_RESPONSE || code === HTTP_ERROR) {
+    const message = `The refresh service sent a response that could not be read (HTTP ${status}). `
+      + 'Try again later.';
+    return { status: 'unavailable', code, message };
+  }
+
+  const reason = error.gatewayMessage ?? `HTTP ${status}`;
+
+  return { status: 'failed', code, message: `The refresh service rejected the request: ${reason}` };
+}

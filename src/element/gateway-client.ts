@@ -1,0 +1,153 @@
+import type { RefreshAccepted, RenderProgress, ReportStatus } from '../protocol/index.js';
+import {
+  GatewayNetworkError,
+  GatewayRequestError,
+  HTTP_ERROR,
+  INVALID_RESPONSE,
+} from './gateway-errors.js';
+import {
+  isGatewayErrorBody,
+  isRefreshAccepted,
+  isRenderProgress,
+  isReportStatus,
+} from './wire-guards.js';
+
+/**
+ * Typed calls of the refresh gateway's HTTP protocol. Each call takes the caller's AbortSignal;
+ * when it aborts, the call rejects with the signal's reason and never with a gateway error.
+ */
+
+/** Maximum time in ms that the gateway may take to respond, added to a long poll's hold time. */
+export const RESPONSE_TIMEOUT_MS = 30_000;
+
+/** Joins the gateway base URL and a path, with or without a trailing slash on the base. */
+export function gatewayUrl(base: string, path: string): string {
+  return `${base.trim().replace(/\/+$/, '')}/${path}`;
+}
+
+/** Reads a report's status: `GET {gateway}/v1/reports/{report}`. */
+export async function readReportStatus(
+  gateway: string,
+  report: string,
+  signal: AbortSignal,
+): Promise<ReportStatus> {
+  const url = gatewayUrl(gateway, `v1/reports/${encodeURIComponent(report)}`);
+  const parsed = await requestJson(url, { method: 'GET' }, signal, RESPONSE_TIMEOUT_MS);
+
+  return expectBody(parsed, isReportStatus);
+}
+
+/** Asks for a render of the report: `POST {gateway}/v1/reports/{report}/refresh`. */
+export async function requestRefresh(
+  gateway: string,
+  report: string,
+  signal: AbortSignal,
+): Promise<RefreshAccepted> {
+  const url = gatewayUrl(gateway, `v1/reports/${encodeURIComponent(report)}/refresh`);
+  const init: RequestInit = {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{}',
+  };
+  const parsed = await requestJson(url, init, signal, RESPONSE_TIMEOUT_MS);
+
+  return expectBody(parsed, isRefreshAccepted);
+}
+
+/**
+ * Long-polls a render: `GET {gateway}/v1/renders/{handle}?after=N&wait=S`. The gateway delays its
+ * response by up to `waitSeconds` until the state changes or new log lines arrive.
+ */
+export async function readRenderProgress(
+  gateway: string,
+  handle: string,
+  after: number,
+  waitSeconds: number,
+  signal: AbortSignal,
+): Promise<RenderProgress> {
+  const query = `after=${after}&wait=${waitSeconds}`;
+  const url = gatewayUrl(gateway, `v1/renders/${encodeURIComponent(handle)}?${query}`);
+  const timeoutMs = waitSeconds * 1000 + RESPONSE_TIMEOUT_MS;
+  const parsed = await requestJson(url, { method: 'GET' }, signal, timeoutMs);
+
+  return expectBody(parsed, isRenderProgress);
+}
+
+/** Parsed body of a successful response, with the request and status for error messages. */
+interface ParsedResponse {
+  request: string;
+  status: number;
+  body: unknown;
+}
+
+async function requestJson(
+  url: string,
+  init: RequestInit,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<ParsedResponse> {
+  signal.throwIfAborted();
+
+  const request = `${init.method ?? 'GET'} ${url}`;
+  // Aborts the fetch when the caller aborts or when the gateway does not respond in time.
+  const requestController = new AbortController();
+  const timer = setTimeout(() => requestController.abort(), timeoutMs);
+  // Clears the timer at once, so no timer outlives a cancelled request.
+  const forwardAbort = () => {
+    clearTimeout(timer);
+    requestController.abort(signal.reason);
+  };
+  signal.addEventListener('abort', forwardAbort, { once: true });
+
+  try {
+    const response = await fetch(url, {
+      ...init,
+      credentials: 'same-origin',
+      signal: requestController.signal,
+    });
+    const body = parseJson(await response.text());
+
+    if (!response.ok) {
+      throw errorFromResponse(request, response.status, body);
+    }
+
+    return { request, status: response.status, body };
+  } catch (error) {
+    if (signal.aborted) {
+      throw signal.reason;
+    }
+
+    if (error instanceof GatewayRequestError) {
+      throw error;
+    }
+
+    throw new GatewayNetworkError(request, requestController.signal.aborted, error);
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', forwardAbort);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function errorFromResponse(request: string, status: number, body: unknown): GatewayRequestError {
+  if (isGatewayErrorBody(body)) {
+    return new GatewayRequestError(request, status, body.error.code, body.error.message);
+  }
+
+  return new GatewayRequestError(request, status, HTTP_ERROR, null);
+}
+
+function expectBody<T>(parsed: ParsedResponse, isExpected: (body: unknown) => body is T): T {
+  if (!isExpected(parsed.body)) {
+    throw new GatewayRequestError(parsed.request, parsed.status, INVALID_RESPONSE, null);
+  }
+
+  return parsed.body;
+}

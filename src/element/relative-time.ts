@@ -1,0 +1,93 @@
+/**
+ * Time formatting for the element: relative ages ("5 minutes ago"), absolute times with date,
+ * time and zone, elapsed times (m:ss), and how soon a relative age needs to be shown again.
+ */
+
+const SECOND_MS = 1000;
+const MINUTE_MS = 60 * SECOND_MS;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+/** Maximum time in ms between two updates of a relative age of a minute or more. */
+export const MAX_AGE_UPDATE_DELAY_MS = 30 * SECOND_MS;
+
+/** Units from the largest down, with their length in ms; months and years are approximate. */
+const UNITS: ReadonlyArray<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['year', 365 * DAY_MS],
+  ['month', 30 * DAY_MS],
+  ['day', DAY_MS],
+  ['hour', HOUR_MS],
+  ['minute', MINUTE_MS],
+  ['second', SECOND_MS],
+];
+
+const relativeFormats = new Map<string, Intl.RelativeTimeFormat>();
+const absoluteFormats = new Map<string, Intl.DateTimeFormat>();
+
+function unitFor(ageMs: number): [Intl.RelativeTimeFormatUnit, number] {
+  return UNITS.find(([, size]) => ageMs >= size) ?? ['second', SECOND_MS];
+}
+
+/**
+ * Formats an age in ms as a past relative time in the locale ("5 minutes ago", "yesterday").
+ * Negative ages, which come from clock skew, are shown as "now".
+ */
+export function formatAge(ageMs: number, locale: string | undefined): string {
+  const age = Math.max(0, ageMs);
+  const [unit, size] = unitFor(age);
+  const count = Math.floor(age / size);
+  let format = relativeFormats.get(locale ?? '');
+
+  if (!format) {
+    format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+    relativeFormats.set(locale ?? '', format);
+  }
+
+  return format.format(count === 0 ? 0 : -count, unit);
+}
+
+/** Formats a time in ms since the epoch with date, time and time zone, in the locale. */
+export function formatAbsoluteTime(timeMs: number, locale: string | undefined): string {
+  let format = absoluteFormats.get(locale ?? '');
+
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'long' });
+    absoluteFormats.set(locale ?? '', format);
+  }
+
+  return format.format(timeMs);
+}
+
+/** Formats a duration in ms as minutes and seconds (m:ss); negative durations count as 0:00. */
+export function formatElapsed(durationMs: number): string {
+  const totalSeconds = Math.floor(Math.max(0, durationMs) / SECOND_MS);
+  const minutes = Math.floor(totalSeconds / 60);
+  const seconds = totalSeconds % 60;
+
+  return `${minutes}:${String(seconds).padStart(2, '0')}`;
+}
+
+/**
+ * Returns the time in ms until the text of `formatAge(ageMs)` changes: each second under a
+ * minute, then at the next change of the shown unit, but at least every MAX_AGE_UPDATE_DELAY_MS.
+ */
+export function ageUpdateDelay(ageMs: number): number {
+  if (ageMs < MINUTE_MS) {
+    return untilNextMultiple(ageMs, SECOND_MS);
+  }
+
+  const [, size] = unitFor(ageMs);
+
+  return Math.min(untilNextMultiple(ageMs, size), MAX_AGE_UPDATE_DELAY_MS);
+}
+
+/** Returns the time in ms until a duration in ms passes its next whole second (1 to 1000). */
+export function elapsedUpdateDelay(durationMs: number): number {
+  return untilNextMultiple(durationMs, SECOND_MS);
+}
+
+function untilNextMultiple(value: number, size: number): number {
+  const remainder = ((value % size) + size) % size;
+
+  return size - remainder;
+}

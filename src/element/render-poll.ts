@@ -1,0 +1,47 @@
+import type { RenderProgress } from '../protocol/index.js';
+import { delay, retryDelay } from './backoff.js';
+import { isTransient } from './failures.js';
+import { readRenderProgress } from './gateway-client.js';
+
+/** Hold time in seconds that each long poll requests from the gateway. */
+export const POLL_WAIT_SECONDS = 20;
+
+/**
+ * Long-polls a render and yields each response body, up to and including the one whose state is
+ * `succeeded` or `failed`. Each request reads the log lines from the previous response's `next`
+ * on. Network errors, 5xx, 429 and unreadable responses are retried with backoff for as long
+ * as the signal allows, because the render goes on in Connect meanwhile. Other errors, and the
+ * signal's reason on abort, are thrown.
+ */
+export async function* pollRender(
+  gateway: string,
+  handle: string,
+  signal: AbortSignal,
+): AsyncGenerator<RenderProgress, void, undefined> {
+  let after = 0;
+  let attempt = 0;
+
+  for (;;) {
+    let progress: RenderProgress;
+
+    try {
+      progress = await readRenderProgress(gateway, handle, after, POLL_WAIT_SECONDS, signal);
+    } catch (error) {
+      if (signal.aborted || !isTransient(error)) {
+        throw error;
+      }
+
+      await delay(retryDelay(attempt), signal);
+      attempt += 1;
+      continue;
+    }
+
+    attempt = 0;
+    after = progress.next;
+    yield progress;
+
+    if (progress.state !== 'running') {
+      return;
+    }
+  }
+}

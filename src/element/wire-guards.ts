@@ -1,0 +1,67 @@
+import type {
+  GatewayErrorBody,
+  RefreshAccepted,
+  RenderProgress,
+  RenderState,
+  ReportStatus,
+} from '../protocol/index.js';
+
+/**
+ * Type guards for the gateway's JSON bodies. They check the fields the element reads, so a
+ * proxy's error page or an incompatible gateway ends in an error instead of a broken display.
+ */
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isRenderState(value: unknown): value is RenderState {
+  return value === 'running' || value === 'succeeded' || value === 'failed';
+}
+
+function isStringOrNull(value: unknown): value is string | null {
+  return value === null || typeof value === 'string';
+}
+
+function isRenderSummary(value: unknown): boolean {
+  return isObject(value)
+    && typeof value.handle === 'string'
+    && isRenderState(value.state)
+    && typeof value.started_at === 'string';
+}
+
+export function isGatewayErrorBody(value: unknown): value is GatewayErrorBody {
+  return isObject(value)
+    && isObject(value.error)
+    && typeof value.error.code === 'string'
+    && typeof value.error.message === 'string';
+}
+
+export function isReportStatus(value: unknown): value is ReportStatus {
+  return isObject(value)
+    && typeof value.name === 'string'
+    && typeof value.title === 'string'
+    && isStringOrNull(value.last_rendered_at)
+    && (value.render === null || isRenderSummary(value.render))
+    && typeof value.server_time === 'string';
+}
+
+export function isRefreshAccepted(value: unknown): value is RefreshAccepted {
+  return isRenderSummary(value) && isObject(value) && typeof value.joined === 'boolean';
+}
+
+export function isRenderProgress(value: unknown): value is RenderProgress {
+  return isObject(value)
+    && typeof value.handle === 'string'
+    && isRenderState(value.state)
+    && Array.isArray(value.output)
+    && value.output.every((line) => typeof line === 'string')
+    && Number.isInteger(value.next)
+    && typeof value.started_at === 'string'
+    && isStringOrNull(value.finished_at)
+    && isStringOrNull(value.error)
+    && isStringOrNull(value.last_rendered_at)
+    && typeof value.server_time === 'string';
+}

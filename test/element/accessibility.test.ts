@@ -1,0 +1,221 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import sinon from 'sinon';
+import { ConnectRefreshButton } from '../../src/element/connect-refresh-button.js';
+import {
+  announcement,
+  button,
+  errorBody,
+  loadStatus,
+  mount,
+  type Mounted,
+  part,
+  refreshAccepted,
+  renderProgress,
+  untilStatus,
+} from './helpers.js';
+
+/** Brings a mounted element to the running status and returns the open poll. */
+async function startRunning(mounted: Mounted) {
+  await loadStatus(mounted);
+  button(mounted.el).click();
+  (await mounted.gateway.next()).respond(202, refreshAccepted());
+
+  return mounted.gateway.next();
+}
+
+describe('connect-refresh-button accessibility', () => {
+  afterEach(() => sinon.restore());
+
+  for (const key of ['Enter', 'Space']) {
+    it(`starts a refresh with ${key}`, async () => {
+      const mounted = await mount();
+      await loadStatus(mounted);
+      mounted.clock.restore();
+      mounted.el.focus();
+
+      expect(mounted.el.shadowRoot!.activeElement).to.equal(button(mounted.el));
+      await sendKeys({ press: key });
+      const post = await mounted.gateway.next();
+      expect(post.method).to.equal('POST');
+    });
+  }
+
+  it('keeps the busy button focusable and ignores clicks', async () => {
+    const mounted = await mount();
+    await startRunning(mounted);
+    await mounted.el.updateComplete;
+    const target = button(mounted.el);
+
+    expect(target.getAttribute('aria-disabled')).to.equal('true');
+    expect(target.disabled).to.equal(false);
+    target.click();
+    mounted.el.startRefresh();
+    await mounted.clock.tickAsync(0);
+    const posts = mounted.gateway.requests.filter((request) => request.method === 'POST');
+    expect(posts).to.have.length(1);
+    expect(mounted.el.shadowRoot!.querySelector('.status')!.getAttribute('aria-busy'))
+      .to.equal('true');
+  });
+
+  it('ignores clicks while starting', async () => {
+    const mounted = await mount();
+    await loadStatus(mounted);
+    button(mounted.el).click();
+    await mounted.gateway.next();
+    await mounted.el.updateComplete;
+
+    expect(button(mounted.el).getAttribute('aria-disabled')).to.equal('true');
+    button(mounted.el).click();
+    await mounted.clock.tickAsync(0);
+    expect(mounted.gateway.untaken).to.equal(0);
+  });
+
+  it('reflects each status to the attribute', async () => {
+    const mounted = await mount();
+    const { el, gateway } = mounted;
+    const seen: string[] = [];
+    const observer = new MutationObserver(() => seen.push(el.getAttribute('status')!));
+    observer.observe(el, { attributes: true, attributeFilter: ['status'] });
+
+    await loadStatus(mounted);
+    button(el).click();
+    (await gateway.next()).respond(202, refreshAccepted());
+    (await gateway.next()).respond(200, renderProgress({ state: 'succeeded' }));
+    await untilStatus(el, 'succeeded');
+    button(el).click();
+    (await gateway.next()).respond(202, refreshAccepted());
+    (await gateway.next()).respond(200, renderProgress({ state: 'failed', error: 'Exit 1' }));
+    await untilStatus(el, 'failed');
+    button(el).click();
+    (await gateway.next()).respond(403, errorBody('connect_forbidden', 'Forbidden.'));
+    await untilStatus(el, 'unavailable');
+    observer.disconnect();
+
+    expect(seen).to.deep.equal([
+      'starting', 'running', 'succeeded',
+      'starting', 'running', 'failed',
+      'starting', 'unavailable',
+    ]);
+  });
+
+  it('announces start, success and failure', async () => {
+    const mounted = await mount();
+    const { el, gateway } = mounted;
+    const poll = await startRunning(mounted);
+    await el.updateComplete;
+    expect(announcement(el)).to.equal('Refresh started.');
+
+    poll.respond(200, renderProgress({ state: 'succeeded' }));
+    await untilStatus(el, 'succeeded');
+    await el.updateComplete;
+    expect(announcement(el)).to.equal('Refresh finished.');
+
+    button(el).click();
+    (await gateway.next()).respond(429, errorBody('rate_limited', 'Slow down.'));
+    await untilStatus(el, 'failed');
+    await el.updateComplete;
+    expect(announcement(el)).to.equal('Refresh failed. Slow down.');
+    expect(el.shadowRoot!.querySelectorAll('[role="status"]')).to.have.length(1);
+  });
+
+  it('does not announce elapsed time', async () => {
+    const mounted = await mount();
+    await startRunning(mounted);
+    await mounted.clock.tickAsync(5000);
+
+    expect(announcement(mounted.el)).to.equal('Refresh started.');
+  });
+
+  it('passes axe when idle', async () => {
+    const mounted = await mount();
+    await loadStatus(mounted);
+    mounted.clock.restore();
+
+    await expect(mounted.el).to.be.accessible();
+  });
+
+  it('passes axe when running with a log', async () => {
+    const mounted = await mount();
+    const poll = await startRunning(mounted);
+    poll.respond(200, renderProgress({ output: ['Loading data'], next: 1 }));
+    await mounted.gateway.next();
+    await mounted.el.updateComplete;
+    mounted.clock.restore();
+
+    expect(part(mounted.el, 'progress')).to.not.equal(null);
+    expect(part(mounted.el, 'log')).to.not.equal(null);
+    await expect(mounted.el).to.be.accessible();
+  });
+
+  it('passes axe when succeeded', async () => {
+    const mounted = await mount();
+    const poll = await startRunning(mounted);
+    poll.respond(200, renderProgress({ state: 'succeeded' }));
+    await untilStatus(mounted.el, 'succeeded');
+    mounted.clock.restore();
+
+    await expect(mounted.el).to.be.accessible();
+  });
+
+  it('passes axe when failed', async () => {
+    const mounted = await mount();
+    const poll = await startRunning(mounted);
+    poll.respond(200, renderProgress({ state: 'failed', output: ['Error'], next: 1, error: 'x' }));
+    await untilStatus(mounted.el, 'failed');
+    await mounted.el.updateComplete;
+    mounted.clock.restore();
+
+    expect(part(mounted.el, 'message')).to.not.equal(null);
+    await expect(mounted.el).to.be.accessible();
+  });
+
+  it('passes axe when unavailable', async () => {
+    const mounted = await mount();
+    (await mounted.gateway.next()).respond(503, errorBody('connect_unavailable', 'Down.'));
+    await untilStatus(mounted.el, 'unavailable');
+    await mounted.el.updateComplete;
+    mounted.clock.restore();
+
+    expect(part(mounted.el, 'message')).to.not.equal(null);
+    await expect(mounted.el).to.be.accessible();
+  });
+
+  it('lets the slot replace the label', async () => {
+    sinon.stub(window, 'fetch').returns(new Promise(() => {}));
+    const el = await fixture<ConnectRefreshButton>(html`
+      <connect-refresh-button gateway="/gw" report="sales">Update figures</connect-refresh-button>
+    `);
+    const slot = part(el, 'label')!.querySelector('slot')!;
+
+    expect(slot.assignedNodes()).to.have.length(1);
+    expect(slot.assignedNodes()[0]!.textContent).to.equal('Update figures');
+  });
+
+  it('shows the label attribute', async () => {
+    sinon.stub(window, 'fetch').returns(new Promise(() => {}));
+    const el = await fixture<ConnectRefreshButton>(html`
+      <connect-refresh-button label="Reload sales" gateway="/gw" report="sales">
+      </connect-refresh-button>
+    `);
+
+    expect(part(el, 'label')!.textContent!.trim()).to.equal('Reload sales');
+  });
+});
+
+describe('ConnectRefreshButton.define', () => {
+  it('does nothing when the tag is already defined', () => {
+    ConnectRefreshButton.define();
+    ConnectRefreshButton.define();
+
+    expect(customElements.get('connect-refresh-button')).to.equal(ConnectRefreshButton);
+  });
+
+  it('registers a subclass under another tag', () => {
+    class RenamedButton extends ConnectRefreshButton {}
+    RenamedButton.define('renamed-refresh-button');
+    RenamedButton.define('renamed-refresh-button');
+
+    expect(customElements.get('renamed-refresh-button')).to.equal(RenamedButton);
+  });
+});

@@ -1,0 +1,148 @@
+import { expect } from '@open-wc/testing';
+import sinon from 'sinon';
+import {
+  RESPONSE_TIMEOUT_MS,
+  gatewayUrl,
+  readRenderProgress,
+  readReportStatus,
+  requestRefresh,
+} from '../../src/element/gateway-client.js';
+import { GatewayNetworkError, GatewayRequestError } from '../../src/element/gateway-errors.js';
+import { GatewayDouble } from './gateway-double.js';
+import { errorBody, refreshAccepted, renderProgress, reportStatus } from './helpers.js';
+
+/** Returns the rejection reason of a promise, failing when it resolves. */
+async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+
+  throw new Error('expected the promise to reject, but it resolved');
+}
+
+describe('gateway client', () => {
+  afterEach(() => sinon.restore());
+
+  for (const [base, expected] of [
+    ['/gw', '/gw/v1/x'],
+    ['/gw/', '/gw/v1/x'],
+    ['/gw//', '/gw/v1/x'],
+    [' https://gw.example/base/ ', 'https://gw.example/base/v1/x'],
+    ['/', '/v1/x'],
+  ]) {
+    it(`joins "${base}"`, () => {
+      expect(gatewayUrl(base!, 'v1/x')).to.equal(expected);
+    });
+  }
+
+  it('returns the report status', async () => {
+    const gateway = new GatewayDouble();
+    const reading = readReportStatus('/gw', 'sales', new AbortController().signal);
+    (await gateway.next()).respond(200, reportStatus());
+
+    expect(await reading).to.deep.equal(reportStatus());
+  });
+
+  it('posts an empty JSON body', async () => {
+    const gateway = new GatewayDouble();
+    const requesting = requestRefresh('/gw', 'sales', new AbortController().signal);
+    const post = await gateway.next();
+    post.respond(202, refreshAccepted());
+
+    expect(await requesting).to.deep.equal(refreshAccepted());
+    expect(post.method).to.equal('POST');
+    expect(post.init.body).to.equal('{}');
+    expect(post.init.credentials).to.equal('same-origin');
+  });
+
+  it('turns an error body into GatewayRequestError', async () => {
+    const gateway = new GatewayDouble();
+    const reading = readReportStatus('/gw', 'sales', new AbortController().signal);
+    (await gateway.next()).respond(404, errorBody('unknown_report', 'No report "sales".'));
+    const error = await rejectionOf(reading);
+
+    expect(error).to.be.instanceOf(GatewayRequestError);
+    const requestError = error as GatewayRequestError;
+    expect(requestError.status).to.equal(404);
+    expect(requestError.code).to.equal('unknown_report');
+    expect(requestError.message).to.equal(
+      'GET /gw/v1/reports/sales failed with HTTP 404 (unknown_report): No report "sales".');
+  });
+
+  it('rejects a body with missing fields', async () => {
+    const gateway = new GatewayDouble();
+    const polling = readRenderProgress('/gw', 'render-1', 0, 20, new AbortController().signal);
+    const { next: _next, ...incomplete } = renderProgress();
+    (await gateway.next()).respond(200, incomplete);
+    const error = await rejectionOf(polling);
+
+    expect(error).to.be.instanceOf(GatewayRequestError);
+    expect((error as GatewayRequestError).code).to.equal('invalid_response');
+  });
+
+  it('turns a failed fetch into GatewayNetworkError', async () => {
+    const gateway = new GatewayDouble();
+    const reading = readReportStatus('/gw', 'sales', new AbortController().signal);
+    (await gateway.next()).failNetwork();
+    const error = await rejectionOf(reading);
+
+    expect(error).to.be.instanceOf(GatewayNetworkError);
+    expect((error as GatewayNetworkError).timedOut).to.equal(false);
+  });
+
+  it('times out a status read', async () => {
+    const gateway = new GatewayDouble();
+    const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const reading = readReportStatus('/gw', 'sales', new AbortController().signal);
+    const read = await gateway.next();
+
+    await clock.tickAsync(RESPONSE_TIMEOUT_MS - 1);
+    expect(read.signal.aborted).to.equal(false);
+    await clock.tickAsync(1);
+    const error = await rejectionOf(reading);
+
+    expect(read.signal.aborted).to.equal(true);
+    expect(error).to.be.instanceOf(GatewayNetworkError);
+    expect((error as GatewayNetworkError).timedOut).to.equal(true);
+  });
+
+  it('allows a poll its hold time on top of the timeout', async () => {
+    const gateway = new GatewayDouble();
+    const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    void readRenderProgress('/gw', 'render-1', 3, 20, new AbortController().signal)
+      .catch(() => undefined);
+    const poll = await gateway.next();
+
+    expect(poll.url).to.equal('/gw/v1/renders/render-1?after=3&wait=20');
+    await clock.tickAsync(20_000 + RESPONSE_TIMEOUT_MS - 1);
+    expect(poll.signal.aborted).to.equal(false);
+    await clock.tickAsync(1);
+    expect(poll.signal.aborted).to.equal(true);
+  });
+
+  it('rejects with the abort reason when aborted', async () => {
+    const gateway = new GatewayDouble();
+    const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const controller = new AbortController();
+    const reading = readReportStatus('/gw', 'sales', controller.signal);
+    const read = await gateway.next();
+    const reason = new DOMException('Removed', 'AbortError');
+
+    controller.abort(reason);
+    expect(read.signal.aborted).to.equal(true);
+    expect(clock.countTimers()).to.equal(0);
+    expect(await rejectionOf(reading)).to.equal(reason);
+  });
+
+  it('sends nothing when already aborted', async () => {
+    const gateway = new GatewayDouble();
+    const controller = new AbortController();
+    controller.abort();
+    const error = await rejectionOf(readReportStatus('/gw', 'sales', controller.signal));
+
+    expect(error).to.equal(controller.signal.reason);
+    expect(gateway.requests).to.have.length(0);
+  });
+});
