@@ -1,0 +1,17 @@
+/**
+ * A local stand-in for the part of the Posit Connect API that this package uses, with real
+ * renders run as child processes.
+ */
+export { startStandIn, type StandIn, type StandInOptions } from './server.js';
+export { loadStandInConfig } from './config-file.js';
+export { parseStandInConfig } from './config.js';
+export {
+  StandInConfigError,
+  type AccessType,
+  type AppMode,
+  type ContentRole,
+  type StandInConfig,
+  type StandInContent,
+  type StandInUser,
+  type UserRole,
+} from './config-types.js';

@@ -1,0 +1,168 @@
+import { cp, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Catalog, ContentRecord, JobRecord, UserRecord } from './catalog.js';
+import { nowNs } from './clock.js';
+import type { AppMode, StandInContent } from './config-types.js';
+import { RenderProcess, type ProcessOutcome } from './render-process.js';
+import type { TaskRecord, TaskStore } from './task-store.js';
+
+/**
+ * R code that renders the file named by the first trailing argument. The file name is
+ * passed as an argument and never pasted into the code.
+ */
+export const RMARKDOWN_EXPRESSION =
+  'rmarkdown::render(commandArgs(trailingOnly = TRUE)[1], output_file = "index.html")';
+
+/** The document kind Connect names in its own first output lines. */
+const DOCUMENT_KINDS: Partial<Record<AppMode, string>> = {
+  'rmd-static': 'R Markdown document',
+  'quarto-static': 'Quarto document',
+  'jupyter-static': 'Jupyter notebook',
+};
+
+export interface RenderManagerOptions {
+  catalog: Catalog;
+  tasks: TaskStore;
+  /** Folder that contains `renders/<job key>/`, one working copy per render. */
+  stateDir: string;
+  /** Folder that content `source` paths are relative to. */
+  configDir: string;
+  log: FastifyBaseLogger;
+}
+
+export interface StartedRender {
+  task: TaskRecord;
+  job: JobRecord;
+}
+
+interface RunningRender {
+  process?: RenderProcess;
+  done: Promise<void>;
+}
+
+/** Returns the program and arguments that render the content. */
+export function renderCommand(settings: StandInContent): string[] {
+  if (settings.rmd !== undefined) {
+    return ['Rscript', '-e', RMARKDOWN_EXPRESSION, settings.rmd];
+  }
+  if (settings.command !== undefined) {
+    return [...settings.command];
+  }
+  throw new Error(`content ${settings.guid} has neither rmd nor command`);
+}
+
+/** Runs renders as child processes and records their tasks, jobs and renderings. */
+export class RenderManager {
+  private readonly running = new Set<RunningRender>();
+  private closing = false;
+
+  constructor(private readonly options: RenderManagerOptions) {}
+
+  /** Creates the task and job at once, then copies the source and starts the process. */
+  start(content: ContentRecord, user: UserRecord): StartedRender {
+    const task = this.options.tasks.create(user.id);
+    const job = this.options.catalog.startJob(content);
+    const entry: RunningRender = { done: Promise.resolve() };
+    entry.done = this.run(content, job, task, entry)
+      .catch((error: unknown) => {
+        this.options.log.error({ err: error, jobKey: job.key }, 'render failed unexpectedly');
+        this.complete(content, job, task, null, { exitCode: 1, description: 'exit status 1' });
+      })
+      .finally(() => this.running.delete(entry));
+    this.running.add(entry);
+    this.options.log.info({ guid: content.settings.guid, jobKey: job.key, taskId: task.id,
+      user: user.username }, 'render started');
+    return { task, job };
+  }
+
+  /** Kills every running render's process group and waits until all of them have ended. */
+  async shutdown(): Promise<void> {
+    this.closing = true;
+    // Renders started after this point stop before their process starts; wait for them too.
+    while (this.running.size > 0) {
+      const entries = [...this.running];
+      for (const entry of entries) {
+        entry.process?.kill();
+      }
+      await Promise.all(entries.map((entry) => entry.done));
+    }
+  }
+
+  private async run(
+    content: ContentRecord,
+    job: JobRecord,
+    task: TaskRecord,
+    entry: RunningRender,
+  ): Promise<void> {
+    const { tasks, stateDir, configDir } = this.options;
+    const kind = DOCUMENT_KINDS[content.settings.app_mode] ?? 'static content';
+    const workDir = join(stateDir, 'renders', job.key);
+    const sourceDir = resolve(configDir, content.settings.source ?? '.');
+    // The first await comes before any output, so the render response shows an empty task.
+    try {
+      await cp(sourceDir, workDir, { recursive: true });
+    } catch (error) {
+      tasks.appendTimestamped(task, `Unable to copy ${sourceDir}: ${(error as Error).message}`);
+      this.complete(content, job, task, workDir, { exitCode: 1, description: 'exit status 1' });
+      return;
+    }
+    tasks.append(task, `Building ${kind}...`);
+    if (this.closing) {
+      this.complete(content, job, task, workDir, { exitCode: -1, description: 'signal: killed' });
+      return;
+    }
+    tasks.append(task, `Launching ${kind}...`);
+    entry.process = new RenderProcess({
+      argv: renderCommand(content.settings),
+      cwd: workDir,
+      onLine: (line) => {
+        tasks.appendTimestamped(task, line);
+        job.heartbeatNs = nowNs();
+      },
+      onSpawn: (pid) => {
+        job.pid = pid;
+        this.options.log.info({ jobKey: job.key, pid }, 'render process started');
+      },
+    });
+    const outcome = await entry.process.done;
+    this.complete(content, job, task, workDir, outcome);
+  }
+
+  /**
+   * Records the outcome. The catalog is updated before the task finishes, so a client that
+   * reads the variant after the finished task gets the new rendering.
+   */
+  private complete(
+    content: ContentRecord,
+    job: JobRecord,
+    task: TaskRecord,
+    workDir: string | null,
+    outcome: ProcessOutcome,
+  ): void {
+    if (task.finished) {
+      return;
+    }
+    const { catalog, tasks, log } = this.options;
+    catalog.finishJob(content, job, outcome.exitCode);
+    if (outcome.exitCode === 0 && workDir !== null) {
+      const { rendering, dropped } = catalog.activateRendering(content, job, workDir);
+      dropped.forEach((old) => this.removeFolder(old.outputDir));
+      tasks.finish(task, 0, '');
+      log.info({ jobKey: job.key, taskId: task.id, renderingId: rendering.id }, 'render succeeded');
+      return;
+    }
+    const error = `Unable to render: Rendering exited abnormally: ${outcome.description}`;
+    tasks.finish(task, 1, error);
+    if (workDir !== null) {
+      this.removeFolder(workDir);
+    }
+    log.warn({ jobKey: job.key, taskId: task.id, outcome: outcome.description }, 'render failed');
+  }
+
+  private removeFolder(path: string): void {
+    rm(path, { recursive: true, force: true }).catch((error: unknown) => {
+      this.options.log.warn({ err: error, path }, 'cannot remove a render folder');
+    });
+  }
+}

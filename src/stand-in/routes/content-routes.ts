@@ -1,0 +1,115 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { canManage } from '../access.js';
+import { sendApiError } from '../api-errors.js';
+import { contentJson, jobJson, type ContentInclude } from '../json.js';
+import { checkRenderAllowed, startRender } from './render-start.js';
+import {
+  findCallerContent,
+  parseJsonObject,
+  type CallerContent,
+  type StandInContext,
+} from './context.js';
+
+interface GuidParams {
+  guid: string;
+}
+
+interface JobParams extends GuidParams {
+  key: string;
+}
+
+const INCLUDES: readonly ContentInclude[] = ['tags', 'owner'];
+
+/** Parses `?include=tags,owner`; returns null for an unknown or repeated parameter. */
+function parseInclude(raw: unknown): ContentInclude[] | null {
+  if (raw === undefined || raw === '') {
+    return [];
+  }
+  if (typeof raw !== 'string') {
+    return null;
+  }
+  const names = raw.split(',').map((name) => name.trim());
+  if (!names.every((name) => (INCLUDES as readonly string[]).includes(name))) {
+    return null;
+  }
+  return names as ContentInclude[];
+}
+
+/** Validates the v1 render body: `{}` or `{"variant_key": string | null}`, nothing else. */
+function checkRenderBody(reply: FastifyReply, body: unknown, found: CallerContent): boolean {
+  const parsed = parseJsonObject(body);
+  if ('error' in parsed) {
+    sendApiError(reply, parsed.error);
+    return false;
+  }
+  const { variant_key: variantKey, ...others } = parsed.value;
+  if (Object.keys(others).length > 0) {
+    sendApiError(reply, 'invalidParameter');
+    return false;
+  }
+  if (variantKey !== undefined && variantKey !== null && typeof variantKey !== 'string') {
+    sendApiError(reply, 'invalidParameter');
+    return false;
+  }
+  if (typeof variantKey === 'string' && variantKey !== found.content.variant.key) {
+    sendApiError(reply, 'objectDoesNotExist');
+    return false;
+  }
+  return true;
+}
+
+/** Routes under `/v1/content/{guid}`: the content object, v1 render and jobs. */
+export function registerContentRoutes(app: FastifyInstance, context: StandInContext): void {
+  const lookup = (request: FastifyRequest<{ Params: GuidParams }>, reply: FastifyReply) =>
+    findCallerContent(context, request, reply, context.catalog.findContent(request.params.guid));
+
+  app.get<{ Params: GuidParams; Querystring: { include?: unknown } }>(
+    '/v1/content/:guid',
+    async (request, reply) => {
+      const found = lookup(request, reply);
+      if (!found) {
+        return reply;
+      }
+      const include = parseInclude(request.query.include);
+      if (include === null) {
+        return sendApiError(reply, 'invalidInclude');
+      }
+      return contentJson(found.content, found.appRole, context.baseUrl(), include);
+    },
+  );
+
+  if (context.v1Render) {
+    app.post<{ Params: GuidParams }>('/v1/content/:guid/render', async (request, reply) => {
+      const found = lookup(request, reply);
+      if (!found || !checkRenderAllowed(reply, found)
+        || !checkRenderBody(reply, request.body, found)) {
+        return reply;
+      }
+      const { task } = startRender(context, reply, found);
+      return reply.code(202).send({ task_id: task.id });
+    });
+  }
+
+  const lookupManaged = (request: FastifyRequest<{ Params: GuidParams }>, reply: FastifyReply) => {
+    const found = lookup(request, reply);
+    if (found && !canManage(found.user, found.appRole)) {
+      sendApiError(reply, 'permissionDenied');
+      return undefined;
+    }
+    return found;
+  };
+
+  app.get<{ Params: GuidParams }>('/v1/content/:guid/jobs', async (request, reply) => {
+    const found = lookupManaged(request, reply);
+    return found ? found.content.jobs.map(jobJson) : reply;
+  });
+
+  app.get<{ Params: JobParams }>('/v1/content/:guid/jobs/:key', async (request, reply) => {
+    const found = lookupManaged(request, reply);
+    if (!found) {
+      return reply;
+    }
+    const job = found.content.jobs.find((candidate) => candidate.key === request.params.key);
+    return job ? jobJson(job) : sendApiError(reply, 'objectDoesNotExist');
+  });
+}
