@@ -1,0 +1,107 @@
+import type { FastifyBaseLogger } from 'fastify';
+import {
+  ConnectApiError,
+  ConnectResponseError,
+  ConnectUnreachableError,
+  NotRenderableError,
+} from '../connect/index.js';
+import { GatewayHttpError } from './errors.js';
+
+/** Connect status and application code of a failure, for log lines. */
+export function connectFailureFields(error: unknown): Record<string, unknown> {
+  if (error instanceof ConnectApiError) {
+    return { connectStatus: error.status, connectCode: error.code, errorName: error.name };
+  }
+  if (error instanceof Error) {
+    return { connectStatus: null, connectCode: null, errorName: error.name };
+  }
+  return { connectStatus: null, connectCode: null, errorName: typeof error };
+}
+
+/**
+ * Turns a failed Connect call made for `reportName` into the gateway's error response.
+ * Messages name the report and the Connect status, never the API key or the task id.
+ */
+export function toGatewayError(error: unknown, reportName: string): GatewayHttpError {
+  if (error instanceof NotRenderableError) {
+    return new GatewayHttpError(
+      502,
+      'not_renderable',
+      `Report ${reportName} is Connect content of type "${error.appMode}", which Connect ` +
+        'runs rather than renders; configure a rendered report (R Markdown, Quarto or Jupyter).',
+    );
+  }
+  if (error instanceof ConnectApiError) {
+    return fromApiError(error, reportName);
+  }
+  if (error instanceof ConnectUnreachableError) {
+    const failure = error.timedOut ? 'did not respond in time' : 'could not be reached';
+    return new GatewayHttpError(
+      503,
+      'connect_unavailable',
+      `Connect ${failure} while handling report ${reportName}; try again later.`,
+    );
+  }
+  if (error instanceof ConnectResponseError) {
+    return new GatewayHttpError(
+      502,
+      'connect_error',
+      `Connect sent an unexpected response for report ${reportName}; see the gateway log.`,
+    );
+  }
+  return new GatewayHttpError(
+    502,
+    'connect_error',
+    `The request to Connect for report ${reportName} failed; see the gateway log.`,
+  );
+}
+
+function fromApiError(error: ConnectApiError, reportName: string): GatewayHttpError {
+  const status = describeStatus(error);
+  if (error.status === 401 || error.status === 403) {
+    return new GatewayHttpError(
+      403,
+      'connect_forbidden',
+      `Connect refused the gateway's API key for report ${reportName} (${status}); give the ` +
+        "key's user collaborator rights on the content.",
+    );
+  }
+  if (error.status === 404) {
+    return new GatewayHttpError(
+      502,
+      'connect_error',
+      `Connect does not know the content configured for report ${reportName} (${status}); ` +
+        'check the GUID in the gateway config.',
+    );
+  }
+  if (error.status >= 500) {
+    return new GatewayHttpError(
+      503,
+      'connect_unavailable',
+      `Connect failed with a server error for report ${reportName} (${status}); try again later.`,
+    );
+  }
+  return new GatewayHttpError(
+    502,
+    'connect_error',
+    `Connect rejected the request for report ${reportName} (${status}); see the gateway log.`,
+  );
+}
+
+function describeStatus(error: ConnectApiError): string {
+  return error.code === null ? `HTTP ${error.status}` : `HTTP ${error.status}, code ${error.code}`;
+}
+
+/** Logs a Connect failure with the report name, Connect's status and code, and the message. */
+export function logConnectFailure(
+  logger: FastifyBaseLogger,
+  error: unknown,
+  reportName: string,
+  action: string,
+): void {
+  const message = error instanceof Error ? error.message : String(error);
+  logger.warn(
+    { report: reportName, action, ...connectFailureFields(error), reason: message },
+    `Connect call failed while trying to ${action} for report ${reportName}`,
+  );
+}

@@ -1,0 +1,226 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { FastifyBaseLogger } from 'fastify';
+import {
+  ConnectApiError,
+  ConnectResponseError,
+  ConnectUnreachableError,
+  isTaskNotFound,
+  type ConnectClient,
+  type RenderStarted,
+  type Task,
+} from '../connect/index.js';
+import { connectFailureFields } from './connect-failures.js';
+import type { RenderRecord } from './render-record.js';
+
+/** Seconds that Connect may hold each task poll while the task has not finished. */
+export const TASK_POLL_WAIT_SECONDS = 10;
+/** Maximum length of the failure reason a render reports. */
+export const MAX_REASON_LENGTH = 200;
+
+/** Timing of the upstream poll loop, in milliseconds. */
+export interface FollowTiming {
+  /** How long Connect may return "task not found" before the render counts as lost. */
+  taskGraceMs: number;
+  /** Pause before polling again after "task not found". */
+  notFoundRetryMs: number;
+  /** First pause after a network error or server error; it doubles up to maxBackoffMs. */
+  firstBackoffMs: number;
+  maxBackoffMs: number;
+  /** How long Connect may stay unreachable or failing before the render counts as failed. */
+  unreachableLimitMs: number;
+}
+
+export const DEFAULT_FOLLOW_TIMING: Readonly<FollowTiming> = {
+  taskGraceMs: 10_000,
+  notFoundRetryMs: 250,
+  firstBackoffMs: 500,
+  maxBackoffMs: 10_000,
+  unreachableLimitMs: 5 * 60_000,
+};
+
+export interface FollowContext {
+  client: ConnectClient;
+  logger: FastifyBaseLogger;
+  /** Aborts when the gateway closes. */
+  signal: AbortSignal;
+  timing: FollowTiming;
+}
+
+/** Outcome of following a render. `aborted` means the gateway closed first. */
+export type FollowOutcome =
+  | { kind: 'succeeded' }
+  | { kind: 'failed'; reason: string }
+  | { kind: 'aborted' };
+
+/**
+ * Polls the render's Connect task until it finishes, appending its output to `record`.
+ * This is the only loop that polls Connect for the render; clients read the record.
+ * Success needs `finished` with `code === 0`. Never rejects.
+ */
+export async function followRender(
+  record: RenderRecord,
+  started: RenderStarted,
+  context: FollowContext,
+): Promise<FollowOutcome> {
+  const { client, signal } = context;
+  const poll = new PollState(started.taskId, context);
+  let first = 0;
+
+  while (!signal.aborted) {
+    let task: Task;
+    try {
+      task = await client.getTask(started.taskId, {
+        first,
+        wait: TASK_POLL_WAIT_SECONDS,
+        cookie: started.cookie,
+        signal,
+      });
+    } catch (error) {
+      if (signal.aborted) {
+        break;
+      }
+      const next = poll.afterError(error);
+      if (typeof next !== 'number') {
+        return next;
+      }
+      if (!(await pause(next, signal))) {
+        break;
+      }
+      continue;
+    }
+
+    poll.afterTask();
+    record.appendOutput(task.output);
+    first = task.last;
+    if (task.finished) {
+      return task.code === 0 ? { kind: 'succeeded' } : failed(shortReason(task));
+    }
+  }
+  return { kind: 'aborted' };
+}
+
+/** Retry bookkeeping of one poll loop: streaks of "task not found" and of transient errors. */
+class PollState {
+  private readonly followStartMs = Date.now();
+  private sawTask = false;
+  private lostSinceMs: number | null = null;
+  private failingSinceMs: number | null = null;
+  private backoffMs: number;
+
+  constructor(
+    private readonly taskId: string,
+    private readonly context: FollowContext,
+  ) {
+    this.backoffMs = context.timing.firstBackoffMs;
+  }
+
+  afterTask(): void {
+    this.sawTask = true;
+    this.lostSinceMs = null;
+    this.failingSinceMs = null;
+    this.backoffMs = this.context.timing.firstBackoffMs;
+  }
+
+  /** Returns the pause before the next poll, or the outcome when the render counts as failed. */
+  afterError(error: unknown): number | FollowOutcome {
+    if (isTaskNotFound(error)) {
+      return this.afterTaskNotFound();
+    }
+    if (isTransient(error)) {
+      return this.afterTransientError(error);
+    }
+    this.context.logger.warn(
+      { taskId: this.taskId, ...connectFailureFields(error), reason: messageOf(error) },
+      'Connect rejected the render task poll',
+    );
+    return failed(describeRejectedPoll(error));
+  }
+
+  /**
+   * Connect may not know a task for a moment after starting it, and a cluster node may lose
+   * one. Both count as pending until the streak lasts taskGraceMs, measured from the start of
+   * following for a task never seen.
+   */
+  private afterTaskNotFound(): number | FollowOutcome {
+    this.lostSinceMs ??= this.sawTask ? Date.now() : this.followStartMs;
+    const lostForMs = Date.now() - this.lostSinceMs;
+    if (lostForMs < this.context.timing.taskGraceMs) {
+      return this.context.timing.notFoundRetryMs;
+    }
+    this.context.logger.warn({ taskId: this.taskId, lostForMs }, 'Connect lost the render task');
+    return failed(
+      this.sawTask
+        ? 'Connect no longer knows the render task, so its outcome is unknown.'
+        : 'Connect did not find the render task it had just started.',
+    );
+  }
+
+  private afterTransientError(error: unknown): number | FollowOutcome {
+    const { logger, timing } = this.context;
+    this.failingSinceMs ??= Date.now();
+    const failingForMs = Date.now() - this.failingSinceMs;
+    const fields = {
+      taskId: this.taskId,
+      ...connectFailureFields(error),
+      reason: messageOf(error),
+    };
+
+    if (failingForMs >= timing.unreachableLimitMs) {
+      logger.warn(
+        { ...fields, failingForMs },
+        'Gave up following the render because Connect kept failing',
+      );
+      return failed('Connect stayed unreachable while the render ran, so its outcome is unknown.');
+    }
+    const pauseMs = this.backoffMs;
+    this.backoffMs = Math.min(this.backoffMs * 2, timing.maxBackoffMs);
+    logger.warn({ ...fields, retryInMs: pauseMs }, 'Polling the render task failed; retrying');
+    return pauseMs;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Network errors, timeouts, server errors, rate limits and malformed responses may pass. */
+function isTransient(error: unknown): boolean {
+  if (error instanceof ConnectUnreachableError || error instanceof ConnectResponseError) {
+    return true;
+  }
+  return error instanceof ConnectApiError && (error.status >= 500 || error.status === 429);
+}
+
+function describeRejectedPoll(error: unknown): string {
+  if (error instanceof ConnectApiError) {
+    const code = error.code === null ? '' : `, code ${error.code}`;
+    return `Connect rejected the poll of the render task (HTTP ${error.status}${code}).`;
+  }
+  return 'Following the render task failed; see the gateway log.';
+}
+
+/** Makes Connect's error text one line of at most MAX_REASON_LENGTH characters. */
+export function shortReason(task: Pick<Task, 'code' | 'error'>): string {
+  const firstLine = task.error
+    .split(/\r?\n/)
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .find((line) => line !== '');
+  const reason = firstLine ?? `Connect reported the render as failed with code ${task.code}.`;
+  return reason.length > MAX_REASON_LENGTH
+    ? `${reason.slice(0, MAX_REASON_LENGTH - 1)}…`
+    : reason;
+}
+
+function failed(reason: string): FollowOutcome {
+  return { kind: 'failed', reason };
+}
+
+/** Waits `ms`; returns false when `signal` aborted first. */
+async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  try {
+    await delay(ms, undefined, { signal });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,154 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { ConnectClient } from '../connect/index.js';
+import type { GatewayConfig } from './config.js';
+import { BODY_LIMIT_BYTES, registerErrorResponses } from './error-responses.js';
+import { DEFAULT_FOLLOW_TIMING, type FollowTiming } from './follow-render.js';
+import { RenderRegistry } from './render-registry.js';
+import { ReportCatalog } from './report-catalog.js';
+import { registerRoutes } from './routes.js';
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  connect: { server: string; apiKey: string };
+  /** Fastify's `logger` option (pino options); default false. */
+  logger?: boolean | object;
+  /** Fetch implementation for the Connect client, for tests. */
+  fetch?: typeof fetch;
+  /**
+   * How long Connect may return "task not found" for a render it just started before the
+   * render counts as failed, in milliseconds; default 10 000.
+   */
+  taskGraceMs?: number;
+  /** Maximum number of progress requests held at once; more get 429. Default 256. */
+  maxHeldRequests?: number;
+}
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 8787;
+const DEFAULT_MAX_HELD_REQUESTS = 256;
+
+/** Log paths that could carry a credential; pino replaces their values. */
+const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers.cookie',
+  '*.headers.authorization',
+  '*.headers.cookie',
+];
+
+/**
+ * Builds the refresh gateway as a fastify instance, not yet listening. Closing the instance
+ * stops every render follower and releases held requests.
+ */
+export async function buildGateway(options: GatewayOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(options.logger),
+    bodyLimit: BODY_LIMIT_BYTES,
+  });
+  acceptEmptyJsonBodies(app);
+  registerErrorResponses(app);
+
+  const closing = new AbortController();
+  const client = new ConnectClient({
+    server: options.connect.server,
+    apiKey: options.connect.apiKey,
+    fetch: options.fetch,
+  });
+  const timing: FollowTiming = {
+    ...DEFAULT_FOLLOW_TIMING,
+    taskGraceMs: options.taskGraceMs ?? DEFAULT_FOLLOW_TIMING.taskGraceMs,
+  };
+  const catalog = new ReportCatalog(options.config, client, app.log);
+  const renders = new RenderRegistry({
+    client,
+    catalog,
+    logger: app.log,
+    signal: closing.signal,
+    timing,
+  });
+
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+    reply.header('x-content-type-options', 'nosniff');
+  });
+  // Held requests must end before the server can close, so release them first.
+  app.addHook('preClose', async () => {
+    closing.abort();
+  });
+  app.addHook('onClose', async () => {
+    await renders.close();
+  });
+
+  registerRoutes(app, {
+    catalog,
+    renders,
+    closeSignal: closing.signal,
+    maxHeldRequests: options.maxHeldRequests ?? DEFAULT_MAX_HELD_REQUESTS,
+  });
+  return app;
+}
+
+/**
+ * Builds the gateway and listens on `host:port`, by default 127.0.0.1:8787. `close()` may be
+ * called more than once.
+ */
+export async function startGateway(
+  options: GatewayOptions & { host?: string; port?: number },
+): Promise<{ url: string; close(): Promise<void> }> {
+  const app = await buildGateway(options);
+  const host = options.host ?? DEFAULT_HOST;
+  try {
+    await app.listen({ host, port: options.port ?? DEFAULT_PORT });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    close: () => {
+      closing ??= app.close();
+      return closing;
+    },
+  };
+}
+
+function loggerOptions(logger: GatewayOptions['logger']): false | Record<string, unknown> {
+  if (logger === undefined || logger === false) {
+    return false;
+  }
+  const base: Record<string, unknown> = logger === true ? {} : { ...logger };
+  return { ...base, redact: { paths: [...REDACTED_PATHS, ...redactPaths(base.redact)] } };
+}
+
+function redactPaths(redact: unknown): string[] {
+  if (Array.isArray(redact)) {
+    return redact.map(String);
+  }
+  if (typeof redact === 'object' && redact !== null && 'paths' in redact) {
+    return (redact as { paths: unknown[] }).paths.map(String);
+  }
+  return [];
+}
+
+/**
+ * Replaces fastify's JSON parser with one that also accepts an empty body, because a refresh
+ * may come without one. Other media types have no parser, so fastify rejects them with 415.
+ */
+function acceptEmptyJsonBodies(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text === '') {
+      done(null, undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
+}

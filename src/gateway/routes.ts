@@ -1,0 +1,184 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type {
+  RefreshAccepted,
+  RenderProgress,
+  ReportStatus,
+} from '../protocol/index.js';
+import type { ReportConfig } from './config.js';
+import { logConnectFailure, toGatewayError } from './connect-failures.js';
+import { GatewayHttpError } from './errors.js';
+import { isWellFormedHandle } from './handles.js';
+import type { RenderRecord } from './render-record.js';
+import type { RenderRegistry } from './render-registry.js';
+import type { ReportCatalog } from './report-catalog.js';
+import {
+  checkJsonContentType,
+  checkRefreshBody,
+  parseProgressQuery,
+  unknownRender,
+  unknownReport,
+} from './request-input.js';
+
+export interface RouteContext {
+  catalog: ReportCatalog;
+  renders: RenderRegistry;
+  /** Aborts when the gateway closes; releases held requests. */
+  closeSignal: AbortSignal;
+  /** Maximum number of progress requests held at once; more get 429. */
+  maxHeldRequests: number;
+}
+
+/** Registers the protocol's three routes. */
+export function registerRoutes(app: FastifyInstance, context: RouteContext): void {
+  const { catalog, renders } = context;
+
+  app.get<{ Params: { name: string } }>('/v1/reports/:name', async (request) => {
+    const name = request.params.name;
+    findReport(catalog, name);
+    return reportStatus(context, name, request.log);
+  });
+
+  app.post<{ Params: { name: string } }>('/v1/reports/:name/refresh', async (request, reply) => {
+    checkJsonContentType(request.headers['content-type']);
+    checkRefreshBody(request.body);
+    const name = request.params.name;
+    const report = findReport(catalog, name);
+
+    const { record, joined } = await renders.refresh(name, report);
+    const body: RefreshAccepted = { ...record.summary(), joined };
+    return reply.code(202).send(body);
+  });
+
+  const heldRequests = { count: 0 };
+  app.get<{ Params: { handle: string } }>('/v1/renders/:handle', async (request, reply) => {
+    const { after, wait } = parseProgressQuery(request.query);
+    const handle = request.params.handle;
+    const record = isWellFormedHandle(handle) ? renders.find(handle) : undefined;
+    if (record === undefined) {
+      throw unknownRender();
+    }
+    if (after > record.lineCount) {
+      throw new GatewayHttpError(
+        400,
+        'invalid_request',
+        `Query parameter after is ${after}, but the render has produced ${record.lineCount} ` +
+          'lines so far; pass the next value of the previous response.',
+      );
+    }
+
+    if (wait > 0 && record.isRunning && record.lineCount <= after) {
+      if (heldRequests.count >= context.maxHeldRequests) {
+        throw new GatewayHttpError(
+          429,
+          'rate_limited',
+          'Too many progress requests are waiting; retry after a second.',
+          { 'retry-after': '1' },
+        );
+      }
+      heldRequests.count += 1;
+      try {
+        const reason = await holdUntilProgress(record, after, wait, reply, context.closeSignal);
+        request.log.debug({ handle, reason }, 'Released a held progress request');
+      } finally {
+        heldRequests.count -= 1;
+      }
+    }
+
+    const lastRenderedAt = await catalog.knownLastRenderedAt(record.reportName);
+    const report = catalog.find(record.reportName)!;
+    return renderProgress(record, report, after, lastRenderedAt);
+  });
+}
+
+function findReport(catalog: ReportCatalog, name: string): ReportConfig {
+  const report = catalog.find(name);
+  if (report === undefined) {
+    throw unknownReport(name);
+  }
+  return report;
+}
+
+async function reportStatus(
+  context: RouteContext,
+  name: string,
+  log: FastifyInstance['log'],
+): Promise<ReportStatus> {
+  const { catalog, renders } = context;
+  let title: string;
+  let lastRenderedAt: string | null;
+  try {
+    [title, lastRenderedAt] = await Promise.all([
+      catalog.title(name),
+      catalog.lastRenderedAt(name),
+    ]);
+  } catch (error) {
+    logConnectFailure(log, error, name, 'read the last-rendered time');
+    throw toGatewayError(error, name);
+  }
+
+  const running = renders.runningRender(name);
+  return {
+    name,
+    title,
+    last_rendered_at: lastRenderedAt,
+    render: running === undefined ? null : running.summary(),
+    server_time: new Date().toISOString(),
+  };
+}
+
+/** Reason a held progress request ended. */
+type ReleaseReason = 'progress' | 'timeout' | 'client_gone' | 'closing';
+
+/**
+ * Holds a progress request until the render changes state or has lines beyond `after`, the
+ * wait is over, the client disconnects, or the gateway closes.
+ */
+async function holdUntilProgress(
+  record: RenderRecord,
+  after: number,
+  waitSeconds: number,
+  reply: FastifyReply,
+  closeSignal: AbortSignal,
+): Promise<ReleaseReason> {
+  const release = new AbortController();
+  let reason: ReleaseReason = 'progress';
+  const releaseFor = (releaseReason: ReleaseReason) => () => {
+    reason = releaseReason;
+    release.abort();
+  };
+  const timer = setTimeout(releaseFor('timeout'), waitSeconds * 1000);
+  const onClientGone = releaseFor('client_gone');
+  const onClosing = releaseFor('closing');
+  reply.raw.once('close', onClientGone);
+  closeSignal.addEventListener('abort', onClosing, { once: true });
+  try {
+    if (closeSignal.aborted) {
+      return 'closing';
+    }
+    await record.waitForProgress(after, release.signal);
+    return reason;
+  } finally {
+    clearTimeout(timer);
+    reply.raw.off('close', onClientGone);
+    closeSignal.removeEventListener('abort', onClosing);
+  }
+}
+
+function renderProgress(
+  record: RenderRecord,
+  report: ReportConfig,
+  after: number,
+  lastRenderedAt: string | null,
+): RenderProgress {
+  return {
+    handle: record.handle,
+    state: record.state,
+    output: report.log === 'full' ? record.outputFrom(after) : [],
+    next: record.lineCount,
+    started_at: record.startedAt.toISOString(),
+    finished_at: record.finishedAt?.toISOString() ?? null,
+    error: record.error,
+    last_rendered_at: lastRenderedAt,
+    server_time: new Date().toISOString(),
+  };
+}
