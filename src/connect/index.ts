@@ -1,0 +1,35 @@
+/** Public API of the Posit Connect client. */
+export { ConnectClient } from './client.js';
+export type { ConnectClientOptions, GetTaskOptions, RenderOptions } from './client.js';
+export {
+  decodeApiError,
+  decodeContent,
+  decodeJobKillOrder,
+  decodeJobs,
+  decodeLegacyRenderTask,
+  decodeRenderTask,
+  decodeTask,
+  decodeVariants,
+} from './decode.js';
+export {
+  ConnectApiError,
+  ConnectError,
+  ConnectResponseError,
+  ConnectUnreachableError,
+  NotRenderableError,
+  VariantSelectionError,
+  isTaskNotFound,
+} from './errors.js';
+export { isRenderedAppMode, newestSuccessfulRenderEnd, RENDER_JOB_TAGS } from './render-rules.js';
+export { stripTimestamp } from './timestamps.js';
+export { RENDERED_APP_MODES } from './types.js';
+export type {
+  Content,
+  Job,
+  JobStatus,
+  RenderRoute,
+  RenderStarted,
+  RenderedAppMode,
+  Task,
+  Variant,
+} from './types.js';
