@@ -71,6 +71,9 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'no-store');
     reply.header('x-content-type-options', 'nosniff');
+    // Node closes idle keep-alive connections once, when closing starts; a response still in
+    // flight then would keep its connection open for fastify's keep-alive timeout (72 s).
+    if (closing.signal.aborted) reply.header('connection', 'close');
   });
   // Held requests must end before the server can close, so release them first.
   app.addHook('preClose', async () => {

@@ -2,15 +2,23 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 
 /**
- * Tracks the server's connections so that close() can end the ones with no request in
- * flight. Node's own idle-connection closing skips a connection that has not sent a request
- * yet. Fetch clients open such connections ahead of use, so without this the server waits
- * until the client drops them (4 s for undici's default keep-alive timeout).
+ * Tracks the server's connections so that a closing server does not wait for keep-alive
+ * clients. Node's own idle-connection closing runs once, when close() is called, and skips a
+ * connection that has not sent a request yet; fetch clients open such connections ahead of
+ * use. A connection whose response was still in flight at that moment would stay open until
+ * fastify's keep-alive timeout (72 s). After `drain()`, every connection is destroyed as soon
+ * as it has no response in flight, and new connections are refused.
  */
-export function trackConnections(server: Server): { destroyIdle: () => void } {
+export function trackConnections(server: Server): { drain: () => void } {
   const sockets = new Set<Socket>();
   const busy = new Map<Socket, number>();
+  let draining = false;
+
   server.on('connection', (socket: Socket) => {
+    if (draining) {
+      socket.destroy();
+      return;
+    }
     sockets.add(socket);
     socket.once('close', () => {
       sockets.delete(socket);
@@ -24,17 +32,17 @@ export function trackConnections(server: Server): { destroyIdle: () => void } {
       const inFlight = (busy.get(socket) ?? 1) - 1;
       if (inFlight > 0) {
         busy.set(socket, inFlight);
-      } else {
-        busy.delete(socket);
+        return;
       }
+      busy.delete(socket);
+      if (draining) socket.destroy();
     });
   });
   return {
-    destroyIdle: () => {
+    drain: () => {
+      draining = true;
       for (const socket of sockets) {
-        if (!busy.has(socket)) {
-          socket.destroy();
-        }
+        if (!busy.has(socket)) socket.destroy();
       }
     },
   };

@@ -108,7 +108,7 @@ interface RunningServer {
   app: FastifyInstance;
   tasks: TaskStore;
   renders: RenderManager;
-  destroyIdleConnections: () => void;
+  drainConnections: () => void;
   /** Folder removed on close, when the stand-in created it. */
   ownStateDir: string | null;
 }
@@ -119,7 +119,7 @@ async function shutDown(server: RunningServer): Promise<void> {
   await server.renders.shutdown();
 
   const serverClosed = server.app.close();
-  server.destroyIdleConnections();
+  server.drainConnections();
   await serverClosed;
   server.tasks.dispose();
 
@@ -179,7 +179,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   app.log.info({ url, stateDir }, 'Connect stand-in listening');
 
   const server = {
-    app, tasks, renders, destroyIdleConnections: connections.destroyIdle, ownStateDir,
+    app, tasks, renders, drainConnections: connections.drain, ownStateDir,
   };
   return {
     url,
