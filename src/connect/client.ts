@@ -40,9 +40,17 @@ export interface GetTaskOptions {
   signal?: AbortSignal;
 }
 
-/** Returns true for a 404 response without Connect's error envelope: the route does not exist. */
+/**
+ * Connect's code for "The requested method or endpoint is not supported". Older servers answer
+ * a missing route with plain text instead; which one a given version sends is not documented,
+ * so both mean that the route does not exist.
+ */
+const UNSUPPORTED_ENDPOINT_CODE = 2;
+
+/** Returns true for a 404 response that means the route does not exist on this server. */
 function isMissingRoute(error: unknown): boolean {
-  return error instanceof ConnectApiError && error.status === 404 && error.code === null;
+  return error instanceof ConnectApiError && error.status === 404 &&
+    (error.code === null || error.code === UNSUPPORTED_ENDPOINT_CODE);
 }
 
 /**

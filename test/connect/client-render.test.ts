@@ -116,6 +116,19 @@ describe('ConnectClient.render on the v1 route', () => {
 });
 
 describe('ConnectClient.render on the legacy route', () => {
+  it('falls back on a 404 with code 2', async () => {
+    const unsupported = { code: 2, error: 'The requested method or endpoint is not supported.', payload: null };
+    const client = await clientFor({
+      [CONTENT_ROUTE]: report,
+      [V1_RENDER_ROUTE]: jsonRoute(unsupported, 404),
+      [VARIANTS_ROUTE]: jsonRoute(readFixture('legacy-applications-variants-single-default.json')),
+      'POST /__api__/variants/6627/render': jsonRoute(LEGACY_RESPONSE),
+    });
+    const started = await client.render(GUID);
+    assert.equal(started.route, 'legacy');
+    assert.equal(started.taskId, 'v9XYo7OKkAQJPraI');
+  });
+
   it('falls back on a plain-text 404', async () => {
     const client = await clientFor({
       [CONTENT_ROUTE]: report,
