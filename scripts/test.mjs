@@ -25,6 +25,7 @@ const steps = [
   { name: 'typecheck', command: ['npx', ['tsc', '--noEmit', '-p', '.']] },
   { name: 'lint', command: ['npm', ['run', '-s', 'lint']] },
   { name: 'build', command: ['npm', ['run', '-s', 'build']] },
+  { name: 'docs', command: ['node', ['scripts/api-table.mjs', '--check']] },
   {
     name: 'node',
     command: nodeTest(['test/architecture', 'test/connect', 'test/stand-in', 'test/gateway', 'test/cli']),
