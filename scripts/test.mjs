@@ -82,9 +82,10 @@ const failedSteps = [];
 for (const step of selected) {
   console.log(`\n=== ${step.name}`);
   const { code, output } = await run(step);
-  // A step without its own counts, or whose runner failed without counting a failure, counts
-  // as one failed test, so that the total never hides a broken step.
-  const counts = step.counts ? step.counts(output) : { passed: 0, failed: 0, skipped: 0 };
+  // A check without test counts (typecheck, lint, build, docs) counts as one test. A runner
+  // that failed without counting a failure counts as one failed test, so that the total never
+  // hides a broken step.
+  const counts = step.counts ? step.counts(output) : { passed: code === 0 ? 1 : 0, failed: 0, skipped: 0 };
   if (Number.isNaN(counts.passed) || Number.isNaN(counts.failed)) {
     console.log(`${step.name}: no test summary found in the output`);
     counts.passed = 0;
