@@ -1,7 +1,7 @@
 /**
  * Starts the demo: the Connect stand-in with the orders report, the refresh gateway in front
- * of it, and the dashboard page on Vite's dev server, which proxies `/gateway` to the gateway
- * and `/content` to the stand-in so that the page needs no CORS setup.
+ * of it, and the dashboard page on Vite's dev server. The dev server proxies `/gateway` to the
+ * gateway and `/content` to the stand-in, so the page needs no CORS setup.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -26,7 +26,7 @@ export interface Demo {
   pageUrl: string;
   gatewayUrl: string;
   standInUrl: string;
-  /** True when the report renders with R Markdown, false when the Node script stands in. */
+  /** True when the report renders with R Markdown, false when the Node script renders it. */
   rendersWithR: boolean;
   close(): Promise<void>;
 }
