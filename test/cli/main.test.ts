@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,5 +95,17 @@ describe('connect-refresh', () => {
       assert.equal(await standIn.exited, 0);
       assert.ok(!gateway.output().includes(demoKey), 'the gateway log holds no API key');
     });
+  });
+});
+
+describe('built command line', () => {
+  it('runs from dist with --help', async () => {
+    const built = fileURLToPath(new URL('../../dist/lib/cli/main.js', import.meta.url));
+    const run = spawn(process.execPath, [built, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    run.stdout.on('data', (chunk) => (output += chunk));
+    const [code] = await once(run, 'exit');
+    assert.equal(code, 0, 'npm run build (or npm ci) builds dist/ first');
+    assert.match(output, /connect-refresh <command>/);
   });
 });
