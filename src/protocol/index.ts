@@ -53,6 +53,18 @@ export interface RenderProgress {
 export type GatewayErrorCode =
   /** 400: malformed request, unknown field, or invalid query parameter. */
   | 'invalid_request'
+  /** 401: credentials are missing where the report requires them, or are invalid. */
+  | 'unauthenticated'
+  /** 401: the signed user token has expired; fetch a fresh one and retry. */
+  | 'token_expired'
+  /** 403: the caller is known but not on the report's list for this action. */
+  | 'forbidden'
+  /** 403: the request's `Origin` is not on the gateway's CORS allow-list. */
+  | 'origin_not_allowed'
+  /** 403: Connect rejected the gateway's API key for this report. */
+  | 'connect_forbidden'
+  /** 404: no route of that path in the gateway. */
+  | 'not_found'
   /** 404: no report of that name in the gateway's configuration. */
   | 'unknown_report'
   /** 404: the handle is malformed, expired, or was not issued by this gateway. */
@@ -61,10 +73,12 @@ export type GatewayErrorCode =
   | 'method_not_allowed'
   /** 415: a state-changing request without `Content-Type: application/json`. */
   | 'unsupported_media_type'
-  /** 403: Connect rejected the gateway's API key for this report. */
-  | 'connect_forbidden'
-  /** 429: too many requests. */
+  /** 429: too many requests from this client; `Retry-After` gives the seconds to wait. */
   | 'rate_limited'
+  /** 429: the report rendered recently; `Retry-After` gives the seconds until it may again. */
+  | 'cooldown'
+  /** 500: the gateway itself failed; its log has the details. */
+  | 'internal_error'
   /** 502: the configured content is not a rendered report, or Connect answered unexpectedly. */
   | 'not_renderable'
   | 'connect_error'
