@@ -5,6 +5,7 @@ import {
   HTTP_ERROR,
   INVALID_RESPONSE,
 } from './gateway-errors.js';
+import { parseRetryAfter } from './retry-after.js';
 import {
   isGatewayErrorBody,
   isRefreshAccepted,
@@ -14,7 +15,8 @@ import {
 
 /**
  * Typed calls of the refresh gateway's HTTP protocol. Each call takes the caller's AbortSignal;
- * when it aborts, the call rejects with the signal's reason and never with a gateway error.
+ * when it aborts, the call rejects with the signal's reason and never with a gateway error. A
+ * call with a token sends it as `Authorization: Bearer <token>`.
  */
 
 /** Maximum time in ms that the gateway may take to respond, added to a long poll's hold time. */
@@ -30,9 +32,11 @@ export async function readReportStatus(
   gateway: string,
   report: string,
   signal: AbortSignal,
+  token: string | null = null,
 ): Promise<ReportStatus> {
   const url = gatewayUrl(gateway, `v1/reports/${encodeURIComponent(report)}`);
-  const parsed = await requestJson(url, { method: 'GET' }, signal, RESPONSE_TIMEOUT_MS);
+  const init = withToken({ method: 'GET' }, token);
+  const parsed = await requestJson(url, init, signal, RESPONSE_TIMEOUT_MS);
 
   return expectBody(parsed, isReportStatus);
 }
@@ -42,13 +46,14 @@ export async function requestRefresh(
   gateway: string,
   report: string,
   signal: AbortSignal,
+  token: string | null = null,
 ): Promise<RefreshAccepted> {
   const url = gatewayUrl(gateway, `v1/reports/${encodeURIComponent(report)}/refresh`);
-  const init: RequestInit = {
+  const init = withToken({
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: '{}',
-  };
+  }, token);
   const parsed = await requestJson(url, init, signal, RESPONSE_TIMEOUT_MS);
 
   return expectBody(parsed, isRefreshAccepted);
@@ -64,13 +69,27 @@ export async function readRenderProgress(
   after: number,
   waitSeconds: number,
   signal: AbortSignal,
+  token: string | null = null,
 ): Promise<RenderProgress> {
   const query = `after=${after}&wait=${waitSeconds}`;
   const url = gatewayUrl(gateway, `v1/renders/${encodeURIComponent(handle)}?${query}`);
   const timeoutMs = waitSeconds * 1000 + RESPONSE_TIMEOUT_MS;
-  const parsed = await requestJson(url, { method: 'GET' }, signal, timeoutMs);
+  const init = withToken({ method: 'GET' }, token);
+  const parsed = await requestJson(url, init, signal, timeoutMs);
 
   return expectBody(parsed, isRenderProgress);
+}
+
+/** Returns the request with an `Authorization: Bearer` header when there is a token. */
+function withToken(init: RequestInit, token: string | null): RequestInit {
+  if (token === null) {
+    return init;
+  }
+
+  const headers = new Headers(init.headers);
+  headers.set('Authorization', `Bearer ${token}`);
+
+  return { ...init, headers };
 }
 
 /** Parsed body of a successful response, with the request and status for error messages. */
@@ -108,7 +127,7 @@ async function requestJson(
     const body = parseJson(await response.text());
 
     if (!response.ok) {
-      throw errorFromResponse(request, response.status, body);
+      throw errorFromResponse(request, response, body);
     }
 
     return { request, status: response.status, body };
@@ -136,12 +155,20 @@ function parseJson(text: string): unknown {
   }
 }
 
-function errorFromResponse(request: string, status: number, body: unknown): GatewayRequestError {
+function errorFromResponse(
+  request: string,
+  response: Response,
+  body: unknown,
+): GatewayRequestError {
+  const { status } = response;
+  const retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'));
+
   if (isGatewayErrorBody(body)) {
-    return new GatewayRequestError(request, status, body.error.code, body.error.message);
+    const { code, message } = body.error;
+    return new GatewayRequestError(request, status, code, message, retryAfterMs);
   }
 
-  return new GatewayRequestError(request, status, HTTP_ERROR, null);
+  return new GatewayRequestError(request, status, HTTP_ERROR, null, retryAfterMs);
 }
 
 function expectBody<T>(parsed: ParsedResponse, isExpected: (body: unknown) => body is T): T {

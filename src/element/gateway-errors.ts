@@ -22,12 +22,22 @@ export class GatewayRequestError extends Error {
   /** Message of the gateway's error body, or null when the body has none. */
   readonly gatewayMessage: string | null;
 
-  constructor(request: string, status: number, code: string, gatewayMessage: string | null) {
+  /** Wait in ms from the response's `Retry-After` header, or null without a valid header. */
+  readonly retryAfterMs: number | null;
+
+  constructor(
+    request: string,
+    status: number,
+    code: string,
+    gatewayMessage: string | null,
+    retryAfterMs: number | null = null,
+  ) {
     const reason = gatewayMessage ?? describeMissingReason(code);
     super(`${request} failed with HTTP ${status} (${code}): ${reason}`);
     this.status = status;
     this.code = code;
     this.gatewayMessage = gatewayMessage;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 

@@ -2,6 +2,7 @@ import type { RenderProgress } from '../protocol/index.js';
 import { delay, retryDelay } from './backoff.js';
 import { isTransient } from './failures.js';
 import { readRenderProgress } from './gateway-client.js';
+import { GatewayRequestError } from './gateway-errors.js';
 
 /** Hold time in seconds that each long poll requests from the gateway. */
 export const POLL_WAIT_SECONDS = 20;
@@ -10,8 +11,9 @@ export const POLL_WAIT_SECONDS = 20;
  * Long-polls a render and yields each response body, up to and including the one whose state is
  * `succeeded` or `failed`. Each request reads the log lines from the previous response's `next`
  * on. Network errors, 5xx, 429 and unreadable responses are retried with backoff for as long
- * as the signal allows, because the render goes on in Connect meanwhile. Other errors, and the
- * signal's reason on abort, are thrown.
+ * as the signal allows, because the render goes on in Connect meanwhile. A retry waits at
+ * least the time in the response's `Retry-After` header. Other errors, and the signal's reason
+ * on abort, are thrown.
  */
 export async function* pollRender(
   gateway: string,
@@ -31,7 +33,7 @@ export async function* pollRender(
         throw error;
       }
 
-      await delay(retryDelay(attempt), signal);
+      await delay(Math.max(retryDelay(attempt), requestedWait(error)), signal);
       attempt += 1;
       continue;
     }
@@ -44,4 +46,9 @@ export async function* pollRender(
       return;
     }
   }
+}
+
+/** Returns the wait in ms from the error response's `Retry-After` header, or 0. */
+function requestedWait(error: unknown): number {
+  return error instanceof GatewayRequestError ? error.retryAfterMs ?? 0 : 0;
 }

@@ -172,6 +172,21 @@ describe('connect-refresh-button errors', () => {
     expect(el.status).to.equal('running');
   });
 
+  it('polls again after Retry-After', async () => {
+    const mounted = await mount();
+    const { el, gateway, clock } = mounted;
+    const firstPoll = await startFollowing(mounted);
+    const body = errorBody('rate_limited', 'Too many requests.');
+    firstPoll.respond(429, body, { 'Retry-After': '10' });
+    await firstPoll.bodyRead;
+
+    await clock.tickAsync(9999);
+    expect(gateway.untaken).to.equal(0);
+    expect(el.status).to.equal('running');
+    await clock.tickAsync(1);
+    expect((await gateway.next()).url).to.equal('/gw/v1/renders/render-1?after=0&wait=20');
+  });
+
   it('fails when the followed render is unknown', async () => {
     const mounted = await mount();
     const { el } = mounted;

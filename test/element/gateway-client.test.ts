@@ -82,6 +82,53 @@ describe('gateway client', () => {
     expect((error as GatewayRequestError).code).to.equal('invalid_response');
   });
 
+  it('sends a token as a bearer token', async () => {
+    const gateway = new GatewayDouble();
+    const signal = new AbortController().signal;
+    void readReportStatus('/gw', 'sales', signal, 'tok.en-1');
+    void requestRefresh('/gw', 'sales', signal, 'tok.en-2');
+    void readRenderProgress('/gw', 'render-1', 0, 20, signal, 'tok.en-3');
+    const read = await gateway.next();
+    const post = await gateway.next();
+    const poll = await gateway.next();
+
+    expect(new Headers(read.init.headers).get('Authorization')).to.equal('Bearer tok.en-1');
+    expect(new Headers(post.init.headers).get('Authorization')).to.equal('Bearer tok.en-2');
+    expect(new Headers(post.init.headers).get('Content-Type')).to.equal('application/json');
+    expect(new Headers(poll.init.headers).get('Authorization')).to.equal('Bearer tok.en-3');
+  });
+
+  it('sends no Authorization header without a token', async () => {
+    const gateway = new GatewayDouble();
+    void readReportStatus('/gw', 'sales', new AbortController().signal);
+    const read = await gateway.next();
+
+    expect(new Headers(read.init.headers).has('Authorization')).to.equal(false);
+  });
+
+  it('reads Retry-After into the error', async () => {
+    const gateway = new GatewayDouble();
+    const requesting = requestRefresh('/gw', 'sales', new AbortController().signal);
+    const body = errorBody('cooldown', 'Report sales rendered recently.');
+    (await gateway.next()).respond(429, body, { 'Retry-After': '240' });
+    const error = await rejectionOf(requesting) as GatewayRequestError;
+
+    expect(error).to.be.instanceOf(GatewayRequestError);
+    expect(error.code).to.equal('cooldown');
+    expect(error.retryAfterMs).to.equal(240_000);
+  });
+
+  it('reads Retry-After from a response without an error body', async () => {
+    const gateway = new GatewayDouble();
+    const requesting = requestRefresh('/gw', 'sales', new AbortController().signal);
+    const response = new Response('Slow down', { status: 429, headers: { 'Retry-After': '5' } });
+    (await gateway.next()).respondWith(response);
+    const error = await rejectionOf(requesting) as GatewayRequestError;
+
+    expect(error.code).to.equal('http_error');
+    expect(error.retryAfterMs).to.equal(5000);
+  });
+
   it('turns a failed fetch into GatewayNetworkError', async () => {
     const gateway = new GatewayDouble();
     const reading = readReportStatus('/gw', 'sales', new AbortController().signal);

@@ -6,10 +6,12 @@ export interface PendingRequest {
   method: string;
   init: RequestInit;
   signal: AbortSignal;
-  /** Resolves the call with a JSON response. */
-  respond(status: number, body: unknown): void;
+  /** Resolves the call with a JSON response, plus any extra headers such as `Retry-After`. */
+  respond(status: number, body: unknown, headers?: Record<string, string>): void;
   /** Resolves the call with a response body as is, such as an HTML error page. */
   respondText(status: number, text: string, contentType?: string): void;
+  /** Resolves the call with a response built by the test. */
+  respondWith(response: Response): void;
   /** Rejects like fetch does when the network fails. */
   failNetwork(): void;
   /** Settles once the element has read the response body. */
@@ -104,12 +106,15 @@ function pendingRequest(
     init,
     signal,
     bodyRead,
-    respond(status, body) {
-      const headers = { 'Content-Type': 'application/json' };
+    respond(status, body, extraHeaders = {}) {
+      const headers = { 'Content-Type': 'application/json', ...extraHeaders };
       resolveWith(new Response(JSON.stringify(body), { status, headers }));
     },
     respondText(status, text, contentType = 'text/html') {
       resolveWith(new Response(text, { status, headers: { 'Content-Type': contentType } }));
+    },
+    respondWith(response) {
+      resolveWith(response);
     },
     failNetwork() {
       deferred.reject(new TypeError('Failed to fetch'));
