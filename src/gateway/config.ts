@@ -1,67 +1,132 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { jwtKeyProblems } from './auth/jwt-key.js';
+import { semanticProblems } from './config-checks.js';
+import { REPORT_NAME_PATTERN, schemaProblems } from './config-schema.js';
 import { GatewayConfigError } from './errors.js';
 
-/** Reports the gateway may render, by the name the browser element uses. */
+export { REPORT_NAME_PATTERN };
+
+/** The gateway's settings, with every default filled in. Field names follow the file. */
 export interface GatewayConfig {
+  auth: AuthConfig;
+  cors: CorsConfig;
+  rate_limit: RateLimitConfig;
+  /** Reports the gateway may render, by the name the browser element uses. */
   reports: Record<string, ReportConfig>;
+}
+
+/** Authentication modes of the gateway; several may be configured at once. */
+export interface AuthConfig {
+  /**
+   * Whether requests without credentials are admitted. Null when the file does not set it.
+   * Then they are admitted, and the gateway starts only on a loopback address.
+   */
+  anonymous: boolean | null;
+  bearer_tokens: BearerTokenConfig[];
+  jwt: JwtConfig | null;
+  proxy: ProxyConfig | null;
+}
+
+/** A bearer token for a server-side caller, stored as the SHA-256 digest of the token. */
+export interface BearerTokenConfig {
+  name: string;
+  /** Lower-case hex SHA-256 digest of the token. */
+  sha256: string;
+}
+
+/** Signed user tokens (JWTs) minted by the host application, with one pinned algorithm. */
+export interface JwtConfig {
+  algorithm: 'HS256' | 'RS256' | 'ES256';
+  /** HS256: name of the environment variable with the shared secret (at least 32 bytes). */
+  secret_env: string | null;
+  /** RS256 and ES256: absolute path of the SPKI PEM public key. */
+  public_key_file: string | null;
+  issuer: string | null;
+  audience: string | null;
+  /** Longest accepted token lifetime in seconds, `exp - iat` (or `exp - now` without iat). */
+  max_lifetime_s: number;
+}
+
+/** Identity from headers that a reverse proxy sets after it signed the user in. */
+export interface ProxyConfig {
+  user_header: string;
+  /** Header with comma-separated group names, or null. */
+  groups_header: string | null;
+  /** Addresses and CIDR blocks whose headers count; headers from others are ignored. */
+  trusted_proxies: string[];
+}
+
+export interface CorsConfig {
+  /** Origins that pages may call the gateway from, such as `https://dashboards.example.com`. */
+  origins: string[];
+  /** Whether browsers may send cookies and HTTP authentication along (default false). */
+  credentials: boolean;
+}
+
+/** Requests per client and minute; a client is an identity, or an address when anonymous. */
+export interface RateLimitConfig {
+  refresh_per_minute: number;
+  reads_per_minute: number;
+}
+
+/** Users, groups and bearer token names allowed an action on a report; one match suffices. */
+export interface AccessList {
+  users: string[];
+  groups: string[];
+  tokens: string[];
 }
 
 /** One report the gateway may render. */
 export interface ReportConfig {
-  /** GUID of the content item on Connect. */
+  /** GUID of the content item on Connect, in lower case. */
   guid: string;
-  /** Whether render progress shows the render's log lines (`full`) or none of them. */
-  log: 'none' | 'full';
+  /** Log lines that progress responses expose: none, those of failed renders, or all. */
+  log: 'none' | 'errors' | 'full';
+  /** Regular expression sources; text they match is replaced in exposed log lines. */
+  redact: string[];
+  /** Seconds after the last successful render during which refreshes get 429 `cooldown`. */
+  cooldown_s: number;
+  /** Identities allowed to refresh; null admits every identity the auth modes admit. */
+  refresh: AccessList | null;
+  /** Identities allowed to read status and render progress; null leaves reading open. */
+  read: AccessList | null;
 }
 
-/** Report names are safe in a URL path segment and in an HTML attribute without escaping. */
-export const REPORT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+export const DEFAULT_JWT_MAX_LIFETIME_S = 3600;
+export const DEFAULT_RATE_LIMIT: RateLimitConfig = {
+  refresh_per_minute: 10,
+  reads_per_minute: 600,
+};
 
-const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const LOG_MODES: readonly string[] = ['none', 'full'];
-const CONFIG_FIELDS: readonly string[] = ['reports'];
-const REPORT_FIELDS: readonly string[] = ['guid', 'log'];
+export interface ParseOptions {
+  /** Directory that relative paths in the config, such as a public key file, start from. */
+  baseDir?: string;
+}
 
 /**
- * Validates a parsed config file and returns the gateway config, with `log` defaulted to
- * `none` and GUIDs in lower case. Throws a GatewayConfigError that lists every problem.
+ * Validates a parsed config file and returns the gateway config with defaults filled in, GUIDs
+ * and digests in lower case and file paths absolute. Throws a GatewayConfigError that lists
+ * every problem with its path. Key files and secrets are not read; `loadGatewayConfig` and
+ * the gateway's start check those.
  */
-export function parseGatewayConfig(json: unknown): GatewayConfig {
-  const problems: string[] = [];
-  const reports: Record<string, ReportConfig> = {};
-
-  if (!isPlainObject(json)) {
-    problems.push(
-      `(top level): expected an object such as {"reports": {...}}, got ${describe(json)}`,
-    );
-    throw configError(problems);
-  }
-  problems.push(...unknownFields(json, CONFIG_FIELDS, ''));
-
-  const reportsValue = json.reports;
-  if (reportsValue === undefined) {
-    problems.push('reports: missing; add an object that maps report names to {"guid": "..."}');
-  } else if (!isPlainObject(reportsValue)) {
-    problems.push(`reports: expected an object of report names, got ${describe(reportsValue)}`);
-  } else if (Object.keys(reportsValue).length === 0) {
-    problems.push('reports: empty; configure at least one report');
-  } else {
-    for (const [name, value] of Object.entries(reportsValue)) {
-      const report = parseReport(name, value, problems);
-      if (report !== undefined) {
-        reports[name] = report;
-      }
-    }
-  }
-
+export function parseGatewayConfig(json: unknown, options: ParseOptions = {}): GatewayConfig {
+  const problems = configProblems(json);
   if (problems.length > 0) {
     throw configError(problems);
   }
-  return { reports };
+  return normalize(json as RawConfig, options.baseDir ?? process.cwd());
 }
 
-/** Reads and validates a JSON config file. */
-export async function loadGatewayConfig(path: string): Promise<GatewayConfig> {
+/**
+ * Reads and validates a JSON config file, and checks the JWT key it names. The public key
+ * file must contain an SPKI PEM key of the algorithm. The HS256 secret variable must be set
+ * in `env`, with at least 32 bytes. Relative paths start from the file's directory.
+ */
+export async function loadGatewayConfig(
+  path: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<GatewayConfig> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -81,60 +146,24 @@ export async function loadGatewayConfig(path: string): Promise<GatewayConfig> {
     );
   }
 
-  try {
-    return parseGatewayConfig(json);
-  } catch (error) {
-    if (error instanceof GatewayConfigError) {
-      throw new GatewayConfigError(`Gateway config ${path} is invalid:`, error.problems);
+  const problems = configProblems(json);
+  const baseDir = dirname(resolve(path));
+  // The key is checked whenever its own section is valid, so that its problems are listed
+  // together with those elsewhere in the file.
+  if (!problems.some((problem) => problem.startsWith('auth.jwt'))) {
+    const jwt = (json as RawConfig).auth?.jwt;
+    if (jwt !== undefined) {
+      problems.push(...(await jwtKeyProblems(normalizeJwt(jwt, baseDir), env)));
     }
-    throw error;
   }
+  if (problems.length > 0) {
+    throw new GatewayConfigError(`Gateway config ${path} is invalid:`, problems);
+  }
+  return normalize(json as RawConfig, baseDir);
 }
 
-function parseReport(name: string, value: unknown, problems: string[]): ReportConfig | undefined {
-  const path = `reports${propertyPath(name)}`;
-  const before = problems.length;
-
-  if (!REPORT_NAME_PATTERN.test(name)) {
-    problems.push(
-      `${path}: invalid report name; use 1 to 64 letters, digits, "_" or "-", ` +
-        'starting with a letter or digit',
-    );
-  }
-  if (!isPlainObject(value)) {
-    problems.push(`${path}: expected an object such as {"guid": "..."}, got ${describe(value)}`);
-    return undefined;
-  }
-  problems.push(...unknownFields(value, REPORT_FIELDS, path));
-
-  const guid = value.guid;
-  if (guid === undefined) {
-    problems.push(`${path}.guid: missing; set it to the content GUID shown in Connect`);
-  } else if (typeof guid !== 'string' || !GUID_PATTERN.test(guid)) {
-    problems.push(
-      `${path}.guid: expected a Connect content GUID such as ` +
-        `"6a3b4c5d-0000-4000-8000-00000000beef", got ${describe(guid)}`,
-    );
-  }
-
-  const log = value.log ?? 'none';
-  if (typeof log !== 'string' || !LOG_MODES.includes(log)) {
-    problems.push(`${path}.log: expected "none" or "full", got ${describe(value.log)}`);
-  }
-
-  if (problems.length > before) {
-    return undefined;
-  }
-  return { guid: (guid as string).toLowerCase(), log: log as ReportConfig['log'] };
-}
-
-function unknownFields(object: Record<string, unknown>, known: readonly string[], path: string) {
-  return Object.keys(object)
-    .filter((key) => !known.includes(key))
-    .map((key) => {
-      const fieldPath = path === '' ? key : `${path}${propertyPath(key)}`;
-      return `${fieldPath}: unknown field; allowed fields are ${known.join(', ')}`;
-    });
+function configProblems(json: unknown): string[] {
+  return [...schemaProblems(json), ...semanticProblems(json)];
 }
 
 function configError(problems: string[]): GatewayConfigError {
@@ -142,28 +171,85 @@ function configError(problems: string[]): GatewayConfigError {
   return new GatewayConfigError(`Invalid gateway config (${count}):`, problems);
 }
 
-function propertyPath(key: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+/** The config file's shape once the schema accepted it. */
+interface RawConfig {
+  auth?: {
+    anonymous?: boolean;
+    bearer_tokens?: BearerTokenConfig[];
+    jwt?: RawJwt;
+    proxy?: Partial<ProxyConfig> & Pick<ProxyConfig, 'user_header' | 'trusted_proxies'>;
+  };
+  cors?: Partial<CorsConfig> & Pick<CorsConfig, 'origins'>;
+  rate_limit?: Partial<RateLimitConfig>;
+  reports: Record<string, RawReport>;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+type RawJwt = Partial<JwtConfig> & Pick<JwtConfig, 'algorithm'>;
+type RawReport = Partial<Omit<ReportConfig, 'refresh' | 'read'>> & {
+  guid: string;
+  refresh?: Partial<AccessList>;
+  read?: Partial<AccessList>;
+};
+
+function normalize(raw: RawConfig, baseDir: string): GatewayConfig {
+  const auth = raw.auth ?? {};
+  const reports: Record<string, ReportConfig> = {};
+  for (const [name, report] of Object.entries(raw.reports)) {
+    reports[name] = normalizeReport(report);
+  }
+  return {
+    auth: {
+      anonymous: auth.anonymous ?? null,
+      bearer_tokens: (auth.bearer_tokens ?? []).map((token) => ({
+        name: token.name,
+        sha256: token.sha256.toLowerCase(),
+      })),
+      jwt: auth.jwt === undefined ? null : normalizeJwt(auth.jwt, baseDir),
+      proxy: auth.proxy === undefined
+        ? null
+        : {
+          user_header: auth.proxy.user_header,
+          groups_header: auth.proxy.groups_header ?? null,
+          trusted_proxies: [...auth.proxy.trusted_proxies],
+        },
+    },
+    cors: { origins: [...(raw.cors?.origins ?? [])], credentials: raw.cors?.credentials ?? false },
+    rate_limit: { ...DEFAULT_RATE_LIMIT, ...raw.rate_limit },
+    reports,
+  };
 }
 
-/** Describes a config value briefly for an error message. */
-function describe(value: unknown): string {
-  if (value === null) {
-    return 'null';
+function normalizeJwt(jwt: RawJwt, baseDir: string): JwtConfig {
+  return {
+    algorithm: jwt.algorithm,
+    secret_env: jwt.secret_env ?? null,
+    public_key_file: jwt.public_key_file === undefined || jwt.public_key_file === null
+      ? null
+      : resolve(baseDir, jwt.public_key_file),
+    issuer: jwt.issuer ?? null,
+    audience: jwt.audience ?? null,
+    max_lifetime_s: jwt.max_lifetime_s ?? DEFAULT_JWT_MAX_LIFETIME_S,
+  };
+}
+
+function normalizeReport(report: RawReport): ReportConfig {
+  return {
+    guid: report.guid.toLowerCase(),
+    log: report.log ?? 'none',
+    redact: [...(report.redact ?? [])],
+    cooldown_s: report.cooldown_s ?? 0,
+    refresh: normalizeAccessList(report.refresh),
+    read: normalizeAccessList(report.read),
+  };
+}
+
+function normalizeAccessList(list: Partial<AccessList> | undefined): AccessList | null {
+  if (list === undefined) {
+    return null;
   }
-  if (Array.isArray(value)) {
-    return 'an array';
-  }
-  if (typeof value === 'string') {
-    const excerpt = value.length > 60 ? `${value.slice(0, 60)}…` : value;
-    return JSON.stringify(excerpt);
-  }
-  if (typeof value === 'object') {
-    return 'an object';
-  }
-  return String(value);
+  return {
+    users: [...(list.users ?? [])],
+    groups: [...(list.groups ?? [])],
+    tokens: [...(list.tokens ?? [])],
+  };
 }

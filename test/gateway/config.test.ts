@@ -3,12 +3,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  GatewayConfigError,
-  loadGatewayConfig,
-  parseGatewayConfig,
-  readConnectEnv,
-} from '../../src/gateway/index.js';
+import { loadGatewayConfig, parseGatewayConfig } from '../../src/gateway/config.js';
+import { readConnectEnv } from '../../src/gateway/env.js';
+import { GatewayConfigError } from '../../src/gateway/errors.js';
 
 const GUID = '6a3b4c5d-0000-4000-8000-00000000beef';
 
@@ -23,17 +20,21 @@ function problemsOf(action: () => unknown): readonly string[] {
 }
 
 describe('parseGatewayConfig', () => {
-  it('defaults log to none and lowercases guids', () => {
+  it('fills defaults and lowercases guids', () => {
     const config = parseGatewayConfig({
       reports: {
         sales: { guid: GUID.toUpperCase(), log: 'full' },
         'ops_2-daily': { guid: GUID },
       },
     });
+    const report = { redact: [], cooldown_s: 0, refresh: null, read: null };
     assert.deepEqual(config, {
+      auth: { anonymous: null, bearer_tokens: [], jwt: null, proxy: null },
+      cors: { origins: [], credentials: false },
+      rate_limit: { refresh_per_minute: 10, reads_per_minute: 600 },
       reports: {
-        sales: { guid: GUID, log: 'full' },
-        'ops_2-daily': { guid: GUID, log: 'none' },
+        sales: { guid: GUID, log: 'full', ...report },
+        'ops_2-daily': { guid: GUID, log: 'none', ...report },
       },
     });
   });
@@ -56,8 +57,8 @@ describe('parseGatewayConfig', () => {
       /^reports\["bad name"\]: invalid report name/,
       /^reports\.sales\.extra: unknown field/,
       /^reports\.sales\.guid: expected a Connect content GUID .* got "not-a-guid"/,
-      /^reports\.sales\.log: expected "none" or "full", got "verbose"/,
-      /^reports\.costs\.guid: missing/,
+      /^reports\.sales\.log: expected "none", "errors" or "full", got "verbose"/,
+      /^reports\.costs\.guid: missing; expected a Connect content GUID/,
       /^reports\.ops: expected an object/,
     ];
     for (const pattern of expected) {
@@ -77,7 +78,10 @@ describe('parseGatewayConfig', () => {
   });
 
   it('rejects empty and missing reports', () => {
-    assert.match(problemsOf(() => parseGatewayConfig({ reports: {} }))[0]!, /^reports: empty/);
+    assert.match(
+      problemsOf(() => parseGatewayConfig({ reports: {} }))[0]!,
+      /^reports: expected .* at least one report, got an empty object$/,
+    );
     assert.match(problemsOf(() => parseGatewayConfig({}))[0]!, /^reports: missing/);
     const topLevel = problemsOf(() => parseGatewayConfig([]));
     assert.match(topLevel[0]!, /^\(top level\): expected an object/);
@@ -107,8 +111,9 @@ describe('loadGatewayConfig', () => {
   it('reads a valid file', async () => {
     const path = join(dir, 'ok.json');
     await writeFile(path, JSON.stringify({ reports: { sales: { guid: GUID, log: 'full' } } }));
-    assert.deepEqual(await loadGatewayConfig(path), {
-      reports: { sales: { guid: GUID, log: 'full' } },
+    const config = await loadGatewayConfig(path);
+    assert.deepEqual(config.reports, {
+      sales: { guid: GUID, log: 'full', redact: [], cooldown_s: 0, refresh: null, read: null },
     });
   });
 
@@ -137,7 +142,9 @@ describe('loadGatewayConfig', () => {
     await assert.rejects(loadGatewayConfig(path), (error: Error) => {
       assert.ok(error instanceof GatewayConfigError);
       assert.match(error.message, new RegExp(`^Gateway config ${path} is invalid:`));
-      assert.deepEqual(error.problems, ['reports.sales.log: expected "none" or "full", got 1']);
+      assert.deepEqual(error.problems, [
+        'reports.sales.log: expected "none", "errors" or "full", got 1',
+      ]);
       return true;
     });
   });

@@ -13,6 +13,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { ConnectClient } from '../../src/connect/index.js';
 import {
+  parseGatewayConfig,
   startGateway,
   type GatewayConfig,
   type GatewayOptions,
@@ -38,7 +39,7 @@ export const MISSING_GUID = '6a3b4c5d-0000-4000-8000-000000000404';
  * Reports of the gateway under test: sales and quiet render, shiny is an app, the gateway's
  * key may only view forbidden, and missing does not exist on the stand-in.
  */
-export const GATEWAY_CONFIG: GatewayConfig = {
+export const GATEWAY_CONFIG: GatewayConfig = parseGatewayConfig({
   reports: {
     sales: { guid: SALES_GUID, log: 'full' },
     quiet: { guid: QUIET_GUID, log: 'none' },
@@ -46,7 +47,7 @@ export const GATEWAY_CONFIG: GatewayConfig = {
     forbidden: { guid: FORBIDDEN_GUID, log: 'full' },
     missing: { guid: MISSING_GUID, log: 'full' },
   },
-};
+});
 
 export interface StandInSwitches {
   v1Render?: boolean;

@@ -7,6 +7,7 @@ import {
   type RenderStarted,
   type Task,
 } from '../../src/connect/index.js';
+import { parseGatewayConfig } from '../../src/gateway/config.js';
 import { GatewayHttpError } from '../../src/gateway/errors.js';
 import { DEFAULT_FOLLOW_TIMING } from '../../src/gateway/follow-render.js';
 import {
@@ -15,7 +16,10 @@ import {
 } from '../../src/gateway/render-registry.js';
 import { ReportCatalog } from '../../src/gateway/report-catalog.js';
 
-const REPORT = { guid: '6a3b4c5d-0000-4000-8000-00000000beef', log: 'full' as const };
+const CONFIG = parseGatewayConfig({
+  reports: { sales: { guid: '6a3b4c5d-0000-4000-8000-00000000beef', log: 'full' } },
+});
+const REPORT = CONFIG.reports.sales!;
 
 /** Creates a promise with its resolve and reject functions, settled by the test. */
 function deferred<T>() {
@@ -62,7 +66,7 @@ function fakeClient() {
 function setUp() {
   const fake = fakeClient();
   const closing = new AbortController();
-  const catalog = new ReportCatalog({ reports: { sales: REPORT } }, fake.client, logger);
+  const catalog = new ReportCatalog(CONFIG, fake.client, logger);
   const registry = new RenderRegistry({
     client: fake.client,
     catalog,
