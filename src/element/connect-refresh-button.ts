@@ -1,4 +1,4 @@
-import { html, LitElement, nothing, svg } from 'lit';
+import { html, LitElement, nothing, svg, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { RefreshController } from './refresh-controller.js';
 import {
@@ -80,6 +80,20 @@ export class ConnectRefreshButton extends LitElement {
   @property() label = 'Refresh data';
 
   /**
+   * Bearer token for the gateway, such as a signed user token that the host page was given. The
+   * element sends it as `Authorization: Bearer <token>`, and never reflects it to the attribute,
+   * logs it or puts it in an event. Prefer the property: an attribute stays in the page's HTML.
+   */
+  @property() token: string | null = null;
+
+  /**
+   * Function that fetches a fresh bearer token. The element calls it before its first request
+   * when `token` is empty, and after a 401 for an expired or missing token, then sends that
+   * request once more. Requests at the same time share one call. Property only.
+   */
+  @property({ attribute: false }) tokenProvider: (() => Promise<string>) | null = null;
+
+  /**
    * Progress of the refresh (idle, starting, running, succeeded, failed or unavailable), set by
    * the element and reflected to the `status` attribute for styling.
    */
@@ -98,6 +112,12 @@ export class ConnectRefreshButton extends LitElement {
    */
   startRefresh(): void {
     this.refreshes.start();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('token') || changed.has('tokenProvider')) {
+      this.refreshes.credentialsChanged();
+    }
   }
 
   protected override render() {

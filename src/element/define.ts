@@ -11,6 +11,7 @@ declare global {
 
 export { ConnectRefreshButton };
 export type { RefreshStatus } from './status.js';
+export type { TokenProvider } from './token-store.js';
 export {
   RefreshErrorEvent,
   RefreshStartEvent,

@@ -4,6 +4,7 @@ import {
   HTTP_ERROR,
   INVALID_RESPONSE,
 } from './gateway-errors.js';
+import { INVALID_TOKEN, TokenError } from './token-store.js';
 
 /** Code of a request that got no HTTP response. */
 export const NETWORK_ERROR = 'network_error';
@@ -31,6 +32,10 @@ export function describeFailure(error: unknown, report: string): Failure {
     return describeRequestError(error, report);
   }
 
+  if (error instanceof TokenError) {
+    return describeTokenError(error);
+  }
+
   const reason = error instanceof Error ? error.message : String(error);
 
   return {
@@ -38,6 +43,20 @@ export function describeFailure(error: unknown, report: string): Failure {
     code: UNEXPECTED_ERROR,
     message: `The refresh failed unexpectedly: ${reason}`,
   };
+}
+
+/**
+ * Returns whether a new token might fix the failure. That is so when the gateway requires
+ * credentials, rejects the ones sent or does not let this user refresh, and when the element
+ * could not get a token it can send.
+ */
+export function needsNewCredentials(error: unknown): boolean {
+  if (error instanceof TokenError) {
+    return true;
+  }
+
+  return error instanceof GatewayRequestError
+    && (error.status === 401 || error.code === 'forbidden');
 }
 
 /**
@@ -64,8 +83,23 @@ function describeNetworkError(error: GatewayNetworkError): Failure {
   return { status: 'unavailable', code: NETWORK_ERROR, message };
 }
 
+function describeTokenError(error: TokenError): Failure {
+  const message = error.code === INVALID_TOKEN
+    ? 'The sign-in token of the refresh button is not valid. Reload the page and sign in again.'
+    : 'The refresh button could not get a sign-in token. Reload the page and sign in again.';
+
+  return { status: 'unavailable', code: error.code, message };
+}
+
 function describeRequestError(error: GatewayRequestError, report: string): Failure {
   const { status, code } = error;
+
+  if (status === 401) {
+    const message = code === 'token_expired'
+      ? 'Your sign-in has expired. Sign in again to refresh this report.'
+      : 'Sign in to refresh this report.';
+    return { status: 'unavailable', code, message };
+  }
 
   if (status === 403) {
     const message = 'You are not allowed to refresh this report. Ask the owner of the report '

@@ -1,14 +1,15 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { RenderProgress, RenderSummary } from '../protocol/index.js';
+import { AuthorizedGateway } from './authorized-gateway.js';
 import { RefreshErrorEvent, RefreshStartEvent, RefreshSuccessEvent } from './events.js';
-import { describeFailure, RENDER_FAILED } from './failures.js';
-import { readReportStatus, requestRefresh } from './gateway-client.js';
+import { describeFailure, needsNewCredentials, RENDER_FAILED } from './failures.js';
 import { pollRender } from './render-poll.js';
 import { appendLog, emptyView, type RefreshView } from './refresh-view.js';
 import { acceptsRefresh, type RefreshStatus } from './status.js';
+import { TokenStore, type TokenSettings } from './token-store.js';
 
 /** The element that a RefreshController drives. */
-export interface RefreshHost extends ReactiveControllerHost, EventTarget {
+export interface RefreshHost extends ReactiveControllerHost, EventTarget, TokenSettings {
   readonly isConnected: boolean;
   gateway: string;
   report: string;
@@ -17,7 +18,7 @@ export interface RefreshHost extends ReactiveControllerHost, EventTarget {
 
 /** Gateway and report of one run, fixed when the run begins. */
 interface Target {
-  gateway: string;
+  gateway: AuthorizedGateway;
   report: string;
 }
 
@@ -41,14 +42,18 @@ export class RefreshController implements ReactiveController {
   view: RefreshView = emptyView();
 
   private readonly host: RefreshHost;
+  private readonly tokens: TokenStore;
   private run: AbortController | null = null;
   private handle: string | null = null;
   private targetKey: string | null = null;
   private loadPending = false;
   private clockOffsetMs = 0;
+  /** True while the host is unavailable for want of a token that a new one may fix. */
+  private awaitingCredentials = false;
 
   constructor(host: RefreshHost) {
     this.host = host;
+    this.tokens = new TokenStore(host);
     host.addController(this);
   }
 
@@ -71,7 +76,18 @@ export class RefreshController implements ReactiveController {
     const run = this.beginRun();
     this.view = { ...this.view, startedAt: null, log: [], message: '', announcement: '' };
     this.setStatus('starting');
-    void this.refresh(run, { gateway, report });
+    void this.refresh(run, this.target(gateway, report));
+  }
+
+  /**
+   * Reads the report's status again after the host's `token` or `tokenProvider` changed, when
+   * the last request failed for want of a valid token.
+   */
+  credentialsChanged(): void {
+    if (this.awaitingCredentials) {
+      this.awaitingCredentials = false;
+      this.loadPending = true;
+    }
   }
 
   hostConnected(): void {
@@ -114,8 +130,12 @@ export class RefreshController implements ReactiveController {
     const run = this.beginRun();
 
     if (gateway && report) {
-      void this.readStatus(run, { gateway, report });
+      void this.readStatus(run, this.target(gateway, report));
     }
+  }
+
+  private target(gateway: string, report: string): Target {
+    return { gateway: new AuthorizedGateway(gateway, this.tokens), report };
   }
 
   private cancel(): void {
@@ -127,13 +147,14 @@ export class RefreshController implements ReactiveController {
     this.cancel();
     this.run = new AbortController();
     this.handle = null;
+    this.awaitingCredentials = false;
 
     return this.run;
   }
 
   private async readStatus(run: AbortController, target: Target): Promise<void> {
     try {
-      const status = await readReportStatus(target.gateway, target.report, run.signal);
+      const status = await target.gateway.readReportStatus(target.report, run.signal);
 
       if (this.run !== run) {
         return;
@@ -157,7 +178,7 @@ export class RefreshController implements ReactiveController {
 
   private async refresh(run: AbortController, target: Target): Promise<void> {
     try {
-      const accepted = await requestRefresh(target.gateway, target.report, run.signal);
+      const accepted = await target.gateway.requestRefresh(target.report, run.signal);
 
       if (this.run === run) {
         await this.follow(run, target, accepted, accepted.joined ? 'joined' : 'started');
@@ -230,6 +251,7 @@ export class RefreshController implements ReactiveController {
     }
 
     const { status, code, message } = describeFailure(error, target.report);
+    this.awaitingCredentials = status === 'unavailable' && needsNewCredentials(error);
     const prefix = status === 'failed' ? 'Refresh failed.' : 'Refresh unavailable.';
     this.view = { ...this.view, message, announcement: `${prefix} ${message}` };
     this.setStatus(status);

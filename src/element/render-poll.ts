@@ -1,7 +1,7 @@
 import type { RenderProgress } from '../protocol/index.js';
+import type { AuthorizedGateway } from './authorized-gateway.js';
 import { delay, retryDelay } from './backoff.js';
 import { isTransient } from './failures.js';
-import { readRenderProgress } from './gateway-client.js';
 import { GatewayRequestError } from './gateway-errors.js';
 
 /** Hold time in seconds that each long poll requests from the gateway. */
@@ -16,7 +16,7 @@ export const POLL_WAIT_SECONDS = 20;
  * on abort, are thrown.
  */
 export async function* pollRender(
-  gateway: string,
+  gateway: AuthorizedGateway,
   handle: string,
   signal: AbortSignal,
 ): AsyncGenerator<RenderProgress, void, undefined> {
@@ -27,7 +27,7 @@ export async function* pollRender(
     let progress: RenderProgress;
 
     try {
-      progress = await readRenderProgress(gateway, handle, after, POLL_WAIT_SECONDS, signal);
+      progress = await gateway.readRenderProgress(handle, after, POLL_WAIT_SECONDS, signal);
     } catch (error) {
       if (signal.aborted || !isTransient(error)) {
         throw error;
