@@ -102,9 +102,7 @@ function describeRequestError(error: GatewayRequestError, report: string): Failu
   }
 
   if (status === 403) {
-    const message = 'You are not allowed to refresh this report. Ask the owner of the report '
-      + 'for access.';
-    return { status: 'unavailable', code, message };
+    return describeForbidden(code);
   }
 
   if (status === 404 && code === 'unknown_render') {
@@ -126,6 +124,30 @@ function describeRequestError(error: GatewayRequestError, report: string): Failu
   }
 
   return describeOtherStatus(error);
+}
+
+function describeForbidden(code: string): Failure {
+  let message: string;
+
+  if (code === 'connect_forbidden') {
+    message = 'The refresh service is not permitted to render this report on Connect. Ask the '
+      + 'administrator of the refresh service to give it access to the report.';
+  } else if (code === 'origin_not_allowed') {
+    message = `The refresh service does not allow requests from ${describePageOrigin()}. Ask `
+      + 'its administrator to add the origin to the allowed origins of the gateway.';
+  } else {
+    message = 'You are not allowed to refresh this report. Ask the administrator of the refresh '
+      + 'service for access.';
+  }
+
+  return { status: 'unavailable', code, message };
+}
+
+/** Returns the page's origin, or "this page" for an opaque origin such as a sandboxed frame. */
+function describePageOrigin(): string {
+  const origin = globalThis.location?.origin;
+
+  return origin && origin !== 'null' ? origin : 'this page';
 }
 
 function describeOtherStatus(error: GatewayRequestError): Failure {

@@ -36,15 +36,60 @@ describe('connect-refresh-button errors', () => {
     await loadStatus(mounted);
     const failed = oneEvent(el, 'connect-refresh-error');
     const post = await clickRefresh(mounted);
-    post.respond(403, errorBody('connect_forbidden', 'Connect rejected the API key.'));
+    post.respond(403, errorBody('forbidden', 'user alice is not allowed to refresh report sales'));
 
     const event = await failed;
     await el.updateComplete;
     expect(el.status).to.equal('unavailable');
     expect(part(el, 'message')!.textContent).to.match(/not allowed to refresh this report/);
-    expect(event.detail.code).to.equal('connect_forbidden');
+    expect(event.detail.code).to.equal('forbidden');
     expect(event.detail.handle).to.equal(null);
     expect(button(el).getAttribute('aria-disabled')).to.equal('true');
+  });
+
+  it('blames the gateway key for connect_forbidden', async () => {
+    const mounted = await mount();
+    const { el } = mounted;
+    await loadStatus(mounted);
+    const failed = oneEvent(el, 'connect-refresh-error');
+    const post = await clickRefresh(mounted);
+    post.respond(403, errorBody('connect_forbidden', 'Connect rejected the API key.'));
+
+    const event = await failed;
+    await el.updateComplete;
+    const message = part(el, 'message')!.textContent!;
+    expect(el.status).to.equal('unavailable');
+    expect(message).to.match(
+      /^The refresh service is not permitted to render this report on Connect\./);
+    expect(message).to.not.include('You are not allowed');
+    expect(event.detail.code).to.equal('connect_forbidden');
+    expect(event.detail.message).to.equal(message);
+  });
+
+  it('names the page origin for origin_not_allowed', async () => {
+    const { el, gateway } = await mount();
+    const failed = oneEvent(el, 'connect-refresh-error');
+    const body = errorBody('origin_not_allowed', 'Origin not allowed.');
+    (await gateway.next()).respond(403, body);
+
+    const event = await failed;
+    await el.updateComplete;
+    expect(el.status).to.equal('unavailable');
+    expect(event.detail.code).to.equal('origin_not_allowed');
+    expect(part(el, 'message')!.textContent).to.include(
+      `The refresh service does not allow requests from ${window.location.origin}.`);
+  });
+
+  it('treats a 403 without a code as forbidden', async () => {
+    const { el, gateway } = await mount();
+    const failed = oneEvent(el, 'connect-refresh-error');
+    (await gateway.next()).respondText(403, '<html><body>Forbidden</body></html>');
+
+    const event = await failed;
+    await el.updateComplete;
+    expect(el.status).to.equal('unavailable');
+    expect(event.detail.code).to.equal('http_error');
+    expect(part(el, 'message')!.textContent).to.match(/^You are not allowed to refresh/);
   });
 
   it('is unavailable for an unknown report', async () => {

@@ -358,6 +358,17 @@ describe('connect-refresh-button tokens', () => {
     await untilStatus(el, 'idle');
   });
 
+  it('reads the status again after forbidden and a new token', async () => {
+    const { el, gateway } = await mountWithToken('alice-token');
+    const body = errorBody('forbidden', 'user alice is not allowed to read report sales');
+    (await gateway.next()).respond(403, body);
+    await untilStatus(el, 'unavailable');
+
+    el.token = 'bob-token';
+    const reread = await gateway.next();
+    expect(authorization(reread)).to.equal('Bearer bob-token');
+  });
+
   it('does not read again when a token changes after other errors', async () => {
     const { el, gateway, clock } = await mount();
     (await gateway.next()).respond(404, errorBody('unknown_report', 'No report "sales".'));
