@@ -28,6 +28,8 @@ export interface FollowTiming {
   maxBackoffMs: number;
   /** How long Connect may stay unreachable or failing before the render counts as failed. */
   unreachableLimitMs: number;
+  /** Pause between reads of the job list while following a render that has no known task. */
+  jobPollMs: number;
 }
 
 export const DEFAULT_FOLLOW_TIMING: Readonly<FollowTiming> = {
@@ -36,6 +38,7 @@ export const DEFAULT_FOLLOW_TIMING: Readonly<FollowTiming> = {
   firstBackoffMs: 500,
   maxBackoffMs: 10_000,
   unreachableLimitMs: 5 * 60_000,
+  jobPollMs: 3_000,
 };
 
 export interface FollowContext {
@@ -46,10 +49,14 @@ export interface FollowContext {
   timing: FollowTiming;
 }
 
-/** Outcome of following a render. `aborted` means the gateway closed first. */
+/**
+ * Outcome of following a render. `aborted` means the gateway closed first. A failure's
+ * `reason` is the full text, possibly several lines from Connect, not yet redacted.
+ * `finishedAt` is Connect's end time when known.
+ */
 export type FollowOutcome =
-  | { kind: 'succeeded' }
-  | { kind: 'failed'; reason: string }
+  | { kind: 'succeeded'; finishedAt?: Date }
+  | { kind: 'failed'; reason: string; finishedAt?: Date }
   | { kind: 'aborted' };
 
 /**
@@ -93,7 +100,7 @@ export async function followRender(
     record.appendOutput(task.output);
     first = task.last;
     if (task.finished) {
-      return task.code === 0 ? { kind: 'succeeded' } : failed(shortReason(task));
+      return task.code === 0 ? { kind: 'succeeded' } : failed(taskFailureReason(task));
     }
   }
   return { kind: 'aborted' };
@@ -179,12 +186,12 @@ class PollState {
   }
 }
 
-function messageOf(error: unknown): string {
+export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
 /** Network errors, timeouts, server errors, rate limits and malformed responses may pass. */
-function isTransient(error: unknown): boolean {
+export function isTransient(error: unknown): boolean {
   if (error instanceof ConnectUnreachableError || error instanceof ConnectResponseError) {
     return true;
   }
@@ -199,24 +206,35 @@ function describeRejectedPoll(error: unknown): string {
   return 'Following the render task failed; see the gateway log.';
 }
 
-/** Makes Connect's error text one line of at most MAX_REASON_LENGTH characters. */
-export function shortReason(task: Pick<Task, 'code' | 'error'>): string {
-  const firstLine = task.error
+/** Returns Connect's error text of a failed task, or a sentence with its code when empty. */
+export function taskFailureReason(task: Pick<Task, 'code' | 'error'>): string {
+  return task.error.trim() === ''
+    ? `Connect reported the render as failed with code ${task.code}.`
+    : task.error;
+}
+
+/**
+ * Makes a failure reason one line of at most MAX_REASON_LENGTH characters: its first
+ * non-empty line, with runs of white space collapsed. Redact the reason before, so that a
+ * cut cannot leave part of a secret that redaction no longer recognizes.
+ */
+export function summarizeReason(reason: string): string {
+  const firstLine = reason
     .split(/\r?\n/)
     .map((line) => line.replace(/\s+/g, ' ').trim())
     .find((line) => line !== '');
-  const reason = firstLine ?? `Connect reported the render as failed with code ${task.code}.`;
-  return reason.length > MAX_REASON_LENGTH
-    ? `${reason.slice(0, MAX_REASON_LENGTH - 1)}…`
-    : reason;
+  const summary = firstLine ?? 'The render failed without a reason.';
+  return summary.length > MAX_REASON_LENGTH
+    ? `${summary.slice(0, MAX_REASON_LENGTH - 1)}…`
+    : summary;
 }
 
-function failed(reason: string): FollowOutcome {
+export function failed(reason: string): Extract<FollowOutcome, { kind: 'failed' }> {
   return { kind: 'failed', reason };
 }
 
 /** Waits `ms`; returns false when `signal` aborted first. */
-async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+export async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
   try {
     await delay(ms, undefined, { signal });
     return true;

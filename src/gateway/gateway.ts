@@ -3,6 +3,7 @@ import { ConnectClient } from '../connect/index.js';
 import type { GatewayConfig } from './config.js';
 import { BODY_LIMIT_BYTES, registerErrorResponses } from './error-responses.js';
 import { DEFAULT_FOLLOW_TIMING, type FollowTiming } from './follow-render.js';
+import { HANDLE_SECRET_ENV, HandleSigner } from './handles.js';
 import { RenderRegistry } from './render-registry.js';
 import { ReportCatalog } from './report-catalog.js';
 import { registerRoutes } from './routes.js';
@@ -21,6 +22,17 @@ export interface GatewayOptions {
   taskGraceMs?: number;
   /** Maximum number of progress requests held at once; more get 429. Default 256. */
   maxHeldRequests?: number;
+  /**
+   * Secret that signs render handles, at least 32 bytes; the CLI reads it from
+   * CONNECT_REFRESH_HANDLE_SECRET. Gateways that share it accept each other's handles, also
+   * across restarts. Without it, a random secret is made at start.
+   */
+  handleSecret?: string;
+  /**
+   * Pause between reads of Connect's job list while following a render the gateway found
+   * running on Connect, in milliseconds; default 3000.
+   */
+  jobPollMs?: number;
 }
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -42,9 +54,13 @@ const REDACTED_PATHS = [
  * stops every render follower and releases held requests.
  */
 export async function buildGateway(options: GatewayOptions): Promise<FastifyInstance> {
+  // Checked first, because it throws on a short secret.
+  const handles = new HandleSigner(options.handleSecret);
   const app = Fastify({
     logger: loggerOptions(options.logger),
     bodyLimit: BODY_LIMIT_BYTES,
+    // Signed handles are up to about 240 characters; fastify's default limit is 100.
+    maxParamLength: 1024,
   });
   acceptEmptyJsonBodies(app);
   registerErrorResponses(app);
@@ -58,7 +74,14 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   const timing: FollowTiming = {
     ...DEFAULT_FOLLOW_TIMING,
     taskGraceMs: options.taskGraceMs ?? DEFAULT_FOLLOW_TIMING.taskGraceMs,
+    jobPollMs: options.jobPollMs ?? DEFAULT_FOLLOW_TIMING.jobPollMs,
   };
+  if (handles.generatedSecret) {
+    app.log.info(
+      `No ${HANDLE_SECRET_ENV} is set, so render handles will not survive a restart; set it ` +
+        'to share handles across restarts and gateways.',
+    );
+  }
   const catalog = new ReportCatalog(options.config, client, app.log);
   const renders = new RenderRegistry({
     client,
@@ -66,6 +89,8 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     logger: app.log,
     signal: closing.signal,
     timing,
+    handles,
+    secrets: [options.connect.apiKey, options.handleSecret ?? ''],
   });
 
   app.addHook('onSend', async (_request, reply) => {

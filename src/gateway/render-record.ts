@@ -1,11 +1,23 @@
 import { EventEmitter, once } from 'node:events';
-import type { RenderState, RenderSummary } from '../protocol/index.js';
+import type { RenderProgress, RenderState, RenderSummary } from '../protocol/index.js';
+import type { RenderLog } from './render-log.js';
 
-/**
- * Maximum number of log lines kept per render. Later lines still count in `lineCount`, so
- * clients keep a consistent `next`, but they are not returned.
- */
-export const MAX_STORED_LINES = 10_000;
+export interface RenderRecordInit {
+  /** The signed handle issued for this render. */
+  handle: string;
+  /** Random id inside the handle, which names the render in logs. */
+  renderId: string;
+  reportName: string;
+  startedAt: Date;
+  /** `who` of the refresh request that started the render, or null when the gateway did not. */
+  startedBy: string | null;
+  /**
+   * Key of the Connect job when the gateway follows the render through the job list (a
+   * render it found running), or null when it follows the render's task.
+   */
+  jobKey: string | null;
+  log: RenderLog;
+}
 
 /**
  * The shared state of one render, written by its single upstream follower and read by every
@@ -13,22 +25,27 @@ export const MAX_STORED_LINES = 10_000;
  */
 export class RenderRecord {
   readonly handle: string;
+  readonly renderId: string;
   readonly reportName: string;
   readonly startedAt: Date;
+  readonly startedBy: string | null;
+  readonly jobKey: string | null;
   state: RenderState = 'running';
   finishedAt: Date | null = null;
-  /** Short reason of a failed render. */
+  /** Short, redacted reason of a failed render. */
   error: string | null = null;
-  /** Number of log lines produced so far, including any beyond MAX_STORED_LINES. */
-  lineCount = 0;
 
-  private readonly lines: string[] = [];
+  private readonly log: RenderLog;
   private readonly events = new EventEmitter();
 
-  constructor(handle: string, reportName: string, startedAt: Date) {
-    this.handle = handle;
-    this.reportName = reportName;
-    this.startedAt = startedAt;
+  constructor(init: RenderRecordInit) {
+    this.handle = init.handle;
+    this.renderId = init.renderId;
+    this.reportName = init.reportName;
+    this.startedAt = init.startedAt;
+    this.startedBy = init.startedBy;
+    this.jobKey = init.jobKey;
+    this.log = init.log;
     // Every held request listens; their number is capped by the gateway, not by this emitter.
     this.events.setMaxListeners(0);
   }
@@ -37,39 +54,56 @@ export class RenderRecord {
     return this.state === 'running';
   }
 
+  /** Number of log lines the report exposes now; the `next` of a progress response. */
+  get visibleLineCount(): number {
+    return this.log.visibleCount(this.state);
+  }
+
   summary(): RenderSummary {
     return { handle: this.handle, state: this.state, started_at: this.startedAt.toISOString() };
+  }
+
+  /**
+   * Builds the progress response for a client that asked with `handle`, which differs from
+   * `this.handle` when an older handle led to this render.
+   */
+  progress(handle: string, after: number, lastRenderedAt: string | null): RenderProgress {
+    return {
+      handle,
+      state: this.state,
+      output: this.log.visibleFrom(after, this.state),
+      next: this.visibleLineCount,
+      started_at: this.startedAt.toISOString(),
+      finished_at: this.finishedAt?.toISOString() ?? null,
+      error: this.error,
+      last_rendered_at: lastRenderedAt,
+      server_time: new Date().toISOString(),
+    };
   }
 
   appendOutput(lines: readonly string[]): void {
     if (lines.length === 0 || !this.isRunning) {
       return;
     }
-    const room = Math.max(0, MAX_STORED_LINES - this.lines.length);
-    this.lines.push(...lines.slice(0, room));
-    this.lineCount += lines.length;
+    this.log.append(lines);
     this.events.emit('change');
-  }
-
-  /** Returns the stored lines from index `after` on. */
-  outputFrom(after: number): string[] {
-    return this.lines.slice(after);
   }
 
   succeed(finishedAt: Date): void {
     this.finish('succeeded', finishedAt, null);
   }
 
+  /** Marks the render failed; `reason` must already be short and redacted. */
   fail(reason: string, finishedAt: Date): void {
     this.finish('failed', finishedAt, reason);
   }
 
   /**
-   * Resolves once the render has left `running` or has more than `after` lines, or when
+   * Resolves once the render has left `running` or exposes more than `after` lines, or when
    * `signal` aborts (time up, client gone, gateway closing). Never rejects.
    */
   async waitForProgress(after: number, signal: AbortSignal): Promise<void> {
-    while (this.isRunning && this.lineCount <= after && !signal.aborted) {
+    while (this.isRunning && this.visibleLineCount <= after && !signal.aborted) {
       try {
         await once(this.events, 'change', { signal });
       } catch {

@@ -1,13 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type {
-  RefreshAccepted,
-  RenderProgress,
-  ReportStatus,
-} from '../protocol/index.js';
+import type { RefreshAccepted, ReportStatus } from '../protocol/index.js';
 import type { ReportConfig } from './config.js';
 import { logConnectFailure, toGatewayError } from './connect-failures.js';
 import { GatewayHttpError } from './errors.js';
-import { isWellFormedHandle } from './handles.js';
 import type { RenderRecord } from './render-record.js';
 import type { RenderRegistry } from './render-registry.js';
 import type { ReportCatalog } from './report-catalog.js';
@@ -44,7 +39,11 @@ export function registerRoutes(app: FastifyInstance, context: RouteContext): voi
     const name = request.params.name;
     const report = findReport(catalog, name);
 
-    const { record, joined } = await renders.refresh(name, report);
+    // TODO: pass the identity label once authentication is in place.
+    const { record, joined } = await renders.refresh(name, report, {
+      who: request.ip,
+      log: request.log,
+    });
     const body: RefreshAccepted = { ...record.summary(), joined };
     return reply.code(202).send(body);
   });
@@ -53,20 +52,20 @@ export function registerRoutes(app: FastifyInstance, context: RouteContext): voi
   app.get<{ Params: { handle: string } }>('/v1/renders/:handle', async (request, reply) => {
     const { after, wait } = parseProgressQuery(request.query);
     const handle = request.params.handle;
-    const record = isWellFormedHandle(handle) ? renders.find(handle) : undefined;
+    const record = await renders.resolve(handle);
     if (record === undefined) {
       throw unknownRender();
     }
-    if (after > record.lineCount) {
+    if (after > record.visibleLineCount) {
       throw new GatewayHttpError(
         400,
         'invalid_request',
-        `Query parameter after is ${after}, but the render has produced ${record.lineCount} ` +
-          'lines so far; pass the next value of the previous response.',
+        `Query parameter after is ${after}, but the render has produced ` +
+          `${record.visibleLineCount} lines so far; pass the next value of the previous response.`,
       );
     }
 
-    if (wait > 0 && record.isRunning && record.lineCount <= after) {
+    if (wait > 0 && record.isRunning && record.visibleLineCount <= after) {
       if (heldRequests.count >= context.maxHeldRequests) {
         throw new GatewayHttpError(
           429,
@@ -85,8 +84,7 @@ export function registerRoutes(app: FastifyInstance, context: RouteContext): voi
     }
 
     const lastRenderedAt = await catalog.knownLastRenderedAt(record.reportName);
-    const report = catalog.find(record.reportName)!;
-    return renderProgress(record, report, after, lastRenderedAt);
+    return record.progress(handle, after, lastRenderedAt);
   });
 }
 
@@ -162,23 +160,4 @@ async function holdUntilProgress(
     reply.raw.off('close', onClientGone);
     closeSignal.removeEventListener('abort', onClosing);
   }
-}
-
-function renderProgress(
-  record: RenderRecord,
-  report: ReportConfig,
-  after: number,
-  lastRenderedAt: string | null,
-): RenderProgress {
-  return {
-    handle: record.handle,
-    state: record.state,
-    output: report.log === 'full' ? record.outputFrom(after) : [],
-    next: record.lineCount,
-    started_at: record.startedAt.toISOString(),
-    finished_at: record.finishedAt?.toISOString() ?? null,
-    error: record.error,
-    last_rendered_at: lastRenderedAt,
-    server_time: new Date().toISOString(),
-  };
 }

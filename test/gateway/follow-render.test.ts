@@ -10,9 +10,11 @@ import {
 import {
   DEFAULT_FOLLOW_TIMING,
   followRender,
-  shortReason,
+  summarizeReason,
+  taskFailureReason,
   type FollowTiming,
 } from '../../src/gateway/follow-render.js';
+import { RenderLog } from '../../src/gateway/render-log.js';
 import { RenderRecord } from '../../src/gateway/render-record.js';
 
 type PollResult = Task | Error;
@@ -79,13 +81,26 @@ function warningLogger(warnings: Array<Record<string, unknown>>) {
   } as never;
 }
 
+/** A record of a report with `log: full` and no redaction. */
+function testRecord(): RenderRecord {
+  return new RenderRecord({
+    handle: 'handle',
+    renderId: 'r'.repeat(22),
+    reportName: 'sales',
+    startedAt: new Date(),
+    startedBy: null,
+    jobKey: null,
+    log: new RenderLog('full', (line) => line),
+  });
+}
+
 async function follow(
   results: PollResult[],
   timing: Partial<FollowTiming> = {},
   logger = silentLogger,
 ) {
   const { client, polls } = scriptedClient(results);
-  const record = new RenderRecord('h'.repeat(32), 'sales', new Date());
+  const record = testRecord();
   const started = { taskId: 't1', route: 'v1' as const, cookie: 'node=abc' };
   const signal = new AbortController().signal;
   const outcome = await followRender(record, started, {
@@ -111,8 +126,8 @@ describe('followRender', () => {
         { first: 2, wait: 10, cookie: 'node=abc' },
       ],
     );
-    assert.deepEqual(record.outputFrom(0), ['a', 'b', 'c']);
-    assert.equal(record.lineCount, 3);
+    assert.deepEqual(record.progress('handle', 0, null).output, ['a', 'b', 'c']);
+    assert.equal(record.visibleLineCount, 3);
   });
 
   it('fails on a non-zero code', async () => {
@@ -181,7 +196,7 @@ describe('followRender', () => {
 
   it('stops when the gateway closes', async () => {
     const closing = new AbortController();
-    const record = new RenderRecord('h'.repeat(32), 'sales', new Date());
+    const record = testRecord();
     const client = {
       getTask: (_id: string, options: GetTaskOptions) =>
         new Promise<Task>((_resolve, reject) => {
@@ -200,20 +215,31 @@ describe('followRender', () => {
   });
 });
 
-describe('shortReason', () => {
+describe('summarizeReason', () => {
   it('keeps the first non-empty line', () => {
-    const reason = shortReason({ code: 1, error: '\n  Unable   to render:\nstack trace' });
+    const reason = summarizeReason('\n  Unable   to render:\nstack trace');
     assert.equal(reason, 'Unable to render:');
   });
 
   it('caps the length at 200', () => {
-    const reason = shortReason({ code: 1, error: 'x'.repeat(500) });
+    const reason = summarizeReason('x'.repeat(500));
     assert.equal(reason.length, 200);
     assert.ok(reason.endsWith('…'));
   });
 
+  it('describes an empty reason', () => {
+    assert.equal(summarizeReason(' \n '), 'The render failed without a reason.');
+  });
+});
+
+describe('taskFailureReason', () => {
+  it('keeps the whole error text', () => {
+    const error = 'Unable to render:\npassword=hunter2';
+    assert.equal(taskFailureReason({ code: 1, error }), error);
+  });
+
   it('names the code without an error text', () => {
-    const reason = shortReason({ code: 3, error: '' });
+    const reason = taskFailureReason({ code: 3, error: '' });
     assert.equal(reason, 'Connect reported the render as failed with code 3.');
   });
 });

@@ -8,7 +8,8 @@ import {
   type Harness,
 } from './harness.js';
 
-const HANDLE = /^[A-Za-z0-9_-]{32}$/;
+/** A signed handle: base64url payload, a dot, and an HMAC-SHA256 in base64url. */
+const HANDLE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/;
 
 describe('POST /v1/reports/{name}/refresh', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
   let harness: Harness;

@@ -4,12 +4,14 @@ import {
   ConnectUnreachableError,
   type ConnectClient,
   type GetTaskOptions,
+  type Job,
   type RenderStarted,
   type Task,
 } from '../../src/connect/index.js';
 import { parseGatewayConfig } from '../../src/gateway/config.js';
 import { GatewayHttpError } from '../../src/gateway/errors.js';
 import { DEFAULT_FOLLOW_TIMING } from '../../src/gateway/follow-render.js';
+import { HandleSigner } from '../../src/gateway/handles.js';
 import {
   FINISHED_RENDER_TTL_MS,
   RenderRegistry,
@@ -17,9 +19,14 @@ import {
 import { ReportCatalog } from '../../src/gateway/report-catalog.js';
 
 const CONFIG = parseGatewayConfig({
-  reports: { sales: { guid: '6a3b4c5d-0000-4000-8000-00000000beef', log: 'full' } },
+  reports: {
+    sales: { guid: '6a3b4c5d-0000-4000-8000-00000000beef', log: 'full' },
+    orders: { guid: '6a3b4c5d-0000-4000-8000-00000000cafe', cooldown_s: 300 },
+  },
 });
 const REPORT = CONFIG.reports.sales!;
+const ORDERS = CONFIG.reports.orders!;
+const WHO = { who: 'anonymous 127.0.0.1' };
 
 /** Creates a promise with its resolve and reject functions, settled by the test. */
 function deferred<T>() {
@@ -32,17 +39,23 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
-const logger = {
-  info() {},
-  warn() {},
-  debug() {},
-  child() {
-    return logger;
-  },
-} as never;
+/** A pino-like logger that keeps the fields and message of each line. */
+function recordingLogger() {
+  const lines: Array<Record<string, unknown>> = [];
+  const write = (fields: Record<string, unknown> | string, message?: string) => {
+    lines.push(typeof fields === 'string' ? { msg: fields } : { ...fields, msg: message });
+  };
+  const logger = {
+    info: write,
+    warn: write,
+    debug: write,
+    child: () => logger,
+  };
+  return { logger: logger as never, lines };
+}
 
 /** Creates a fake Connect client whose render calls and task polls wait for the test. */
-function fakeClient() {
+function fakeClient(jobs: Job[] = []) {
   const renders: Array<ReturnType<typeof deferred<RenderStarted>>> = [];
   const polls: Array<ReturnType<typeof deferred<Task>>> = [];
   const client = {
@@ -57,14 +70,16 @@ function fakeClient() {
       options.signal?.addEventListener('abort', () => call.reject(options.signal!.reason));
       return call.promise;
     },
+    listJobs: async () => jobs,
     getLastRenderedAt: async () => null,
     getContent: async () => ({ title: 'Sales' }),
   };
   return { client: client as unknown as ConnectClient, renders, polls };
 }
 
-function setUp() {
-  const fake = fakeClient();
+function setUp(jobs: Job[] = []) {
+  const fake = fakeClient(jobs);
+  const { logger, lines } = recordingLogger();
   const closing = new AbortController();
   const catalog = new ReportCatalog(CONFIG, fake.client, logger);
   const registry = new RenderRegistry({
@@ -73,8 +88,25 @@ function setUp() {
     logger,
     signal: closing.signal,
     timing: DEFAULT_FOLLOW_TIMING,
+    handles: new HandleSigner(),
+    secrets: [],
   });
-  return { ...fake, registry, closing };
+  return { ...fake, registry, closing, lines };
+}
+
+function job(fields: Partial<Job>): Job {
+  return {
+    id: '1',
+    key: 'job1',
+    tag: 'build_report',
+    status: 0,
+    start_time: new Date().toISOString(),
+    end_time: null,
+    exit_code: null,
+    variant_id: '1',
+    bundle_id: '1',
+    ...fields,
+  };
 }
 
 const STARTED: RenderStarted = { taskId: 't1', route: 'v1', cookie: null };
@@ -94,11 +126,11 @@ describe('RenderRegistry', () => {
 
   it('joins refreshes while the render call is in flight', async () => {
     const { registry, renders, closing } = setUp();
-    const requests = [1, 2, 3].map(() => registry.refresh('sales', REPORT));
-    assert.equal(renders.length, 1, 'one render call to Connect');
-
+    const requests = [1, 2, 3].map(() => registry.refresh('sales', REPORT, WHO));
+    await until(renders, 1);
     renders[0]!.resolve(STARTED);
     const results = await Promise.all(requests);
+    assert.equal(renders.length, 1, 'one render call to Connect');
     assert.equal(new Set(results.map((result) => result.record)).size, 1);
     assert.deepEqual(results.map((result) => result.joined), [false, true, true]);
     closing.abort();
@@ -107,8 +139,9 @@ describe('RenderRegistry', () => {
 
   it('shares a failed start, then retries', async () => {
     const { registry, renders, closing } = setUp();
-    const first = registry.refresh('sales', REPORT);
-    const joined = registry.refresh('sales', REPORT);
+    const first = registry.refresh('sales', REPORT, WHO);
+    const joined = registry.refresh('sales', REPORT, WHO);
+    await until(renders, 1);
     renders[0]!.reject(
       new ConnectUnreachableError('refused', { method: 'POST', path: '/x', timedOut: false }),
     );
@@ -120,10 +153,76 @@ describe('RenderRegistry', () => {
       });
     }
 
-    const retry = registry.refresh('sales', REPORT);
-    assert.equal(renders.length, 2, 'a new render call after the failure');
+    const retry = registry.refresh('sales', REPORT, WHO);
+    await until(renders, 2);
     renders[1]!.resolve(STARTED);
     assert.equal((await retry).joined, false);
+    closing.abort();
+    await registry.close();
+  });
+
+  it('writes one audit line per refresh', async () => {
+    const { registry, renders, closing, lines } = setUp();
+    const first = registry.refresh('sales', REPORT, { who: 'user alice' });
+    await until(renders, 1);
+    renders[0]!.resolve(STARTED);
+    const { record } = await first;
+    await registry.refresh('sales', REPORT, { who: 'token nightly' });
+
+    const audits = lines.filter((line) => line.msg === 'refresh');
+    assert.deepEqual(
+      audits.map(({ report, who, outcome, handle_id }) => ({ report, who, outcome, handle_id })),
+      [
+        { report: 'sales', who: 'user alice', outcome: 'started', handle_id: record.renderId },
+        { report: 'sales', who: 'token nightly', outcome: 'joined', handle_id: record.renderId },
+      ],
+    );
+    assert.ok(!JSON.stringify(lines).includes(record.handle), 'no line contains the handle');
+    closing.abort();
+    await registry.close();
+  });
+
+  it('joins an active Connect job', async () => {
+    const { registry, renders, closing, lines } = setUp([job({ key: 'running1' })]);
+    const result = await registry.refresh('sales', REPORT, WHO);
+    assert.equal(result.joined, true);
+    assert.equal(result.record.jobKey, 'running1');
+    assert.equal(result.record.startedBy, null);
+    assert.equal(renders.length, 0, 'no render call to Connect');
+    assert.equal(registry.runningRender('sales'), result.record);
+    const audit = lines.find((line) => line.msg === 'refresh');
+    assert.equal(audit?.outcome, 'joined');
+    closing.abort();
+    await registry.close();
+  });
+
+  it('ignores active jobs that are not renders', async () => {
+    const { registry, renders, closing } = setUp([job({ tag: 'packrat_restore' })]);
+    const refresh = registry.refresh('sales', REPORT, WHO);
+    await until(renders, 1);
+    renders[0]!.resolve(STARTED);
+    assert.equal((await refresh).joined, false);
+    closing.abort();
+    await registry.close();
+  });
+
+  it('refuses a refresh in the cooldown', async () => {
+    const endedAt = new Date(Date.now() - 61_000).toISOString();
+    const success = job({ status: 2, exit_code: 0, start_time: endedAt, end_time: endedAt });
+    const { registry, renders, closing, lines } = setUp([success]);
+    await assert.rejects(registry.refresh('orders', ORDERS, WHO), (error: unknown) => {
+      assert.ok(error instanceof GatewayHttpError);
+      assert.equal(error.statusCode, 429);
+      assert.equal(error.code, 'cooldown');
+      assert.equal(error.message, 'Report orders rendered 1 minute ago; refresh again in 4 minutes.');
+      const retryAfter = Number(error.headers['retry-after']);
+      assert.ok(retryAfter > 235 && retryAfter <= 239, `Retry-After ${retryAfter}`);
+      return true;
+    });
+    assert.equal(renders.length, 0, 'no render call to Connect');
+    const audit = lines.find((line) => line.msg === 'refresh');
+    assert.equal(audit?.outcome, 'refused');
+    assert.equal(audit?.code, 'cooldown');
     closing.abort();
     await registry.close();
   });
@@ -131,7 +230,8 @@ describe('RenderRegistry', () => {
   it('forgets finished renders after 10 minutes', async () => {
     mock.timers.enable({ apis: ['setTimeout'] });
     const { registry, renders, polls, closing } = setUp();
-    const refresh = registry.refresh('sales', REPORT);
+    const refresh = registry.refresh('sales', REPORT, WHO);
+    await until(renders, 1);
     renders[0]!.resolve(STARTED);
     const { record } = await refresh;
     await until(polls, 1);
@@ -140,9 +240,10 @@ describe('RenderRegistry', () => {
     assert.equal(record.state, 'succeeded');
 
     mock.timers.tick(FINISHED_RENDER_TTL_MS - 1);
-    assert.equal(registry.find(record.handle), record, 'still readable just before expiry');
+    assert.equal(await registry.resolve(record.handle), record, 'readable just before expiry');
     mock.timers.tick(1);
-    assert.equal(registry.find(record.handle), undefined, 'forgotten after 10 minutes');
+    // Connect lists no job, so the handle leads nowhere once the record is gone.
+    assert.equal(await registry.resolve(record.handle), undefined, 'forgotten after 10 minutes');
     closing.abort();
     await registry.close();
   });
@@ -150,13 +251,27 @@ describe('RenderRegistry', () => {
   it('keeps running renders past 10 minutes', async () => {
     mock.timers.enable({ apis: ['setTimeout'] });
     const { registry, renders, closing } = setUp();
-    const refresh = registry.refresh('sales', REPORT);
+    const refresh = registry.refresh('sales', REPORT, WHO);
+    await until(renders, 1);
     renders[0]!.resolve(STARTED);
     const { record } = await refresh;
 
     mock.timers.tick(FINISHED_RENDER_TTL_MS * 2);
-    assert.equal(registry.find(record.handle), record);
+    assert.equal(await registry.resolve(record.handle), record);
     assert.equal(registry.runningRender('sales'), record);
+    closing.abort();
+    await registry.close();
+  });
+
+  it('resolves no handle of another secret', async () => {
+    const { registry, closing } = setUp();
+    const other = new HandleSigner().issue({
+      report: 'sales',
+      variant: null,
+      renderId: 'r'.repeat(22),
+      startedAt: new Date(),
+    });
+    assert.equal(await registry.resolve(other), undefined);
     closing.abort();
     await registry.close();
   });

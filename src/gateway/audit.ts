@@ -1,0 +1,81 @@
+/**
+ * Audit log lines: one `refresh` line per refresh request, whatever its outcome, and one
+ * `render finished` line per render that ends while the gateway follows it. The lines are
+ * structured pino records that carry no secret: `who` is an identity label or a client
+ * address, and `handle_id` is the render id inside the handle, never the handle itself.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { GatewayErrorCode, RenderState } from '../protocol/index.js';
+
+/** Outcome of a refresh request. */
+export type RefreshOutcome = 'started' | 'joined' | 'refused';
+
+export interface RefreshAudit {
+  /** Report name from the request path. */
+  report: string;
+  /** Identity label such as "user alice" or "token nightly-scheduler", or a client address. */
+  who: string;
+  outcome: RefreshOutcome;
+  /** Error code of a refused request. */
+  code?: GatewayErrorCode;
+  /** Render id of the started or joined render. */
+  handleId?: string;
+}
+
+export interface RenderFinishedAudit {
+  report: string;
+  state: Exclude<RenderState, 'running'>;
+  durationMs: number;
+  /** `who` of the request that started the render, or null when the gateway did not. */
+  startedBy: string | null;
+  /** Redacted failure reason of a failed render. */
+  reason?: string | null;
+}
+
+/** Longest report name logged; longer names from a request path are cut. */
+const MAX_LOGGED_REPORT_LENGTH = 64;
+
+/** Writes the `refresh` audit line. */
+export function auditRefresh(logger: FastifyBaseLogger, entry: RefreshAudit): void {
+  logger.info(
+    {
+      audit: true,
+      report: entry.report.slice(0, MAX_LOGGED_REPORT_LENGTH),
+      who: entry.who,
+      outcome: entry.outcome,
+      ...(entry.code === undefined ? {} : { code: entry.code }),
+      ...(entry.handleId === undefined ? {} : { handle_id: entry.handleId }),
+    },
+    'refresh',
+  );
+}
+
+/**
+ * Writes the `refresh` audit line of a request refused before it reached the render
+ * registry, for example for missing credentials, a rate limit or an unknown report.
+ */
+export function auditRefusal(
+  logger: FastifyBaseLogger,
+  report: string,
+  who: string,
+  code: GatewayErrorCode,
+): void {
+  auditRefresh(logger, { report, who, outcome: 'refused', code });
+}
+
+/** Writes the `render finished` audit line, at warn level for a failed render. */
+export function auditRenderFinished(logger: FastifyBaseLogger, entry: RenderFinishedAudit): void {
+  const fields = {
+    audit: true,
+    report: entry.report,
+    state: entry.state,
+    duration_ms: Math.max(0, Math.round(entry.durationMs)),
+    started_by: entry.startedBy,
+    ...(entry.state === 'failed' ? { reason: entry.reason ?? null } : {}),
+  };
+  if (entry.state === 'failed') {
+    logger.warn(fields, 'render finished');
+  } else {
+    logger.info(fields, 'render finished');
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Reading renders from Connect's job list, for renders the gateway did not start or started
+ * before a restart. Connect has no "rendering" flag; a render job (tag build_report,
+ * build_site or build_jupyter) with status 0 is a render in progress.
+ */
+import { RENDER_JOB_TAGS, type Job } from '../connect/index.js';
+import { failed, type FollowOutcome } from './follow-render.js';
+
+/**
+ * How far a job's start may precede a handle's start time and still count as the handle's
+ * render. Connect's clock and the gateway's may differ by this much.
+ */
+export const CLOCK_SKEW_TOLERANCE_MS = 60_000;
+
+/** Returns true for a render job with status 0 (active). */
+export function isActiveRenderJob(job: Job): boolean {
+  return RENDER_JOB_TAGS.has(job.tag) && job.status === 0;
+}
+
+/**
+ * Returns the newest active render job, or undefined when no render runs.
+ * TODO: match the job's variant_id once reports can name a variant; now any variant counts.
+ */
+export function activeRenderJob(jobs: readonly Job[]): Job | undefined {
+  return newest(jobs.filter(isActiveRenderJob));
+}
+
+/**
+ * Returns the newest render job that has ended and started at or after `since`, less
+ * CLOCK_SKEW_TOLERANCE_MS, or undefined when there is none.
+ */
+export function newestEndedRenderJobSince(jobs: readonly Job[], since: Date): Job | undefined {
+  const fromMs = since.getTime() - CLOCK_SKEW_TOLERANCE_MS;
+  return newest(
+    jobs.filter(
+      (job) =>
+        RENDER_JOB_TAGS.has(job.tag) && job.status !== 0 && startMs(job) >= fromMs,
+    ),
+  );
+}
+
+/**
+ * Decides the outcome of an ended render job from its exit code. Connect's job list has no
+ * log lines and no error text, so a failure names only the code.
+ */
+export function endedJobOutcome(job: Job): FollowOutcome {
+  const finishedAt = job.end_time === null ? undefined : new Date(job.end_time);
+  if (job.status === 3) {
+    return { ...failed('Connect skipped the render job.'), finishedAt };
+  }
+  if (job.exit_code === 0) {
+    return { kind: 'succeeded', finishedAt };
+  }
+  const reason = job.exit_code === null
+    ? 'The render ended without an exit code.'
+    : `The render ended with exit code ${job.exit_code}.`;
+  return { ...failed(reason), finishedAt };
+}
+
+/** Returns the job's start time, or now when Connect did not send one. */
+export function jobStartedAt(job: Job): Date {
+  return job.start_time === null ? new Date() : new Date(job.start_time);
+}
+
+function startMs(job: Job): number {
+  return job.start_time === null ? -Infinity : Date.parse(job.start_time);
+}
+
+function newest(jobs: readonly Job[]): Job | undefined {
+  let found: Job | undefined;
+  for (const job of jobs) {
+    if (found === undefined || startMs(job) > startMs(found)) {
+      found = job;
+    }
+  }
+  return found;
+}
