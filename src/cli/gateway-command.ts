@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadGatewayConfig, readConnectEnv, startGateway } from '../gateway/index.js';
-import { loadConfigFile, parsePort, UsageError } from './options.js';
+import { listenOrExplain, loadConfigFile, parseLogLevel, parsePort, UsageError } from './options.js';
 import { waitForStopSignal } from './signals.js';
 
 export const gatewayUsage = `Usage: connect-refresh gateway --config FILE [--host HOST] [--port PORT]
@@ -31,15 +31,21 @@ export async function runGateway(args: string[], env: NodeJS.ProcessEnv): Promis
   });
   if (!values.config) throw new UsageError('Missing --config FILE: the gateway needs a config file.');
 
+  const logLevel = parseLogLevel(values['log-level']);
+  const port = parsePort(values.port, '--port');
   const config = await loadConfigFile(values.config, loadGatewayConfig);
   const connect = readConnectEnv(env);
-  const gateway = await startGateway({
+  const gateway = await listenOrExplain(values.host, port, () => startGateway({
     config,
     connect,
     host: values.host,
-    port: parsePort(values.port, '--port'),
-    logger: { level: values['log-level'] },
-  });
-  await waitForStopSignal();
+    port,
+    logger: { level: logLevel },
+  }));
+  const reports = Object.keys(config.reports).join(', ');
+  console.error(`connect-refresh: gateway listening at ${gateway.url}, rendering ${reports} on ${connect.server}`);
+
+  const signal = await waitForStopSignal();
   await gateway.close();
+  console.error(`connect-refresh: gateway stopped (${signal})`);
 }

@@ -24,3 +24,37 @@ export async function loadConfigFile<T>(path: string, load: (path: string) => Pr
     throw error;
   }
 }
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Checks a --log-level value against pino's levels. */
+export function parseLogLevel(value: string): string {
+  if (!LOG_LEVELS.includes(value)) {
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not "${value}".`);
+  }
+  return value;
+}
+
+/**
+ * Runs a server start, turning the usual reasons a server cannot listen into a UsageError
+ * that names the option to change.
+ */
+export async function listenOrExplain<T>(host: string, port: number, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      throw new UsageError(`Port ${port} on ${host} is already in use; choose another --port or stop the ` +
+        'program that uses it.');
+    }
+    if (code === 'EACCES') {
+      throw new UsageError(`Not allowed to listen on port ${port}; choose a --port above 1023.`);
+    }
+    if (code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL' || code === 'EAI_AGAIN') {
+      throw new UsageError(`Cannot listen on --host ${host} (${code}); use an address of this machine, ` +
+        'such as 127.0.0.1 or 0.0.0.0.');
+    }
+    throw error;
+  }
+}

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadStandInConfig, startStandIn } from '../stand-in/index.js';
-import { loadConfigFile, parsePort, UsageError } from './options.js';
+import { listenOrExplain, loadConfigFile, parseLogLevel, parsePort, UsageError } from './options.js';
 import { waitForStopSignal } from './signals.js';
 
 export const standInUsage = `Usage: connect-refresh stand-in --config FILE [--host HOST] [--port PORT]
@@ -31,16 +31,22 @@ export async function runStandIn(args: string[]): Promise<void> {
   });
   if (!values.config) throw new UsageError('Missing --config FILE: the stand-in needs a config file.');
 
+  const logLevel = parseLogLevel(values['log-level']);
+  const port = parsePort(values.port, '--port');
   const { config, configDir } = await loadConfigFile(values.config, loadStandInConfig);
-  const standIn = await startStandIn({
+  const standIn = await listenOrExplain(values.host, port, () => startStandIn({
     config,
     configDir,
     stateDir: values['state-dir'],
     host: values.host,
-    port: parsePort(values.port, '--port'),
+    port,
     v1Render: !values['no-v1-render'],
-    logger: { level: values['log-level'] },
-  });
-  await waitForStopSignal();
+    logger: { level: logLevel },
+  }));
+  console.error(`connect-refresh: Connect stand-in listening at ${standIn.url}, serving ${config.content.length} ` +
+    'content items');
+
+  const signal = await waitForStopSignal();
   await standIn.close();
+  console.error(`connect-refresh: Connect stand-in stopped (${signal})`);
 }

@@ -25,17 +25,17 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
   return { child, output: () => output, exited };
 }
 
-/** Resolves with the address from the server's "Server listening at" log line. */
+/** Resolves with the address from the command's "listening at" line on standard error. */
 export function listeningUrl(run: CliRun): Promise<string> {
   return new Promise((resolve, reject) => {
     const check = () => {
-      const match = run.output().match(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/);
+      const match = run.output().match(/listening at (http:\/\/127\.0\.0\.1:\d+)/);
       if (match) {
-        run.child.stdout!.off('data', check);
+        run.child.stderr!.off('data', check);
         resolve(match[1]);
       }
     };
-    run.child.stdout!.on('data', check);
+    run.child.stderr!.on('data', check);
     run.exited.then((code) => reject(new Error(`exited with ${code} before listening:\n${run.output()}`)));
     check();
   });

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +44,26 @@ describe('connect-refresh', () => {
     assert.match(run.output(), /--port must be a port number/);
   });
 
+  it('exits 2 on an unknown log level', async () => {
+    const run = startCli(['stand-in', '--config', join(demoDir, 'stand-in.json'), '--log-level', 'loud']);
+    assert.equal(await run.exited, 2);
+    assert.match(run.output(), /--log-level must be one of/);
+  });
+
+  it('exits 2 when the port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const run = startCli(['stand-in', '--config', join(demoDir, 'stand-in.json'), '--port', String(port)]);
+      assert.equal(await run.exited, 2);
+      assert.match(run.output(), new RegExp(`Port ${port} on 127.0.0.1 is already in use`));
+      assert.doesNotMatch(run.output(), /\n\s+at /, 'no stack trace');
+    } finally {
+      taken.close();
+    }
+  });
+
   it('exits 2 without CONNECT_SERVER', async () => {
     const run = startCli(['gateway', '--config', join(demoDir, 'gateway.json')], { CONNECT_API_KEY: 'k' });
     assert.equal(await run.exited, 2);
@@ -72,7 +94,8 @@ describe('connect-refresh', () => {
     });
 
     it('serve a report status and stop on SIGTERM', async () => {
-      const standIn = startCli(['stand-in', '--config', join(demoDir, 'stand-in.json'), '--port', '0']);
+      const standIn = startCli(['stand-in', '--config', join(demoDir, 'stand-in.json'), '--port', '0',
+        '--log-level', 'warn']);
       runs.push(standIn);
       const standInUrl = await listeningUrl(standIn);
 
@@ -93,6 +116,9 @@ describe('connect-refresh', () => {
       standIn.child.kill('SIGTERM');
       assert.equal(await gateway.exited, 0);
       assert.equal(await standIn.exited, 0);
+      assert.match(gateway.output(), /gateway listening at http:\/\/127\.0\.0\.1:\d+, rendering orders on /);
+      assert.match(gateway.output(), /gateway stopped \(SIGTERM\)/);
+      assert.match(standIn.output(), /Connect stand-in stopped \(SIGTERM\)/);
       assert.ok(!gateway.output().includes(demoKey), 'the gateway log holds no API key');
     });
   });
