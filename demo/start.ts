@@ -20,6 +20,8 @@ export interface DemoOptions {
   pagePort?: number;
   /** Render with the Node script even where R is installed. */
   withoutR?: boolean;
+  /** pino log level of the stand-in and the gateway; default `warn`, so failures show. */
+  logLevel?: string;
 }
 
 export interface Demo {
@@ -81,13 +83,17 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     for (const closeOne of closers.reverse()) await closeOne();
   };
   try {
-    const standIn = await startStandIn({ config: standInConfig, configDir, host, port: options.standInPort ?? 3939 });
+    const logger = { level: options.logLevel ?? 'warn' };
+    const standIn = await startStandIn({
+      config: standInConfig, configDir, host, port: options.standInPort ?? 3939, logger,
+    });
     closers.push(() => standIn.close());
     const gateway = await startGateway({
       config: await loadGatewayConfig(`${demoDir}gateway.json`),
       connect: { server: standIn.url, apiKey },
       host,
       port: options.gatewayPort ?? 8787,
+      logger,
     });
     closers.push(() => gateway.close());
     const page = await startPage(host, options.pagePort ?? 5173, gateway.url, standIn.url);
