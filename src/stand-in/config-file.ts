@@ -68,6 +68,8 @@ async function readJsonFile(absolutePath: string, source: string): Promise<unkno
     throw new StandInConfigError([`config: cannot read the file (${reason})`], source);
   }
 
+  // Editors on Windows may save JSON with a byte-order mark, which JSON.parse rejects.
+  text = text.replace(/^\uFEFF/, '');
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -155,6 +155,17 @@ describe('loadStandInConfig', () => {
     assert.equal(config.content[0]!.source, '.');
   });
 
+  it('accepts a byte-order mark', async () => {
+    const path = join(dir, 'bom.json');
+    await writeFile(path, '\uFEFF' + JSON.stringify({
+      ...validConfig(),
+      content: [{ ...validConfig().content[0]!, source: '.', rmd: 'report.Rmd' }],
+    }));
+    await writeFile(join(dir, 'report.Rmd'), '# report\n');
+    const { config } = await loadStandInConfig(path);
+    assert.equal(config.content.length, 1);
+  });
+
   it('reports missing source folders and files', async () => {
     const path = join(dir, 'missing.json');
     await writeFile(path, JSON.stringify(validConfig()));
