@@ -1,20 +1,20 @@
-import { html, LitElement, nothing, svg, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { RefreshController } from './refresh-controller.js';
 import {
   ageUpdateDelay,
+  countdownUpdateDelay,
   elapsedUpdateDelay,
   formatAbsoluteTime,
   formatAge,
+  formatCountdown,
   formatElapsed,
 } from './relative-time.js';
 import { resolveLocale } from './locale.js';
 import { acceptsRefresh, isBusy, type RefreshStatus } from './status.js';
 import { styles } from './styles.js';
 import { TickController } from './tick-controller.js';
-
-const checkIcon = svg`<path d="M3 8.5l3.5 3.5L13 4.5" />`;
-const crossIcon = svg`<path d="M4 4l8 8M12 4l-8 8" />`;
+import { indicatorTemplate, logTemplate, messageTemplate } from './view-templates.js';
 
 /**
  * A button that requests a re-render of a Posit Connect report from a refresh gateway, then shows
@@ -28,17 +28,18 @@ const crossIcon = svg`<path d="M4 4l8 8M12 4l-8 8" />`;
  * Bubbles and is composed.
  * @fires {RefreshSuccessEvent} connect-refresh-success - The followed render succeeded. Detail
  * `{report: string, handle: string, lastRenderedAt: string | null}`. Bubbles and is composed.
- * @fires {RefreshErrorEvent} connect-refresh-error - A request failed, the gateway is unavailable,
- * or the followed render failed. Detail `{report: string, handle: string | null, code: string,
- * message: string}`. Bubbles and is composed.
+ * @fires {RefreshErrorEvent} connect-refresh-error - A request failed or was refused (including a
+ * cooldown), the gateway is unavailable, or the followed render failed. Detail `{report: string,
+ * handle: string | null, code: string, message: string}`. Bubbles and is composed.
  *
  * @csspart button - The native button.
- * @csspart indicator - The status icon in the button: dot, spinner, check or cross.
+ * @csspart indicator - The status icon in the button: dot, spinner, check, cross or clock.
  * @csspart label - The wrapper of the label text or the slotted label.
  * @csspart time - The `<time>` element with the last render time.
  * @csspart progress - The indeterminate progress bar shown while a render runs.
+ * @csspart countdown - The time left of a cooldown, such as "Refresh again in 4:00".
  * @csspart log - The `<details>` block with the render log.
- * @csspart message - The error message shown when the status is failed or unavailable.
+ * @csspart message - The message shown when the status is failed, unavailable or cooldown.
  *
  * @cssprop [--connect-refresh-accent=#1558b0] - Background of the button; #a8c7fa in dark mode.
  * @cssprop [--connect-refresh-on-accent=#ffffff] - Text color of the button; #062e6f in dark mode.
@@ -94,8 +95,9 @@ export class ConnectRefreshButton extends LitElement {
   @property({ attribute: false }) tokenProvider: (() => Promise<string>) | null = null;
 
   /**
-   * Progress of the refresh (idle, starting, running, succeeded, failed or unavailable), set by
-   * the element and reflected to the `status` attribute for styling.
+   * Progress of the refresh (idle, starting, running, succeeded, failed, unavailable or
+   * cooldown), set by the element and reflected to the `status` attribute for styling. In
+   * `cooldown` the gateway asked to wait, and the button accepts clicks again when the time is up.
    */
   @property({ reflect: true }) status: RefreshStatus = 'idle';
 
@@ -122,6 +124,7 @@ export class ConnectRefreshButton extends LitElement {
 
   protected override render() {
     const inactive = !this.gateway || !this.report || !acceptsRefresh(this.status);
+    const { view } = this.refreshes;
 
     return html`
       <button
@@ -130,31 +133,15 @@ export class ConnectRefreshButton extends LitElement {
         aria-disabled=${inactive ? 'true' : 'false'}
         @click=${this.startRefresh}
       >
-        ${this.renderIndicator()}
+        ${indicatorTemplate(this.status)}
         <span part="label"><slot>${this.label}</slot></span>
       </button>
       <div class="status" aria-busy=${isBusy(this.status) ? 'true' : 'false'}>
-        ${this.renderProgress()} ${this.renderLastRendered()}
+        ${this.renderProgress()} ${this.renderCountdown()} ${this.renderLastRendered()}
       </div>
-      ${this.renderMessage()} ${this.renderLog()}
-      <div class="visually-hidden" role="status">${this.refreshes.view.announcement}</div>
+      ${messageTemplate(this.status, view.message)} ${logTemplate(view.log)}
+      <div class="visually-hidden" role="status">${view.announcement}</div>
     `;
-  }
-
-  private renderIndicator() {
-    let icon;
-
-    if (isBusy(this.status)) {
-      icon = html`<span class="spinner"></span>`;
-    } else if (this.status === 'succeeded') {
-      icon = html`<svg viewBox="0 0 16 16">${checkIcon}</svg>`;
-    } else if (this.status === 'failed' || this.status === 'unavailable') {
-      icon = html`<svg viewBox="0 0 16 16">${crossIcon}</svg>`;
-    } else {
-      icon = html`<span class="dot"></span>`;
-    }
-
-    return html`<span part="indicator" class="indicator" aria-hidden="true">${icon}</span>`;
   }
 
   private renderProgress() {
@@ -175,6 +162,20 @@ export class ConnectRefreshButton extends LitElement {
       <span>Rendering <span class="elapsed">${elapsed}</span></span>
       <progress part="progress" aria-label=${`Rendering ${name}`}></progress>
     `;
+  }
+
+  private renderCountdown() {
+    const endsAt = this.refreshes.cooldownEndsAt;
+
+    if (this.status !== 'cooldown' || endsAt === null) {
+      return nothing;
+    }
+
+    const remaining = formatCountdown(endsAt - Date.now());
+
+    return html`<span part="countdown">
+      Refresh again in <span class="remaining">${remaining}</span>
+    </span>`;
   }
 
   private renderLastRendered() {
@@ -200,38 +201,18 @@ export class ConnectRefreshButton extends LitElement {
     </span>`;
   }
 
-  private renderMessage() {
-    const { message } = this.refreshes.view;
-
-    if (!message || (this.status !== 'failed' && this.status !== 'unavailable')) {
-      return nothing;
-    }
-
-    return html`<p part="message" class="message">${message}</p>`;
-  }
-
-  private renderLog() {
-    const { log } = this.refreshes.view;
-
-    if (log.length === 0) {
-      return nothing;
-    }
-
-    return html`
-      <details part="log">
-        <summary>Render log</summary>
-        <pre tabindex="0" role="region" aria-label="Render log">${log.join('\n')}</pre>
-      </details>
-    `;
-  }
-
-  /** Returns the time in ms until the shown elapsed time or age changes, or null. */
+  /** Returns the time in ms until the shown elapsed time, age or countdown changes, or null. */
   private nextTickDelay(): number | null {
     const now = this.refreshes.serverNow();
     const { startedAt, lastRenderedAt } = this.refreshes.view;
     const started = this.status === 'running' ? parseTime(startedAt) : null;
     const rendered = parseTime(lastRenderedAt ?? null);
+    const cooldownEndsAt = this.status === 'cooldown' ? this.refreshes.cooldownEndsAt : null;
     const delays: number[] = [];
+
+    if (cooldownEndsAt !== null && cooldownEndsAt > Date.now()) {
+      delays.push(countdownUpdateDelay(cooldownEndsAt - Date.now()));
+    }
 
     if (started !== null) {
       delays.push(elapsedUpdateDelay(now - started));

@@ -59,7 +59,10 @@ export class RefreshSuccessEvent extends CustomEvent<RefreshSuccessDetail> {
   }
 }
 
-/** Fired when a request failed, the gateway is unavailable, or the followed render failed. */
+/**
+ * Fired when a request failed or was refused (including a cooldown), the gateway is unavailable,
+ * or the followed render failed.
+ */
 export class RefreshErrorEvent extends CustomEvent<RefreshErrorDetail> {
   static readonly type = 'connect-refresh-error';
 

@@ -15,12 +15,16 @@ export const RENDER_FAILED = 'render_failed';
 /** Code of an error that is not a gateway error, which points at a bug in the element. */
 export const UNEXPECTED_ERROR = 'unexpected_error';
 
-/** Status and message for people that the element shows after a failed request. */
-export interface Failure {
-  status: 'failed' | 'unavailable';
-  code: string;
-  message: string;
-}
+/** Wait in ms after a 429 `cooldown` response without a valid `Retry-After` header. */
+export const DEFAULT_COOLDOWN_MS = 60_000;
+
+/**
+ * Status and message for people that the element shows after a failed request, and for the
+ * `cooldown` status the wait in ms before the button accepts a refresh again.
+ */
+export type Failure =
+  | { status: 'failed' | 'unavailable'; code: string; message: string }
+  | { status: 'cooldown'; code: string; message: string; waitMs: number };
 
 /** Maps an error of a gateway call to the element's status and a message for people. */
 export function describeFailure(error: unknown, report: string): Failure {
@@ -118,12 +122,33 @@ function describeRequestError(error: GatewayRequestError, report: string): Failu
   }
 
   if (status === 429) {
-    const message = error.gatewayMessage
-      ?? 'Too many refresh requests. Wait a minute and try again.';
-    return { status: 'failed', code, message };
+    return describeTooManyRequests(error);
   }
 
   return describeOtherStatus(error);
+}
+
+/**
+ * Maps a 429 to the `cooldown` status for the report's cooldown or any 429 with `Retry-After`,
+ * and to `failed` for a rate limit without it.
+ */
+function describeTooManyRequests(error: GatewayRequestError): Failure {
+  const { code, retryAfterMs } = error;
+
+  if (code === 'cooldown') {
+    const message = 'This report was rendered recently.';
+    return { status: 'cooldown', code, message, waitMs: retryAfterMs ?? DEFAULT_COOLDOWN_MS };
+  }
+
+  if (retryAfterMs !== null) {
+    const message = 'Too many requests were sent to the refresh service.';
+    return { status: 'cooldown', code, message, waitMs: retryAfterMs };
+  }
+
+  const message = error.gatewayMessage
+    ?? 'Too many refresh requests. Wait a minute and try again.';
+
+  return { status: 'failed', code, message };
 }
 
 function describeForbidden(code: string): Failure {

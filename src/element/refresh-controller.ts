@@ -1,8 +1,15 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { RenderProgress, RenderSummary } from '../protocol/index.js';
 import { AuthorizedGateway } from './authorized-gateway.js';
-import { RefreshErrorEvent, RefreshStartEvent, RefreshSuccessEvent } from './events.js';
-import { describeFailure, needsNewCredentials, RENDER_FAILED } from './failures.js';
+import { Cooldown } from './cooldown.js';
+import { describeFailure, needsNewCredentials } from './failures.js';
+import {
+  failureTransition,
+  type FollowReason,
+  followTransition,
+  renderEndTransition,
+  type Transition,
+} from './refresh-transitions.js';
 import { pollRender } from './render-poll.js';
 import { appendLog, emptyView, type RefreshView } from './refresh-view.js';
 import { acceptsRefresh, type RefreshStatus } from './status.js';
@@ -22,20 +29,12 @@ interface Target {
   report: string;
 }
 
-/** Reason the element follows a render: it started it, joined it, or found it running. */
-type FollowReason = 'started' | 'joined' | 'resumed';
-
-const ANNOUNCEMENTS: Record<FollowReason, string> = {
-  started: 'Refresh started.',
-  joined: 'Joined a refresh that was already running.',
-  resumed: 'A refresh is running.',
-};
-
 /**
  * Reads the report's status, starts refreshes and follows renders for the host, and stores what
  * the host renders. Each read, refresh or follow is a run with its own AbortController. A new run
  * aborts the old one, and responses of an old run are ignored. Disconnecting aborts the run, and
  * reconnecting reads the status again, which resumes following a render that is still running.
+ * A cooldown that the gateway asked for outlasts runs and reconnects, but not a new target.
  */
 export class RefreshController implements ReactiveController {
   /** Data that the host renders, replaced as a whole and never changed in place. */
@@ -43,6 +42,7 @@ export class RefreshController implements ReactiveController {
 
   private readonly host: RefreshHost;
   private readonly tokens: TokenStore;
+  private readonly cooldown = new Cooldown(() => this.endCooldown());
   private run: AbortController | null = null;
   private handle: string | null = null;
   private targetKey: string | null = null;
@@ -50,6 +50,8 @@ export class RefreshController implements ReactiveController {
   private clockOffsetMs = 0;
   /** True while the host is unavailable for want of a token that a new one may fix. */
   private awaitingCredentials = false;
+  /** Status to show when a cooldown ends: the status before the run, succeeded or idle. */
+  private statusAfterCooldown: 'idle' | 'succeeded' = 'idle';
 
   constructor(host: RefreshHost) {
     this.host = host;
@@ -60,6 +62,11 @@ export class RefreshController implements ReactiveController {
   /** Returns the gateway's current time in ms, from the offset of its last `server_time`. */
   serverNow(): number {
     return Date.now() + this.clockOffsetMs;
+  }
+
+  /** End of the cooldown in ms since the epoch on the browser's clock, or null. */
+  get cooldownEndsAt(): number | null {
+    return this.cooldown.endsAt;
   }
 
   /**
@@ -74,6 +81,7 @@ export class RefreshController implements ReactiveController {
     }
 
     const run = this.beginRun();
+    this.statusAfterCooldown = status === 'succeeded' ? 'succeeded' : 'idle';
     this.view = { ...this.view, startedAt: null, log: [], message: '', announcement: '' };
     this.setStatus('starting');
     void this.refresh(run, this.target(gateway, report));
@@ -92,6 +100,7 @@ export class RefreshController implements ReactiveController {
 
   hostConnected(): void {
     this.loadPending = true;
+    this.cooldown.resume();
     this.host.requestUpdate();
   }
 
@@ -106,6 +115,7 @@ export class RefreshController implements ReactiveController {
     this.targetKey = key;
     this.loadPending = true;
     this.cancel();
+    this.cooldown.cancel();
     this.view = emptyView();
     this.host.status = 'idle';
   }
@@ -123,6 +133,7 @@ export class RefreshController implements ReactiveController {
   hostDisconnected(): void {
     this.loadPending = false;
     this.cancel();
+    this.cooldown.pause();
   }
 
   private load(): void {
@@ -170,6 +181,13 @@ export class RefreshController implements ReactiveController {
       }
 
       const { status: shown } = this.host;
+
+      if (shown === 'cooldown') {
+        this.host.requestUpdate();
+        return;
+      }
+
+      this.statusAfterCooldown = shown === 'succeeded' ? 'succeeded' : 'idle';
       this.setStatus(shown === 'succeeded' || shown === 'failed' ? shown : 'idle');
     } catch (error) {
       this.fail(run, target, error);
@@ -196,12 +214,9 @@ export class RefreshController implements ReactiveController {
     reason: FollowReason,
   ): Promise<void> {
     const { report } = target;
-    const joined = reason !== 'started';
     this.handle = render.handle;
-    const announcement = ANNOUNCEMENTS[reason];
-    this.view = { ...this.view, startedAt: render.started_at, announcement };
-    this.setStatus('running');
-    this.host.dispatchEvent(new RefreshStartEvent({ report, handle: render.handle, joined }));
+    this.cooldown.cancel();
+    this.apply(followTransition(this.view, report, render, reason));
 
     for await (const progress of pollRender(target.gateway, render.handle, run.signal)) {
       if (this.run !== run) {
@@ -211,7 +226,7 @@ export class RefreshController implements ReactiveController {
       this.applyProgress(progress);
 
       if (progress.state !== 'running') {
-        this.finish(target, progress);
+        this.apply(renderEndTransition(this.view, report, progress));
       }
     }
   }
@@ -223,40 +238,36 @@ export class RefreshController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  private finish(target: Target, progress: RenderProgress): void {
-    const { handle } = progress;
-    const { report } = target;
-    const lastRenderedAt = progress.last_rendered_at ?? this.view.lastRenderedAt ?? null;
-
-    if (progress.state === 'succeeded') {
-      this.view = { ...this.view, lastRenderedAt, announcement: 'Refresh finished.' };
-      this.setStatus('succeeded');
-      this.host.dispatchEvent(new RefreshSuccessEvent({ report, handle, lastRenderedAt }));
-      return;
-    }
-
-    const message = progress.error
-      ? `The report could not be rendered: ${progress.error}`
-      : 'The report could not be rendered.';
-    const announcement = `Refresh failed. ${message}`;
-    this.view = { ...this.view, lastRenderedAt, message, announcement };
-    this.setStatus('failed');
-    const detail = { report, handle, code: RENDER_FAILED, message };
-    this.host.dispatchEvent(new RefreshErrorEvent(detail));
-  }
-
   private fail(run: AbortController, target: Target, error: unknown): void {
     if (this.run !== run) {
       return;
     }
 
-    const { status, code, message } = describeFailure(error, target.report);
-    this.awaitingCredentials = status === 'unavailable' && needsNewCredentials(error);
-    const prefix = status === 'failed' ? 'Refresh failed.' : 'Refresh unavailable.';
-    this.view = { ...this.view, message, announcement: `${prefix} ${message}` };
-    this.setStatus(status);
-    const detail = { report: target.report, handle: this.handle, code, message };
-    this.host.dispatchEvent(new RefreshErrorEvent(detail));
+    const failure = describeFailure(error, target.report);
+    this.awaitingCredentials = failure.status === 'unavailable' && needsNewCredentials(error);
+
+    if (failure.status === 'cooldown') {
+      this.cooldown.begin(failure.waitMs);
+    } else {
+      this.cooldown.cancel();
+    }
+
+    this.apply(failureTransition(this.view, target.report, this.handle, failure));
+  }
+
+  private apply(transition: Transition): void {
+    this.view = transition.view;
+    this.setStatus(transition.status);
+    this.host.dispatchEvent(transition.event);
+  }
+
+  private endCooldown(): void {
+    if (this.host.status !== 'cooldown') {
+      return;
+    }
+
+    this.view = { ...this.view, message: '', announcement: 'The report can be refreshed again.' };
+    this.setStatus(this.statusAfterCooldown);
   }
 
   private observeServerTime(serverTime: string): void {

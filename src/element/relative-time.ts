@@ -1,6 +1,7 @@
 /**
  * Time formatting for the element: relative ages ("5 minutes ago"), absolute times with date,
- * time and zone, elapsed times (m:ss), and how soon a relative age needs to be shown again.
+ * time and zone, elapsed times (m:ss), the time left of a cooldown, and how soon each shown
+ * time needs to be shown again.
  */
 
 const SECOND_MS = 1000;
@@ -65,6 +66,30 @@ export function formatElapsed(durationMs: number): string {
   const seconds = totalSeconds % 60;
 
   return `${minutes}:${String(seconds).padStart(2, '0')}`;
+}
+
+/**
+ * Formats the time left of a wait as m:ss, or h:mm:ss from one hour on. Partial seconds count
+ * as whole ones, so 0:00 appears only when the wait is over.
+ */
+export function formatCountdown(remainingMs: number): string {
+  const totalSeconds = Math.ceil(Math.max(0, remainingMs) / SECOND_MS);
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = String(totalSeconds % 60).padStart(2, '0');
+
+  if (hours === 0) {
+    return `${minutes}:${seconds}`;
+  }
+
+  return `${hours}:${String(minutes).padStart(2, '0')}:${seconds}`;
+}
+
+/** Returns the time in ms until `formatCountdown(remainingMs)` shows one second less (1 to 1000). */
+export function countdownUpdateDelay(remainingMs: number): number {
+  const remainder = ((remainingMs % SECOND_MS) + SECOND_MS) % SECOND_MS;
+
+  return remainder === 0 ? SECOND_MS : remainder;
 }
 
 /**

@@ -55,7 +55,8 @@ export const styles = css`
     opacity: 0.85;
   }
 
-  :host([status='unavailable']) button {
+  :host([status='unavailable']) button,
+  :host([status='cooldown']) button {
     cursor: not-allowed;
   }
 
@@ -112,7 +113,8 @@ export const styles = css`
     gap: var(--_gap);
   }
 
-  .elapsed {
+  .elapsed,
+  .remaining {
     font-variant-numeric: tabular-nums;
   }
 

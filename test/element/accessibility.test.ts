@@ -181,6 +181,24 @@ describe('connect-refresh-button accessibility', () => {
     await expect(mounted.el).to.be.accessible();
   });
 
+  for (const [code, retryAfter] of [['cooldown', '240'], ['rate_limited', '30']]) {
+    it(`passes axe in a ${code} cooldown`, async () => {
+      const mounted = await mount();
+      await loadStatus(mounted);
+      button(mounted.el).click();
+      const post = await mounted.gateway.next();
+      post.respond(429, errorBody(code as 'cooldown', 'Wait.'), { 'Retry-After': retryAfter! });
+      await untilStatus(mounted.el, 'cooldown');
+      await mounted.el.updateComplete;
+      mounted.clock.restore();
+
+      expect(part(mounted.el, 'countdown')).to.not.equal(null);
+      expect(part(mounted.el, 'message')).to.not.equal(null);
+      expect(button(mounted.el).getAttribute('aria-disabled')).to.equal('true');
+      await expect(mounted.el).to.be.accessible();
+    });
+  }
+
   it('lets the slot replace the label', async () => {
     sinon.stub(window, 'fetch').returns(new Promise(() => {}));
     const el = await fixture<ConnectRefreshButton>(html`

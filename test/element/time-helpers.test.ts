@@ -4,8 +4,10 @@ import { delay, retryDelay } from '../../src/element/backoff.js';
 import { resolveLocale } from '../../src/element/locale.js';
 import {
   ageUpdateDelay,
+  countdownUpdateDelay,
   elapsedUpdateDelay,
   formatAge,
+  formatCountdown,
   formatElapsed,
 } from '../../src/element/relative-time.js';
 
@@ -50,6 +52,37 @@ describe('formatElapsed', () => {
   ] as Array<[number, string]>) {
     it(`formats ${duration} ms as ${expected}`, () => {
       expect(formatElapsed(duration)).to.equal(expected);
+    });
+  }
+});
+
+describe('formatCountdown', () => {
+  for (const [remaining, expected] of [
+    [-SECOND, '0:00'],
+    [0, '0:00'],
+    [1, '0:01'],
+    [SECOND, '0:01'],
+    [4 * MINUTE, '4:00'],
+    [4 * MINUTE - 1, '4:00'],
+    [HOUR - SECOND, '59:59'],
+    [HOUR, '1:00:00'],
+    [2 * HOUR + 5 * MINUTE + 7 * SECOND, '2:05:07'],
+    [DAY, '24:00:00'],
+  ] as Array<[number, string]>) {
+    it(`formats ${remaining} ms as ${expected}`, () => {
+      expect(formatCountdown(remaining)).to.equal(expected);
+    });
+  }
+});
+
+describe('countdownUpdateDelay', () => {
+  for (const [remaining, expected] of [
+    [4 * MINUTE, 1000],
+    [4 * MINUTE - 250, 750],
+    [1, 1],
+  ] as Array<[number, number]>) {
+    it(`waits ${expected} ms at ${remaining} ms left`, () => {
+      expect(countdownUpdateDelay(remaining)).to.equal(expected);
     });
   }
 });

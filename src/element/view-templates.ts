@@ -1,0 +1,52 @@
+import { html, nothing, svg } from 'lit';
+import { isBusy, type RefreshStatus } from './status.js';
+
+/** Templates of the element's parts that depend on nothing but their arguments. */
+
+const checkIcon = svg`<path d="M3 8.5l3.5 3.5L13 4.5" />`;
+const crossIcon = svg`<path d="M4 4l8 8M12 4l-8 8" />`;
+const clockIcon = svg`<circle cx="8" cy="8" r="6" /><path d="M8 4.5V8l2.5 1.5" />`;
+
+/** Renders the status icon of the button, hidden from assistive technology. */
+export function indicatorTemplate(status: RefreshStatus) {
+  let icon;
+
+  if (isBusy(status)) {
+    icon = html`<span class="spinner"></span>`;
+  } else if (status === 'succeeded') {
+    icon = html`<svg viewBox="0 0 16 16">${checkIcon}</svg>`;
+  } else if (status === 'failed' || status === 'unavailable') {
+    icon = html`<svg viewBox="0 0 16 16">${crossIcon}</svg>`;
+  } else if (status === 'cooldown') {
+    icon = html`<svg viewBox="0 0 16 16">${clockIcon}</svg>`;
+  } else {
+    icon = html`<span class="dot"></span>`;
+  }
+
+  return html`<span part="indicator" class="indicator" aria-hidden="true">${icon}</span>`;
+}
+
+/** Renders the message in the failed, unavailable and cooldown statuses, otherwise nothing. */
+export function messageTemplate(status: RefreshStatus, message: string) {
+  const shown = status === 'failed' || status === 'unavailable' || status === 'cooldown';
+
+  if (!message || !shown) {
+    return nothing;
+  }
+
+  return html`<p part="message" class="message">${message}</p>`;
+}
+
+/** Renders the render log in a closed `<details>` block, or nothing without log lines. */
+export function logTemplate(log: readonly string[]) {
+  if (log.length === 0) {
+    return nothing;
+  }
+
+  return html`
+    <details part="log">
+      <summary>Render log</summary>
+      <pre tabindex="0" role="region" aria-label="Render log">${log.join('\n')}</pre>
+    </details>
+  `;
+}
