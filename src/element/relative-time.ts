@@ -85,7 +85,7 @@ export function formatCountdown(remainingMs: number): string {
   return `${hours}:${String(minutes).padStart(2, '0')}:${seconds}`;
 }
 
-/** Returns the time in ms until `formatCountdown(remainingMs)` shows one second less (1 to 1000). */
+/** Returns the time in ms until `formatCountdown(remainingMs)` drops by one second (1 to 1000). */
 export function countdownUpdateDelay(remainingMs: number): number {
   const remainder = ((remainingMs % SECOND_MS) + SECOND_MS) % SECOND_MS;
 
