@@ -47,6 +47,11 @@ export class Cooldown {
     this.timer = timer;
 
     delay(Math.max(0, endsAt - Date.now()), timer.signal).then(() => {
+      // A newer begin or pause replaced this timer after it fired.
+      if (this.timer !== timer) {
+        return;
+      }
+
       this.timer = null;
       this.endsAt = null;
       this.onEnd();

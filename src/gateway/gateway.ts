@@ -60,7 +60,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     logger: loggerOptions(options.logger),
     bodyLimit: BODY_LIMIT_BYTES,
     // Signed handles are up to about 240 characters; fastify's default limit is 100.
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
   });
   acceptEmptyJsonBodies(app);
   registerErrorResponses(app);

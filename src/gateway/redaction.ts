@@ -68,7 +68,7 @@ const RULES: ReadonlyArray<{ pattern: RegExp; replace: (match: string, ...groups
   // A long random-looking token shortly after a word that names a secret: "token is 8f…".
   {
     pattern:
-      /\b(passw(?:or)?d|passphrase|secret|token|key|credential)(s?[^A-Za-z0-9\r\n]{1,3}(?:(?:is|was|of|for)[^A-Za-z0-9\r\n]{1,3})?)([A-Za-z0-9+/_.~-]{20,}=*)/gi,
+      /\b(passw(?:or)?d|passphrase|secret|token|key|credential)(s?[^A-Za-z0-9\r\n]{1,3}(?:(?:is|was|of|for)[^A-Za-z0-9\r\n]{1,3})?)([A-Za-z0-9+/_~-]{20,}=*)/gi,
     replace: (match, word, gap, token) =>
       isRandomToken(token) ? `${word}${gap}${REDACTED}` : match,
   },

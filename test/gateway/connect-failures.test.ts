@@ -17,7 +17,7 @@ describe('Connect failures', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
   }
 
   afterEach(async () => {
-    harness?.assertKeyNeverShown();
+    harness?.assertNoSecretsShown();
     await harness?.close();
     harness = undefined;
   });

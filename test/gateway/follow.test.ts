@@ -19,7 +19,7 @@ describe('following a render', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
   }
 
   afterEach(async () => {
-    harness?.assertKeyNeverShown();
+    harness?.assertNoSecretsShown();
     await harness?.close();
     harness = undefined;
   });

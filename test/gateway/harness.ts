@@ -1,7 +1,8 @@
 /**
  * Test harness: a real Connect stand-in with reports whose renders the test ends, and the
  * refresh gateway in front of it, both on 127.0.0.1 with free ports. It records every response
- * and log line, so tests can check that the API key appears in none of them.
+ * and log line, so tests can check that neither the API key nor the handle secret appears in
+ * any of them.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +20,7 @@ import {
   type GatewayOptions,
 } from '../../src/gateway/index.js';
 import { parseStandInConfig, startStandIn } from '../../src/stand-in/index.js';
+import { LeakScan } from './leak-scan.js';
 
 const fixturesDir = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
@@ -112,10 +114,15 @@ export class LogCapture {
 }
 
 export interface Harness {
-  gatewayUrl: string;
+  /** The gateway's URL; it changes when `restartGateway` runs. */
+  readonly gatewayUrl: string;
   standInUrl: string;
   apiKey: string;
+  /** The secret that signs the gateway's render handles. */
+  handleSecret: string;
   logs: LogCapture;
+  /** Every response body and header the gateway sent, for the secret checks. */
+  scan: LeakScan;
   /** A Connect client with the gateway's key, for looking at the stand-in's state. */
   connect: ConnectClient;
   /** Sends a request to the gateway and records the response. */
@@ -126,16 +133,28 @@ export interface Harness {
   finishRender(name: 'sales' | 'quiet', lines: string[], exitCode: number): Promise<void>;
   /** Long-polls the render until its state is not `running`, and returns the last response. */
   awaitOutcome(handle: string): Promise<GatewayResponse>;
-  /** Asserts that no recorded response, header or log line contains the API key. */
-  assertKeyNeverShown(): void;
+  /**
+   * Asserts that no recorded response body, header or log line contains the API key or the
+   * handle secret, also URL-encoded, in base64 or in hex.
+   */
+  assertNoSecretsShown(): void;
   /** Closes the gateway only; `close()` closes the rest. */
   closeGateway(): Promise<void>;
+  /**
+   * Closes the gateway and starts a new one with the same options and handle secret, on a
+   * new port, while the stand-in and its renders keep running. `whileDown` runs in between.
+   */
+  restartGateway(whileDown?: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface HarnessOptions {
   standIn?: StandInSwitches;
-  gateway?: Partial<Pick<GatewayOptions, 'taskGraceMs' | 'maxHeldRequests'>>;
+  gateway?: Partial<
+    Pick<GatewayOptions, 'taskGraceMs' | 'maxHeldRequests' | 'handleSecret' | 'jobPollMs'>
+  >;
+  /** The gateway's config; by default GATEWAY_CONFIG. */
+  config?: GatewayConfig;
   /** Point the gateway at this server instead of the stand-in (for an unreachable Connect). */
   connectServer?: string;
   /** The key the gateway sends; by default the stand-in user's key. */
@@ -199,26 +218,30 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const logs = new LogCapture();
   const gatewayKey = options.gatewayApiKey ?? apiKey;
-  let gateway: Awaited<ReturnType<typeof startGateway>>;
-  try {
-    gateway = await startGateway({
-      config: GATEWAY_CONFIG,
+  const handleSecret = options.gateway?.handleSecret ?? randomBytes(36).toString('base64');
+  const launchGateway = () =>
+    startGateway({
+      config: options.config ?? GATEWAY_CONFIG,
       connect: { server: options.connectServer ?? standIn.url, apiKey: gatewayKey },
       logger: { level: 'trace', stream: logs.stream },
       host: '127.0.0.1',
       port: 0,
       ...options.gateway,
+      handleSecret,
     });
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  try {
+    gateway = await launchGateway();
   } catch (error) {
     await standIn.close();
     throw error;
   }
 
-  const recorded: string[] = [];
+  const scan = new LeakScan();
   const request = async (path: string, init?: RequestInit): Promise<GatewayResponse> => {
     const fetched = await fetch(`${gateway.url}${path}`, init);
     const text = await fetched.text();
-    recorded.push(text, JSON.stringify([...fetched.headers]));
+    scan.recordResponse(text, fetched.headers);
     let body: unknown;
     try {
       body = text === '' ? undefined : JSON.parse(text);
@@ -229,10 +252,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 
   return {
-    gatewayUrl: gateway.url,
+    get gatewayUrl() {
+      return gateway.url;
+    },
     standInUrl: standIn.url,
     apiKey,
+    handleSecret,
     logs,
+    scan,
     connect: new ConnectClient({ server: standIn.url, apiKey }),
     request,
     refresh: (name) =>
@@ -256,14 +283,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         }
       }
     },
-    assertKeyNeverShown() {
-      for (const [what, texts] of [['response', recorded], ['log line', logs.lines]] as const) {
-        for (const text of texts) {
-          assert.ok(!text.includes(gatewayKey), `a gateway ${what} contains the API key: ${text}`);
-        }
-      }
+    assertNoSecretsShown() {
+      scan.assertAbsent({ 'API key': gatewayKey, 'handle secret': handleSecret }, logs.lines);
     },
     closeGateway: () => gateway.close(),
+    async restartGateway(whileDown) {
+      await gateway.close();
+      await whileDown?.();
+      gateway = await launchGateway();
+    },
     async close() {
       await gateway.close();
       await standIn.close();

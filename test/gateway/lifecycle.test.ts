@@ -19,7 +19,7 @@ describe('held progress requests', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
   }
 
   afterEach(async () => {
-    harness?.assertKeyNeverShown();
+    harness?.assertNoSecretsShown();
     await harness?.close();
     harness = undefined;
   });

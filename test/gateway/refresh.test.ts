@@ -19,7 +19,7 @@ describe('POST /v1/reports/{name}/refresh', { timeout: SERVER_TEST_TIMEOUT_MS },
   });
 
   afterEach(async () => {
-    harness.assertKeyNeverShown();
+    harness.assertNoSecretsShown();
     await harness.close();
   });
 
@@ -162,7 +162,7 @@ describe('GET /v1/renders/{handle}', { timeout: SERVER_TEST_TIMEOUT_MS }, () => 
   });
 
   afterEach(async () => {
-    harness.assertKeyNeverShown();
+    harness.assertNoSecretsShown();
     await harness.close();
   });
 
