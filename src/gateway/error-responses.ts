@@ -10,19 +10,31 @@ const ROUTE_METHODS: ReadonlyArray<{ pattern: RegExp; allow: string }> = [
   { pattern: /^\/v1\/reports\/[^/]+\/refresh$/, allow: 'POST' },
   { pattern: /^\/v1\/reports\/[^/]+$/, allow: 'GET, HEAD' },
   { pattern: /^\/v1\/renders\/[^/]+$/, allow: 'GET, HEAD' },
+  { pattern: /^\/(healthz|readyz)$/, allow: 'GET, HEAD' },
 ];
+
+/** Called with each error response before it is sent, and the error that caused it. */
+export type ErrorResponseListener = (
+  request: FastifyRequest,
+  response: GatewayHttpError,
+  cause: unknown,
+) => void;
 
 /**
  * Makes every error response, fastify's own included, a GatewayErrorBody with one of the
  * protocol's statuses.
  */
-export function registerErrorResponses(app: FastifyInstance): void {
+export function registerErrorResponses(
+  app: FastifyInstance,
+  onErrorResponse?: ErrorResponseListener,
+): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const httpError = toHttpError(error);
+    let httpError = toHttpError(error);
     if (httpError === undefined) {
       request.log.error({ err: error }, 'Unexpected error while handling the request');
-      return send(reply, internalError());
+      httpError = internalError();
     }
+    onErrorResponse?.(request, httpError, error);
     return send(reply, httpError);
   });
 
@@ -71,25 +83,19 @@ function routeNotFound(request: FastifyRequest): GatewayHttpError {
       { allow: route.allow },
     );
   }
-  // TODO: the protocol has no error code for an unknown route, so this 404 borrows
-  // invalid_request. A dedicated code would let clients tell it from a 400.
   return new GatewayHttpError(
     404,
-    'invalid_request',
+    'not_found',
     'No such route; the gateway serves GET /v1/reports/{name}, ' +
-      'POST /v1/reports/{name}/refresh and GET /v1/renders/{handle}.',
+      'POST /v1/reports/{name}/refresh, GET /v1/renders/{handle}, GET /healthz and GET /readyz.',
   );
 }
 
-/**
- * Creates the response to a failure of the gateway itself.
- * TODO: the protocol has no code for the gateway's own failures, so this 500 borrows
- * connect_error.
- */
+/** Creates the response to a failure of the gateway itself. */
 function internalError(): GatewayHttpError {
   return new GatewayHttpError(
     500,
-    'connect_error',
+    'internal_error',
     'The gateway failed unexpectedly while handling the request; see the gateway log.',
   );
 }

@@ -1,11 +1,17 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ConnectClient } from '../connect/index.js';
+import { isLoopbackAddress } from './auth/address-blocks.js';
+import { Authenticator } from './auth/authenticate.js';
 import type { GatewayConfig } from './config.js';
+import { registerCors } from './cors.js';
 import { BODY_LIMIT_BYTES, registerErrorResponses } from './error-responses.js';
+import { GatewayConfigError } from './errors.js';
 import { DEFAULT_FOLLOW_TIMING, type FollowTiming } from './follow-render.js';
 import { HANDLE_SECRET_ENV, HandleSigner } from './handles.js';
+import { ReadinessProbe, registerHealthRoutes } from './health.js';
 import { RenderRegistry } from './render-registry.js';
 import { ReportCatalog } from './report-catalog.js';
+import { RequestGate } from './request-gate.js';
 import { registerRoutes } from './routes.js';
 
 export interface GatewayOptions {
@@ -33,6 +39,8 @@ export interface GatewayOptions {
    * running on Connect, in milliseconds; default 3000.
    */
   jobPollMs?: number;
+  /** Environment that the JWT secret variable of `auth.jwt` is read from; default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -51,7 +59,9 @@ const REDACTED_PATHS = [
 
 /**
  * Builds the refresh gateway as a fastify instance, not yet listening. Closing the instance
- * stops every render follower and releases held requests.
+ * stops every render follower and releases held requests. Throws a GatewayConfigError when
+ * the JWT key cannot be loaded. Callers that listen themselves must apply the rule of
+ * `checkListenAddress`.
  */
 export async function buildGateway(options: GatewayOptions): Promise<FastifyInstance> {
   // Checked first, because it throws on a short secret.
@@ -63,7 +73,18 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     routerOptions: { maxParamLength: 1024 },
   });
   acceptEmptyJsonBodies(app);
-  registerErrorResponses(app);
+
+  let authenticator: Authenticator;
+  try {
+    authenticator = await Authenticator.create(
+      options.config.auth,
+      options.env ?? process.env,
+      app.log,
+    );
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
 
   const closing = new AbortController();
   const client = new ConnectClient({
@@ -93,6 +114,17 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     secrets: [options.connect.apiKey, options.handleSecret ?? ''],
   });
 
+  const gate = new RequestGate({
+    authenticator,
+    rateLimit: options.config.rate_limit,
+    findReport: (name) => catalog.find(name),
+  });
+  RequestGate.decorate(app);
+  registerErrorResponses(app, (request, response, cause) => {
+    gate.auditRefusal(request, response, cause);
+  });
+  registerCors(app, options.config.cors);
+
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'no-store');
     reply.header('x-content-type-options', 'nosniff');
@@ -108,13 +140,34 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     await renders.close();
   });
 
+  const [firstName, firstReport] = Object.entries(options.config.reports)[0]!;
+  const probe = new ReadinessProbe(client, { name: firstName, guid: firstReport.guid }, app.log);
+  registerHealthRoutes(app, probe);
   registerRoutes(app, {
     catalog,
     renders,
+    handles,
+    gate,
     closeSignal: closing.signal,
     maxHeldRequests: options.maxHeldRequests ?? DEFAULT_MAX_HELD_REQUESTS,
   });
   return app;
+}
+
+/**
+ * Throws a GatewayConfigError when the config leaves `auth.anonymous` unset and `host` is not
+ * a loopback address, because requests from other machines would then be admitted without
+ * anyone having decided so.
+ */
+export function checkListenAddress(config: GatewayConfig, host: string): void {
+  if (config.auth.anonymous !== null || isLoopbackAddress(host)) {
+    return;
+  }
+  throw new GatewayConfigError(`The gateway does not start on ${host}:`, [
+    `auth.anonymous: not set, and ${host} is not a loopback address; set it to true to let ` +
+      'requests without credentials refresh and read reports (within their access lists), or ' +
+      'to false to require credentials',
+  ]);
 }
 
 /**
@@ -124,8 +177,9 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
 export async function startGateway(
   options: GatewayOptions & { host?: string; port?: number },
 ): Promise<{ url: string; close(): Promise<void> }> {
-  const app = await buildGateway(options);
   const host = options.host ?? DEFAULT_HOST;
+  checkListenAddress(options.config, host);
+  const app = await buildGateway(options);
   try {
     await app.listen({ host, port: options.port ?? DEFAULT_PORT });
   } catch (error) {

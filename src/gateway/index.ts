@@ -3,13 +3,22 @@ export {
   loadGatewayConfig,
   parseGatewayConfig,
   REPORT_NAME_PATTERN,
+  type AccessList,
+  type AuthConfig,
+  type BearerTokenConfig,
+  type CorsConfig,
   type GatewayConfig,
+  type JwtConfig,
+  type ProxyConfig,
+  type RateLimitConfig,
   type ReportConfig,
 } from './config.js';
+export type { Identity, IdentityKind } from './auth/identity.js';
 export { readConnectEnv, type ConnectEnv } from './env.js';
 export { GatewayConfigError, GatewayHttpError } from './errors.js';
 export {
   buildGateway,
+  checkListenAddress,
   DEFAULT_HOST,
   DEFAULT_PORT,
   startGateway,

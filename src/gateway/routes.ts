@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { RefreshAccepted, ReportStatus } from '../protocol/index.js';
+import type { RefreshAccepted, RenderProgress, ReportStatus } from '../protocol/index.js';
 import type { ReportConfig } from './config.js';
 import { logConnectFailure, toGatewayError } from './connect-failures.js';
 import { GatewayHttpError } from './errors.js';
+import type { HandleSigner } from './handles.js';
 import type { RenderRecord } from './render-record.js';
 import type { RenderRegistry } from './render-registry.js';
 import type { ReportCatalog } from './report-catalog.js';
+import { REFRESH_ROUTE, type RequestGate } from './request-gate.js';
 import {
-  checkJsonContentType,
   checkRefreshBody,
   parseProgressQuery,
   unknownRender,
@@ -17,75 +18,118 @@ import {
 export interface RouteContext {
   catalog: ReportCatalog;
   renders: RenderRegistry;
+  /** Verifies handles, so a progress request is authorized before any Connect call. */
+  handles: HandleSigner;
+  gate: RequestGate;
   /** Aborts when the gateway closes; releases held requests. */
   closeSignal: AbortSignal;
   /** Maximum number of progress requests held at once; more get 429. */
   maxHeldRequests: number;
 }
 
-/** Registers the protocol's three routes. */
+/**
+ * Registers the protocol's three routes. The request gate's hooks authenticate, rate-limit and
+ * authorize each request before its handler runs.
+ */
 export function registerRoutes(app: FastifyInstance, context: RouteContext): void {
-  const { catalog, renders } = context;
+  const { catalog, renders, gate } = context;
 
-  app.get<{ Params: { name: string } }>('/v1/reports/:name', async (request) => {
-    const name = request.params.name;
-    findReport(catalog, name);
-    return reportStatus(context, name, request.log);
-  });
+  app.get<{ Params: { name: string } }>(
+    '/v1/reports/:name',
+    { onRequest: gate.reportHook('read') },
+    async (request) => reportStatus(context, request.params.name, request.log),
+  );
 
-  app.post<{ Params: { name: string } }>('/v1/reports/:name/refresh', async (request, reply) => {
-    checkJsonContentType(request.headers['content-type']);
-    checkRefreshBody(request.body);
-    const name = request.params.name;
-    const report = findReport(catalog, name);
+  app.post<{ Params: { name: string } }>(
+    REFRESH_ROUTE,
+    { onRequest: gate.reportHook('refresh') },
+    async (request, reply) => {
+      checkRefreshBody(request.body);
+      const name = request.params.name;
+      const report = findReport(catalog, name);
 
-    // TODO: pass the identity label once authentication is in place.
-    const { record, joined } = await renders.refresh(name, report, {
-      who: request.ip,
-      log: request.log,
-    });
-    const body: RefreshAccepted = { ...record.summary(), joined };
-    return reply.code(202).send(body);
-  });
+      let refreshed;
+      try {
+        refreshed = await renders.refresh(name, report, {
+          who: gate.who(request),
+          log: request.log,
+        });
+      } catch (error) {
+        // The registry writes the audit line of its own refusals and failures.
+        gate.markAudited(error);
+        throw error;
+      }
+      const body: RefreshAccepted = { ...refreshed.record.summary(), joined: refreshed.joined };
+      return reply.code(202).send(body);
+    },
+  );
 
   const heldRequests = { count: 0 };
-  app.get<{ Params: { handle: string } }>('/v1/renders/:handle', async (request, reply) => {
-    const { after, wait } = parseProgressQuery(request.query);
-    const handle = request.params.handle;
-    const record = await renders.resolve(handle);
-    if (record === undefined) {
-      throw unknownRender();
-    }
-    if (after > record.visibleLineCount) {
+  app.get<{ Params: { handle: string } }>(
+    '/v1/renders/:handle',
+    { onRequest: gate.admitHook('read') },
+    async (request, reply) => {
+      const { after, wait } = parseProgressQuery(request.query);
+      const handle = request.params.handle;
+      // The handle names its report, so reading is authorized before the registry may ask
+      // Connect about a render it does not hold in memory.
+      const claims = context.handles.verify(handle);
+      if (claims === null || catalog.find(claims.report) === undefined) {
+        throw unknownRender();
+      }
+      gate.authorizeReport(request, claims.report, 'read');
+      const record = await renders.resolve(handle);
+      if (record === undefined) {
+        throw unknownRender();
+      }
+      return renderProgress(context, heldRequests, { record, handle, after, wait, reply });
+    },
+  );
+}
+
+interface ProgressRequest {
+  record: RenderRecord;
+  handle: string;
+  after: number;
+  wait: number;
+  reply: FastifyReply;
+}
+
+/** Returns a render's progress, holding the request first while `wait` allows it. */
+async function renderProgress(
+  context: RouteContext,
+  heldRequests: { count: number },
+  { record, handle, after, wait, reply }: ProgressRequest,
+): Promise<RenderProgress> {
+  if (after > record.visibleLineCount) {
+    throw new GatewayHttpError(
+      400,
+      'invalid_request',
+      `Query parameter after is ${after}, but the render has produced ` +
+        `${record.visibleLineCount} lines so far; pass the next value of the previous response.`,
+    );
+  }
+
+  if (wait > 0 && record.isRunning && record.visibleLineCount <= after) {
+    if (heldRequests.count >= context.maxHeldRequests) {
       throw new GatewayHttpError(
-        400,
-        'invalid_request',
-        `Query parameter after is ${after}, but the render has produced ` +
-          `${record.visibleLineCount} lines so far; pass the next value of the previous response.`,
+        429,
+        'rate_limited',
+        'Too many progress requests are waiting; retry after a second.',
+        { 'retry-after': '1' },
       );
     }
-
-    if (wait > 0 && record.isRunning && record.visibleLineCount <= after) {
-      if (heldRequests.count >= context.maxHeldRequests) {
-        throw new GatewayHttpError(
-          429,
-          'rate_limited',
-          'Too many progress requests are waiting; retry after a second.',
-          { 'retry-after': '1' },
-        );
-      }
-      heldRequests.count += 1;
-      try {
-        const reason = await holdUntilProgress(record, after, wait, reply, context.closeSignal);
-        request.log.debug({ handle, reason }, 'Released a held progress request');
-      } finally {
-        heldRequests.count -= 1;
-      }
+    heldRequests.count += 1;
+    try {
+      const reason = await holdUntilProgress(record, after, wait, reply, context.closeSignal);
+      reply.request.log.debug({ handle, reason }, 'Released a held progress request');
+    } finally {
+      heldRequests.count -= 1;
     }
+  }
 
-    const lastRenderedAt = await catalog.knownLastRenderedAt(record.reportName);
-    return record.progress(handle, after, lastRenderedAt);
-  });
+  const lastRenderedAt = await context.catalog.knownLastRenderedAt(record.reportName);
+  return record.progress(handle, after, lastRenderedAt);
 }
 
 function findReport(catalog: ReportCatalog, name: string): ReportConfig {

@@ -39,9 +39,11 @@ export const MISSING_GUID = '6a3b4c5d-0000-4000-8000-000000000404';
 
 /**
  * Reports of the gateway under test: sales and quiet render, shiny is an app, the gateway's
- * key may only view forbidden, and missing does not exist on the stand-in.
+ * key may only view forbidden, and missing does not exist on the stand-in. The rate limits
+ * are high, so that only the tests of the limits reach them.
  */
 export const GATEWAY_CONFIG: GatewayConfig = parseGatewayConfig({
+  rate_limit: { refresh_per_minute: 10_000, reads_per_minute: 100_000 },
   reports: {
     sales: { guid: SALES_GUID, log: 'full' },
     quiet: { guid: QUIET_GUID, log: 'none' },

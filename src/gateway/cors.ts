@@ -1,0 +1,88 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { CorsConfig } from './config.js';
+import { GatewayHttpError } from './errors.js';
+
+/** How long browsers may cache a preflight response, in seconds. */
+export const PREFLIGHT_MAX_AGE_S = 600;
+const ALLOWED_METHODS = 'GET, POST';
+const ALLOWED_HEADERS = 'Authorization, Content-Type';
+/** Response headers that pages may read besides the CORS-safelisted ones. */
+const EXPOSED_HEADERS = 'Retry-After';
+const SAFE_METHODS: readonly string[] = ['GET', 'HEAD', 'OPTIONS'];
+
+/**
+ * Registers the CORS allow-list and the origin check:
+ * - preflights from allowed origins get 204 with the grant headers, others 403;
+ * - responses to allowed origins carry `Access-Control-Allow-Origin` with that origin;
+ * - a state-changing request whose `Origin` is neither allowed nor the gateway's own origin
+ *   gets 403 `origin_not_allowed` before any route handler runs.
+ */
+export function registerCors(app: FastifyInstance, config: CorsConfig): void {
+  const allowed = new Set(config.origins);
+
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin;
+    reply.header('vary', 'Origin');
+    if (origin === undefined) {
+      return;
+    }
+    if (allowed.has(origin)) {
+      grantOrigin(reply, origin, config.credentials);
+      reply.header('access-control-expose-headers', EXPOSED_HEADERS);
+      return;
+    }
+    if (!SAFE_METHODS.includes(request.method) && origin !== ownOrigin(request)) {
+      throw originNotAllowed(origin);
+    }
+  });
+
+  // Preflights to every path get a response, so a browser learns about a refused origin from
+  // the 403 and not from a misleading 404.
+  app.options('/*', async (request, reply) => {
+    const origin = request.headers.origin;
+    const isPreflight =
+      origin !== undefined && request.headers['access-control-request-method'] !== undefined;
+    if (!isPreflight) {
+      return reply.callNotFound();
+    }
+    if (!allowed.has(origin)) {
+      throw originNotAllowed(origin);
+    }
+    return reply
+      .code(204)
+      .header('access-control-allow-methods', ALLOWED_METHODS)
+      .header('access-control-allow-headers', ALLOWED_HEADERS)
+      .header('access-control-max-age', String(PREFLIGHT_MAX_AGE_S))
+      .send();
+  });
+}
+
+function grantOrigin(reply: FastifyReply, origin: string, credentials: boolean): void {
+  reply.header('access-control-allow-origin', origin);
+  if (credentials) {
+    reply.header('access-control-allow-credentials', 'true');
+  }
+}
+
+/** Returns the origin of the gateway as the request addressed it: its scheme and Host. */
+function ownOrigin(request: FastifyRequest): string | undefined {
+  const host = request.headers.host;
+  if (host === undefined) {
+    return undefined;
+  }
+  try {
+    return new URL(`${request.protocol}://${host}`).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+function originNotAllowed(origin: string): GatewayHttpError {
+  const clipped = origin.length > 100 ? `${origin.slice(0, 100)}…` : origin;
+  return new GatewayHttpError(
+    403,
+    'origin_not_allowed',
+    `Requests from origin ${clipped} are not allowed; add it to cors.origins in the gateway's ` +
+      'config to let pages there call the gateway.',
+  );
+}

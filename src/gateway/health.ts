@@ -1,0 +1,67 @@
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { ConnectClient } from '../connect/index.js';
+import { logConnectFailure, toGatewayError } from './connect-failures.js';
+
+/** How long a successful readiness check is reused. */
+export const READY_TTL_MS = 30_000;
+/** How long a failed readiness check is reused, so a Connect outage is noticed soon after. */
+export const NOT_READY_TTL_MS = 5_000;
+
+type Readiness = { ready: true } | { ready: false; reason: string };
+
+/**
+ * Checks that Connect is reachable with the gateway's key by reading the first configured
+ * report's content item. Results are cached, and concurrent checks share one Connect call.
+ */
+export class ReadinessProbe {
+  private cached: { result: Readiness; expiresAtMs: number } | undefined;
+  private pending: Promise<Readiness> | undefined;
+
+  constructor(
+    private readonly client: ConnectClient,
+    private readonly report: { name: string; guid: string },
+    private readonly logger: FastifyBaseLogger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  check(): Promise<Readiness> {
+    if (this.cached !== undefined && this.now() < this.cached.expiresAtMs) {
+      return Promise.resolve(this.cached.result);
+    }
+    this.pending ??= this.probe().finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  private async probe(): Promise<Readiness> {
+    let result: Readiness;
+    try {
+      await this.client.getContent(this.report.guid);
+      result = { ready: true };
+    } catch (error) {
+      logConnectFailure(this.logger, error, this.report.name, 'check readiness');
+      // The gateway's error messages name the report and Connect's status, never the key.
+      result = { ready: false, reason: toGatewayError(error, this.report.name).message };
+    }
+    const ttl = result.ready ? READY_TTL_MS : NOT_READY_TTL_MS;
+    this.cached = { result, expiresAtMs: this.now() + ttl };
+    return result;
+  }
+}
+
+/**
+ * Registers `GET /healthz`, which returns 200 while the process runs, and `GET /readyz`, which
+ * returns 200 when Connect is reachable with the key, and 503 with the reason otherwise.
+ */
+export function registerHealthRoutes(app: FastifyInstance, probe: ReadinessProbe): void {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (_request, reply) => {
+    const readiness = await probe.check();
+    if (readiness.ready) {
+      return { status: 'ok' };
+    }
+    return reply.code(503).send({ status: 'unavailable', reason: readiness.reason });
+  });
+}

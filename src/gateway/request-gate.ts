@@ -1,0 +1,145 @@
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
+import { auditRefusal } from './audit.js';
+import type { Authenticator } from './auth/authenticate.js';
+import { authorize, type ReportAction } from './auth/authorize.js';
+import type { Identity } from './auth/identity.js';
+import type { RequestSource } from './auth/proxy-identity.js';
+import type { RateLimitConfig, ReportConfig } from './config.js';
+import type { GatewayHttpError } from './errors.js';
+import { RateLimiter, rateLimited } from './rate-limit.js';
+import { checkJsonContentType, unknownReport } from './request-input.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Sender of the request, once the request gate admitted it; null before. */
+    identity: Identity | null;
+  }
+}
+
+/** Route of refresh requests, whose refusals go to the audit log. */
+export const REFRESH_ROUTE = '/v1/reports/:name/refresh';
+
+export interface RequestGateOptions {
+  authenticator: Authenticator;
+  rateLimit: RateLimitConfig;
+  /** Returns the configured report of that name, if any. */
+  findReport(name: string): ReportConfig | undefined;
+  now?: () => number;
+}
+
+/**
+ * Admits requests before they reach a route handler: it authenticates the sender, applies the
+ * per-client rate limits and checks the report's access lists. A request refused here causes
+ * no Connect call.
+ */
+export class RequestGate {
+  private readonly refreshes: RateLimiter;
+  private readonly reads: RateLimiter;
+  /** Errors that the render registry already wrote to the audit log. */
+  private readonly auditedErrors = new WeakSet<object>();
+
+  constructor(private readonly options: RequestGateOptions) {
+    this.refreshes = new RateLimiter(options.rateLimit.refresh_per_minute, options.now);
+    this.reads = new RateLimiter(options.rateLimit.reads_per_minute, options.now);
+  }
+
+  /** Adds the `identity` field to requests; call once before registering routes. */
+  static decorate(app: FastifyInstance): void {
+    app.decorateRequest('identity', null);
+  }
+
+  /**
+   * Returns the onRequest hook of a route with a `:name` report parameter: for a refresh, the
+   * JSON media type is checked first, so form posts get 415 before anything else.
+   */
+  reportHook(action: ReportAction): onRequestHookHandler {
+    return async (request) => {
+      if (action === 'refresh') {
+        checkJsonContentType(request.headers['content-type']);
+      }
+      await this.admit(request, action);
+      const name = (request.params as { name: string }).name;
+      this.authorizeReport(request, name, action);
+    };
+  }
+
+  /** Returns the onRequest hook of a route whose report is known only inside the handler. */
+  admitHook(action: ReportAction): onRequestHookHandler {
+    return async (request) => {
+      await this.admit(request, action);
+    };
+  }
+
+  /**
+   * Authenticates the request, stores its identity and takes one request from the sender's
+   * rate limit. Throws a GatewayHttpError 401 or 429.
+   */
+  async admit(request: FastifyRequest, action: ReportAction): Promise<Identity> {
+    const identity = await this.options.authenticator.authenticate(requestSource(request));
+    request.identity = identity;
+
+    const limiter = action === 'refresh' ? this.refreshes : this.reads;
+    const retryAfterS = limiter.take(identity.label);
+    if (retryAfterS > 0) {
+      const limits = this.options.rateLimit;
+      throw action === 'refresh'
+        ? rateLimited('refresh requests', identity.label, limits.refresh_per_minute, retryAfterS)
+        : rateLimited(
+          'status and progress requests',
+          identity.label,
+          limits.reads_per_minute,
+          retryAfterS,
+        );
+    }
+    return identity;
+  }
+
+  /**
+   * Returns the configured report after checking that the admitted sender may perform the
+   * action on it. Throws a GatewayHttpError 404, 401 or 403.
+   */
+  authorizeReport(request: FastifyRequest, name: string, action: ReportAction): ReportConfig {
+    const report = this.options.findReport(name);
+    if (report === undefined) {
+      throw unknownReport(name);
+    }
+    if (request.identity === null) {
+      throw new Error('authorizeReport() needs an admitted request; call admit() first.');
+    }
+    const hint = this.options.authenticator.credentialsHint();
+    authorize(request.identity, name, report, action, hint);
+    return report;
+  }
+
+  /** Returns the sender for logs: the identity label, or the client address before admission. */
+  who(request: FastifyRequest): string {
+    if (request.identity !== null) {
+      return request.identity.label;
+    }
+    return this.options.authenticator.clientAddress(requestSource(request));
+  }
+
+  /** Marks an error that the render registry wrote to the audit log itself. */
+  markAudited(error: unknown): void {
+    if (typeof error === 'object' && error !== null) {
+      this.auditedErrors.add(error);
+    }
+  }
+
+  /**
+   * Writes the audit line of a refresh request refused before the render registry, such as
+   * for missing credentials, a rate limit, an origin or a media type. Other routes and errors
+   * the registry audited are skipped.
+   */
+  auditRefusal(request: FastifyRequest, error: GatewayHttpError, cause: unknown): void {
+    if (request.routeOptions.url !== REFRESH_ROUTE || this.auditedErrors.has(cause as object)) {
+      return;
+    }
+    const name = (request.params as { name?: string } | undefined)?.name ?? '';
+    auditRefusal(request.log, name, this.who(request), error.code);
+  }
+}
+
+function requestSource(request: FastifyRequest): RequestSource {
+  return { headers: request.headers, remoteAddress: request.socket.remoteAddress };
+}
