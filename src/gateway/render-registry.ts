@@ -1,31 +1,21 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ConnectClient, Job, RenderStarted } from '../connect/index.js';
-import { auditRefresh, auditRenderFinished } from './audit.js';
+import { auditRefresh } from './audit.js';
 import type { ReportConfig } from './config.js';
 import { logConnectFailure, toGatewayError } from './connect-failures.js';
 import { checkCooldown } from './cooldown.js';
 import { GatewayHttpError } from './errors.js';
 import { followJob } from './follow-job.js';
-import {
-  followRender,
-  summarizeReason,
-  type FollowOutcome,
-  type FollowTiming,
-} from './follow-render.js';
-import { createRenderId, type HandleClaims, type HandleSigner } from './handles.js';
-import { Redactor } from './redaction.js';
-import {
-  activeRenderJob,
-  endedJobOutcome,
-  jobStartedAt,
-  newestEndedRenderJobSince,
-} from './render-jobs.js';
-import { RenderLog } from './render-log.js';
-import { RenderRecord } from './render-record.js';
+import { followRender, type FollowTiming } from './follow-render.js';
+import type { HandleClaims, HandleSigner } from './handles.js';
+import { KeyedQueue } from './keyed-queue.js';
+import { RenderFactory } from './render-factory.js';
+import { activeRenderJob, jobStartedAt, newestEndedRenderJobSince } from './render-jobs.js';
+import type { RenderRecord } from './render-record.js';
+import { RenderTable } from './render-table.js';
 import type { ReportCatalog } from './report-catalog.js';
 
-/** How long a finished render stays in memory; later its handle is looked up on Connect. */
-export const FINISHED_RENDER_TTL_MS = 10 * 60_000;
+export { FINISHED_RENDER_TTL_MS } from './render-table.js';
 
 export interface RefreshResult {
   record: RenderRecord;
@@ -61,19 +51,18 @@ export interface RenderRegistryOptions {
  * run one at a time per report, so two requests never start two renders.
  */
 export class RenderRegistry {
-  /** Records by render id; a record may have several ids when older handles led to it. */
-  private readonly byRenderId = new Map<string, RenderRecord>();
-  private readonly runningByReport = new Map<string, RenderRecord>();
+  private readonly renders: RenderTable;
   /** Refreshes still looking on Connect or starting, by report name. */
   private readonly startingByReport = new Map<string, Promise<RefreshResult>>();
   private readonly recovering = new Map<string, Promise<RenderRecord | undefined>>();
-  /** Tail of the queue of Connect lookups and starts, by report name. */
-  private readonly queues = new Map<string, Promise<void>>();
-  private readonly redactors = new Map<string, Redactor>();
-  private readonly expiryTimers = new Set<NodeJS.Timeout>();
-  private readonly followers = new Set<Promise<void>>();
+  /** Connect lookups and render starts, one at a time per report name. */
+  private readonly queue = new KeyedQueue();
+  private readonly factory: RenderFactory;
 
-  constructor(private readonly options: RenderRegistryOptions) {}
+  constructor(private readonly options: RenderRegistryOptions) {
+    this.factory = new RenderFactory(options.handles, options.secrets);
+    this.renders = new RenderTable({ ...options, factory: this.factory });
+  }
 
   /**
    * Starts a render of the report, or joins the one that is running or starting, and writes
@@ -112,14 +101,14 @@ export class RenderRegistry {
     if (report === undefined) {
       return undefined;
     }
-    const known = this.byRenderId.get(claims.renderId);
+    const known = this.renders.find(claims.renderId);
     if (known !== undefined) {
       return known;
     }
 
     let lookup = this.recovering.get(claims.renderId);
     if (lookup === undefined) {
-      lookup = this.exclusive(claims.report, () => this.recover(claims, report));
+      lookup = this.queue.run(claims.report, () => this.recover(claims, report));
       this.recovering.set(claims.renderId, lookup);
       const forget = () => this.recovering.delete(claims.renderId);
       lookup.then(forget, forget);
@@ -129,20 +118,16 @@ export class RenderRegistry {
 
   /** Returns the running render of the report, if any. */
   runningRender(name: string): RenderRecord | undefined {
-    return this.runningByReport.get(name);
+    return this.renders.running(name);
   }
 
-  /** Clears expiry timers and waits for the followers, which stop once `signal` aborted. */
-  async close(): Promise<void> {
-    for (const timer of this.expiryTimers) {
-      clearTimeout(timer);
-    }
-    this.expiryTimers.clear();
-    await Promise.all(this.followers);
+  /** Waits for the followers, which stop once `signal` aborted, and clears expiry timers. */
+  close(): Promise<void> {
+    return this.renders.close();
   }
 
   private async startOrJoin(name: string, report: ReportConfig, who: string) {
-    const running = this.runningByReport.get(name);
+    const running = this.renders.running(name);
     if (running !== undefined) {
       return { record: running, joined: true };
     }
@@ -151,7 +136,7 @@ export class RenderRegistry {
       return { record: (await starting).record, joined: true };
     }
 
-    const attempt = this.exclusive(name, () => this.startOrAdopt(name, report, who));
+    const attempt = this.queue.run(name, () => this.startOrAdopt(name, report, who));
     this.startingByReport.set(name, attempt);
     try {
       return await attempt;
@@ -163,7 +148,7 @@ export class RenderRegistry {
   /** Joins an active render job on Connect, or checks the cooldown and starts a render. */
   private async startOrAdopt(name: string, report: ReportConfig, who: string) {
     // A handle lookup may have found a running render while this request waited its turn.
-    const running = this.runningByReport.get(name);
+    const running = this.renders.running(name);
     if (running !== undefined) {
       return { record: running, joined: true };
     }
@@ -189,8 +174,7 @@ export class RenderRegistry {
       throw toGatewayError(error, name);
     }
 
-    const record = this.createRecord(name, report, { startedAt, startedBy: who, jobKey: null });
-    this.runningByReport.set(name, record);
+    const record = this.factory.create(name, report, { startedAt, startedBy: who, jobKey: null });
     logger.info(
       {
         report: name,
@@ -200,24 +184,23 @@ export class RenderRegistry {
       },
       'Render started',
     );
-    this.follow(record, report, (context) => followRender(record, started, context));
+    this.renders.follow(record, report, (context) => followRender(record, started, context));
     return record;
   }
 
   /** Follows a render job found active on Connect, unless a record of it already runs. */
   private adoptJob(name: string, report: ReportConfig, job: Job): RenderRecord {
-    const running = this.runningByReport.get(name);
+    const running = this.renders.running(name);
     if (running !== undefined) {
       return running;
     }
-    const startedAt = jobStartedAt(job);
-    const record = this.createRecord(name, report, { startedAt, startedBy: null, jobKey: job.key });
-    this.runningByReport.set(name, record);
+    const origin = { startedAt: jobStartedAt(job), startedBy: null, jobKey: job.key };
+    const record = this.factory.create(name, report, origin);
     this.options.logger.info(
       { report: name, handle_id: record.renderId, jobKey: job.key },
       'Joined a render job already active on Connect',
     );
-    this.follow(record, report, (context) => followJob(report.guid, job.key, context));
+    this.renders.follow(record, report, (context) => followJob(report.guid, job.key, context));
     return record;
   }
 
@@ -227,9 +210,9 @@ export class RenderRegistry {
     report: ReportConfig,
   ): Promise<RenderRecord | undefined> {
     const name = claims.report;
-    const known = this.byRenderId.get(claims.renderId) ?? this.runningByReport.get(name);
+    const known = this.renders.find(claims.renderId) ?? this.renders.running(name);
     if (known !== undefined) {
-      this.byRenderId.set(claims.renderId, known);
+      this.renders.alias(claims.renderId, known);
       return known;
     }
 
@@ -247,106 +230,11 @@ export class RenderRegistry {
         );
         return undefined;
       }
-      record = this.endedJobRecord(name, report, ended);
+      record = this.factory.createEnded(name, report, ended);
+      this.renders.addFinished(record);
     }
-    this.byRenderId.set(claims.renderId, record);
+    this.renders.alias(claims.renderId, record);
     return record;
-  }
-
-  /** Creates the finished record of a render job that ended while no gateway followed it. */
-  private endedJobRecord(name: string, report: ReportConfig, job: Job): RenderRecord {
-    const record = this.createRecord(name, report, {
-      startedAt: jobStartedAt(job),
-      startedBy: null,
-      jobKey: job.key,
-    });
-    const outcome = endedJobOutcome(job);
-    const finishedAt = outcome.kind === 'aborted' ? new Date() : outcome.finishedAt ?? new Date();
-    if (outcome.kind === 'succeeded') {
-      record.succeed(finishedAt);
-    } else if (outcome.kind === 'failed') {
-      record.fail(this.describeFailure(name, report, outcome.reason), finishedAt);
-    }
-    this.scheduleExpiry(record);
-    return record;
-  }
-
-  private createRecord(
-    name: string,
-    report: ReportConfig,
-    fields: Pick<RenderRecord, 'startedAt' | 'startedBy' | 'jobKey'>,
-  ): RenderRecord {
-    const renderId = createRenderId();
-    const handle = this.options.handles.issue({
-      report: name,
-      variant: null,
-      renderId,
-      startedAt: fields.startedAt,
-    });
-    const redactLine = this.redactor(name, report).createLineRedactor();
-    const log = new RenderLog(report.log, redactLine);
-    const record = new RenderRecord({ handle, renderId, reportName: name, log, ...fields });
-    this.byRenderId.set(renderId, record);
-    return record;
-  }
-
-  private follow(
-    record: RenderRecord,
-    report: ReportConfig,
-    run: (context: Parameters<typeof followRender>[2]) => Promise<FollowOutcome>,
-  ): void {
-    const { client, logger, signal, timing } = this.options;
-    const context = { client, logger: logger.child({ report: record.reportName }), signal, timing };
-    const follower = run(context).then((outcome) => {
-      this.finish(record, report, outcome);
-    });
-    this.followers.add(follower);
-    void follower.finally(() => this.followers.delete(follower));
-  }
-
-  private finish(record: RenderRecord, report: ReportConfig, outcome: FollowOutcome): void {
-    if (outcome.kind === 'aborted') {
-      return;
-    }
-    const { catalog, logger } = this.options;
-    const name = record.reportName;
-    const finishedAt = outcome.finishedAt ?? new Date();
-    if (this.runningByReport.get(name) === record) {
-      this.runningByReport.delete(name);
-    }
-
-    // The catalog learns first, so a request woken by the record reads the new time.
-    let reason: string | null = null;
-    if (outcome.kind === 'succeeded') {
-      catalog.recordSuccess(name, record.startedAt, finishedAt);
-      record.succeed(finishedAt);
-    } else {
-      catalog.recordFailure(name);
-      reason = this.describeFailure(name, report, outcome.reason);
-      record.fail(reason, finishedAt);
-    }
-    auditRenderFinished(logger, {
-      report: name,
-      state: outcome.kind,
-      durationMs: finishedAt.getTime() - record.startedAt.getTime(),
-      startedBy: record.startedBy,
-      reason,
-    });
-    this.scheduleExpiry(record);
-  }
-
-  /** Redacts a failure reason in full, then shortens it. */
-  private describeFailure(name: string, report: ReportConfig, reason: string): string {
-    return summarizeReason(this.redactor(name, report).redactText(reason));
-  }
-
-  private redactor(name: string, report: ReportConfig): Redactor {
-    let redactor = this.redactors.get(name);
-    if (redactor === undefined) {
-      redactor = new Redactor({ secrets: this.options.secrets, patterns: report.redact });
-      this.redactors.set(name, redactor);
-    }
-    return redactor;
   }
 
   private async listJobs(name: string, report: ReportConfig, action: string): Promise<Job[]> {
@@ -357,36 +245,5 @@ export class RenderRegistry {
       logConnectFailure(logger, error, name, action);
       throw toGatewayError(error, name);
     }
-  }
-
-  /** Runs `task` after every earlier task queued for the same report has settled. */
-  private exclusive<T>(name: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(name) ?? Promise.resolve();
-    const run = previous.then(task);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.queues.set(name, settled);
-    void settled.then(() => {
-      if (this.queues.get(name) === settled) {
-        this.queues.delete(name);
-      }
-    });
-    return run;
-  }
-
-  /** Forgets every render id of a finished record after FINISHED_RENDER_TTL_MS. */
-  private scheduleExpiry(record: RenderRecord): void {
-    const timer = setTimeout(() => {
-      for (const [renderId, candidate] of this.byRenderId) {
-        if (candidate === record) {
-          this.byRenderId.delete(renderId);
-        }
-      }
-      this.expiryTimers.delete(timer);
-    }, FINISHED_RENDER_TTL_MS);
-    timer.unref();
-    this.expiryTimers.add(timer);
   }
 }

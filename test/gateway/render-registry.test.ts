@@ -77,6 +77,8 @@ function fakeClient(jobs: Job[] = []) {
   return { client: client as unknown as ConnectClient, renders, polls };
 }
 
+const API_KEY = 'Wq3v9TzL0pXc7sRb2mYd4hNf8kGj6aE1';
+
 function setUp(jobs: Job[] = []) {
   const fake = fakeClient(jobs);
   const { logger, lines } = recordingLogger();
@@ -89,7 +91,7 @@ function setUp(jobs: Job[] = []) {
     signal: closing.signal,
     timing: DEFAULT_FOLLOW_TIMING,
     handles: new HandleSigner(),
-    secrets: [],
+    secrets: [API_KEY],
   });
   return { ...fake, registry, closing, lines };
 }
@@ -223,6 +225,30 @@ describe('RenderRegistry', () => {
     const audit = lines.find((line) => line.msg === 'refresh');
     assert.equal(audit?.outcome, 'refused');
     assert.equal(audit?.code, 'cooldown');
+    closing.abort();
+    await registry.close();
+  });
+
+  it('redacts a failure reason before cutting it', async () => {
+    const { registry, renders, polls, closing, lines } = setUp();
+    const refresh = registry.refresh('sales', REPORT, WHO);
+    await until(renders, 1);
+    renders[0]!.resolve(STARTED);
+    const { record } = await refresh;
+    await until(polls, 1);
+    // Cut first, the reason would end in the key's first characters.
+    const error = `Unable to render: ${'.'.repeat(170)} key ${API_KEY}\nsecond line`;
+    polls[0]!.resolve({ ...FINISHED, code: 1, error });
+    await record.waitForProgress(0, new AbortController().signal);
+
+    assert.equal(record.state, 'failed');
+    assert.ok(record.error !== null && record.error.length <= 200, record.error ?? '');
+    assert.ok(!record.error.includes(API_KEY.slice(0, 4)), record.error);
+    assert.ok(!record.error.includes('second line'));
+    const finished = lines.find((line) => line.msg === 'render finished');
+    assert.equal(finished?.state, 'failed');
+    assert.equal(finished?.reason, record.error);
+    assert.equal(finished?.started_by, WHO.who);
     closing.abort();
     await registry.close();
   });
