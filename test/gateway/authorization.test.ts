@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { buildGateway } from '../../src/gateway/index.js';
 import {
   bearer,
@@ -13,6 +13,7 @@ import {
   SALES_GUID,
   SERVER_TEST_TIMEOUT_MS,
   startHarness,
+  LogCapture,
   type Harness,
   type LogEntry,
 } from './harness.js';
@@ -190,10 +191,15 @@ describe('authorization', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
 describe('refused requests and Connect', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
   let keys: SigningKeys;
   let harness: Harness;
+  let logs: LogCapture;
 
   before(async () => {
     keys = await createSigningKeys();
     harness = await startHarness();
+  });
+
+  beforeEach(() => {
+    logs = new LogCapture();
   });
 
   after(async () => {
@@ -237,5 +243,127 @@ describe('refused requests and Connect', { timeout: SERVER_TEST_TIMEOUT_MS }, ()
     } finally {
       await app.close();
     }
+  });
+
+  it('authorizes handles before asking Connect', async () => {
+    const handleSecret = 'a handle secret shared by both gateways, long enough';
+    const config = keys.config({ auth: { anonymous: true }, reports: SALES_LISTS });
+    const connect = { server: harness.standInUrl, apiKey: harness.apiKey };
+    const issuer = await buildGateway({ config, connect, handleSecret });
+    let handle: string;
+    try {
+      const refreshed = await issuer.inject({
+        method: 'POST',
+        url: '/v1/reports/sales/refresh',
+        payload: {},
+        headers: bearer(SCHEDULER_TOKEN),
+      });
+      assert.equal(refreshed.statusCode, 202, refreshed.body);
+      handle = refreshed.json().handle;
+    } finally {
+      await issuer.close();
+    }
+
+    // A second gateway with the same secret does not hold the render in memory, so an
+    // admitted request for the handle makes it read Connect's job list.
+    let connectCalls = 0;
+    const reader = await buildGateway({
+      config,
+      connect,
+      handleSecret,
+      fetch: (input, init) => {
+        connectCalls += 1;
+        return fetch(input, init);
+      },
+    });
+    try {
+      const url = `/v1/renders/${handle}`;
+      const anonymous = await reader.inject({ method: 'GET', url });
+      assert.equal(anonymous.statusCode, 401, anonymous.body);
+      const other = await reader.inject({ method: 'GET', url, headers: bearer(OTHER_TOKEN) });
+      assert.equal(other.statusCode, 403, other.body);
+      assert.equal(connectCalls, 0);
+
+      const allowed = await reader.inject({ method: 'GET', url, headers: bearer(SCHEDULER_TOKEN) });
+      assert.equal(allowed.statusCode, 200, allowed.body);
+      assert.ok(connectCalls > 0, 'the counter sees Connect calls');
+    } finally {
+      await reader.close();
+    }
+    await harness.finishRender('sales', [], 0);
+  });
+
+  it('audits refusals before the registry', async () => {
+    const app = await buildGateway({
+      config: keys.config({ auth: { anonymous: true }, reports: SALES_LISTS }),
+      connect: { server: harness.standInUrl, apiKey: harness.apiKey },
+      logger: { level: 'info', stream: logs.stream },
+    });
+    try {
+      const form = await app.inject({
+        method: 'POST',
+        url: '/v1/reports/quiet/refresh',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'a=1',
+      });
+      assert.equal(form.statusCode, 415);
+      const unknown = await app.inject({
+        method: 'POST',
+        url: '/v1/reports/nope/refresh',
+        payload: {},
+      });
+      assert.equal(unknown.statusCode, 404);
+      const status = await app.inject({ method: 'GET', url: '/v1/reports/sales' });
+      assert.equal(status.statusCode, 401);
+    } finally {
+      await app.close();
+    }
+    const audit = logs.entries('refresh').map((entry) => [entry.report, entry.code, entry.who]);
+    assert.deepEqual(audit, [
+      ['quiet', 'unsupported_media_type', '127.0.0.1'],
+      ['nope', 'unknown_report', 'anonymous 127.0.0.1'],
+    ]);
+  });
+
+  it('reads users from a trusted proxy only', async () => {
+    const app = await buildGateway({
+      config: keys.config({
+        auth: {
+          anonymous: true,
+          proxy: {
+            user_header: 'X-Forwarded-User',
+            groups_header: 'X-Forwarded-Groups',
+            trusted_proxies: ['10.0.0.0/8'],
+          },
+        },
+        reports: SALES_LISTS,
+      }),
+      connect: { server: harness.standInUrl, apiKey: harness.apiKey },
+      logger: { level: 'info', stream: logs.stream },
+    });
+    const headers = { 'x-forwarded-user': 'dana', 'x-forwarded-groups': 'staff' };
+    try {
+      const trusted = await app.inject({
+        method: 'GET',
+        url: '/v1/reports/sales',
+        headers,
+        remoteAddress: '10.1.2.3',
+      });
+      assert.equal(trusted.statusCode, 200, trusted.body);
+      const untrusted = await app.inject({
+        method: 'GET',
+        url: '/v1/reports/sales',
+        headers,
+        remoteAddress: '192.0.2.10',
+      });
+      assert.equal(untrusted.statusCode, 401, untrusted.body);
+    } finally {
+      await app.close();
+    }
+    const warnings = logs.entries(
+      'Ignored a proxy identity header from an address that is not in auth.proxy.trusted_proxies',
+    );
+    assert.equal(warnings.length, 1);
+    assert.equal(warnings[0]?.clientAddress, '192.0.2.10');
   });
 });
