@@ -1,5 +1,6 @@
 import { REPORT_NAME_PATTERN } from './config.js';
 import { GatewayHttpError, invalidRequest } from './errors.js';
+import { HANDLE_LIFETIME_MS } from './handles.js';
 
 /** Maximum seconds a progress request may be held. */
 export const MAX_WAIT_SECONDS = 30;
@@ -94,8 +95,10 @@ export function unknownRender(): GatewayHttpError {
   return new GatewayHttpError(
     404,
     'unknown_render',
-    'No render has that handle: it is malformed, expired after 10 minutes, or was issued by ' +
-      'another gateway. Start a refresh to get a new handle.',
+    'No render has that handle: it is malformed, has expired ' +
+      `(${HANDLE_LIFETIME_MS / 3_600_000} hours after it was issued), was signed with another ` +
+      "gateway's secret, or names a report that is no longer configured. Start a refresh to " +
+      'get a new handle.',
   );
 }
 
