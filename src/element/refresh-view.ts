@@ -29,11 +29,27 @@ export function emptyView(): RefreshView {
   };
 }
 
-/** Returns the log with new lines appended, keeping the latest MAX_LOG_LINES. */
+/**
+ * Returns the log with new lines appended as a terminal shows them (see terminalLine), keeping
+ * the latest MAX_LOG_LINES.
+ */
 export function appendLog(log: readonly string[], lines: readonly string[]): readonly string[] {
   if (lines.length === 0) {
     return log;
   }
 
-  return [...log, ...lines].slice(-MAX_LOG_LINES);
+  return [...log, ...lines.map(terminalLine)].slice(-MAX_LOG_LINES);
+}
+
+/**
+ * Returns the text of a log line that a terminal leaves visible: the text after the last
+ * carriage return, ignoring carriage returns at the end, without trailing white space. Progress
+ * bars such as knitr's redraw themselves with carriage returns inside one line. A terminal
+ * overwrites only as many characters as the new text has, but these bars redraw the whole
+ * width, so keeping the last part alone shows them as a terminal does.
+ */
+export function terminalLine(line: string): string {
+  const text = line.replace(/\r+$/, '');
+
+  return text.slice(text.lastIndexOf('\r') + 1).trimEnd();
 }
