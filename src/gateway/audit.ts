@@ -32,7 +32,7 @@ export interface RenderFinishedAudit {
   reason?: string | null;
 }
 
-/** Longest report name logged; longer names from a request path are cut. */
+/** Maximum length of a logged report name; longer names from a request path are cut. */
 const MAX_LOGGED_REPORT_LENGTH = 64;
 
 /** Writes the `refresh` audit line. */

@@ -1,8 +1,8 @@
 /**
  * Signed render handles: `<payload>.<signature>`, both base64url without padding. The payload
- * is JSON naming the report, the variant, a random render id, the start time and the expiry;
- * the signature is HMAC-SHA256 of the payload text. Every gateway that shares the secret
- * verifies the handles of the others, so handles survive restarts and load balancing.
+ * is JSON that names the report, the variant, a random render id, the start time and the
+ * expiry. The signature is HMAC-SHA256 of the payload text. Every gateway that shares the
+ * secret verifies the handles of the others, so handles survive restarts and load balancing.
  * Handles carry no Connect task id, so they open no door to other tasks on Connect.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';

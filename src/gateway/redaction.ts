@@ -4,7 +4,7 @@
  * the usual notations, but it cannot recognize every secret a report prints.
  */
 
-/** What replaces each redacted text. */
+/** Text that replaces each redacted part. */
 export const REDACTED = '[redacted]';
 
 export interface RedactionOptions {
@@ -26,7 +26,7 @@ const MIN_TOKEN_ENTROPY = 3.5;
 const SECRET_KEY =
   /passw(?:or)?d|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|authorization|cookie|session[_-]?id/i;
 
-/** Built-in rules, applied in order; `replace` gets the match and its groups. */
+/** Built-in rules, applied in order. `replace` gets the match and its groups. */
 const RULES: ReadonlyArray<{ pattern: RegExp; replace: (match: string, ...groups: string[]) => string }> = [
   // URL user info, as in https://user:password@host or https://token@host.
   { pattern: /\/\/[^\s/?#@]+@/g, replace: () => `//${REDACTED}@` },
@@ -141,7 +141,7 @@ export class Redactor {
   }
 }
 
-/** One pattern that matches any of the secrets, longest first, in plain and URL-encoded form. */
+/** Builds one pattern that matches any of the secrets, longest first, plain or URL-encoded. */
 function secretsPattern(secrets: readonly string[]): RegExp | null {
   const forms = new Set<string>();
   for (const secret of secrets) {

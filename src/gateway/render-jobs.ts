@@ -1,7 +1,7 @@
 /**
  * Reading renders from Connect's job list, for renders the gateway did not start or started
- * before a restart. Connect has no "rendering" flag; a render job (tag build_report,
- * build_site or build_jupyter) with status 0 is a render in progress.
+ * before a restart. Connect has no "rendering" flag, so a render job (tag build_report,
+ * build_site or build_jupyter) with status 0 counts as a render in progress.
  */
 import { RENDER_JOB_TAGS, type Job } from '../connect/index.js';
 import { failed, type FollowOutcome } from './follow-render.js';

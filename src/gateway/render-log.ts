@@ -1,7 +1,7 @@
 import type { RenderState } from '../protocol/index.js';
 import type { ReportConfig } from './config.js';
 
-/** Which lines a report exposes: none, the last lines of a failed render, or all. */
+/** Exposure of a report's render log: none, the last lines of a failed render, or all. */
 export type LogExposure = ReportConfig['log'];
 
 /**

@@ -23,7 +23,7 @@ export interface RefreshResult {
   joined: boolean;
 }
 
-/** Who asks for a refresh, for the audit log. */
+/** The requester of a refresh, for the audit log. */
 export interface RefreshRequest {
   /** Identity label such as "user alice", or the client address. */
   who: string;

@@ -39,7 +39,7 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
-/** A pino-like logger that keeps the fields and message of each line. */
+/** Creates a pino-like logger that keeps the fields and message of each line. */
 function recordingLogger() {
   const lines: Array<Record<string, unknown>> = [];
   const write = (fields: Record<string, unknown> | string, message?: string) => {
@@ -218,7 +218,8 @@ describe('RenderRegistry', () => {
       assert.equal(error.code, 'cooldown');
       assert.equal(error.message, 'Report orders rendered 1 minute ago; refresh again in 4 minutes.');
       const retryAfter = Number(error.headers['retry-after']);
-      assert.ok(retryAfter > 235 && retryAfter <= 239, `Retry-After ${retryAfter}`);
+      assert.ok(retryAfter > 235, `Retry-After ${retryAfter}`);
+      assert.ok(retryAfter <= 239, `Retry-After ${retryAfter}`);
       return true;
     });
     assert.equal(renders.length, 0, 'no render call to Connect');
@@ -242,7 +243,8 @@ describe('RenderRegistry', () => {
     await record.waitForProgress(0, new AbortController().signal);
 
     assert.equal(record.state, 'failed');
-    assert.ok(record.error !== null && record.error.length <= 200, record.error ?? '');
+    assert.ok(record.error !== null, 'the render has a reason');
+    assert.ok(record.error.length <= 200, record.error);
     assert.ok(!record.error.includes(API_KEY.slice(0, 4)), record.error);
     assert.ok(!record.error.includes('second line'));
     const finished = lines.find((line) => line.msg === 'render finished');

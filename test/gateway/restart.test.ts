@@ -8,7 +8,7 @@ import {
   type Harness,
 } from './harness.js';
 
-/** Job list polls every 50 ms, so a test sees a job end quickly. */
+/** Reads the job list every 50 ms, so that a test learns quickly when a job ended. */
 const FAST_JOB_POLLS = { gateway: { jobPollMs: 50 } };
 
 describe('gateway restarts', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
