@@ -64,7 +64,11 @@ function grantOrigin(reply: FastifyReply, origin: string, credentials: boolean):
   }
 }
 
-/** Returns the origin of the gateway as the request addressed it: its scheme and Host. */
+/**
+ * Returns the origin of the gateway as the request addressed it: its scheme and Host.
+ * NOTE: behind a reverse proxy that terminates TLS or rewrites Host, pages on the proxy's
+ * origin do not match this one, so that origin must be listed in cors.origins.
+ */
 function ownOrigin(request: FastifyRequest): string | undefined {
   const host = request.headers.host;
   if (host === undefined) {
