@@ -19,8 +19,19 @@ import {
  * call with a token sends it as `Authorization: Bearer <token>`.
  */
 
-/** Maximum time in ms that the gateway may take to respond, added to a long poll's hold time. */
-export const RESPONSE_TIMEOUT_MS = 30_000;
+/**
+ * Maximum time in ms that the gateway may take to respond to a status read or a refresh
+ * request. The gateway gives up on a Connect call after 30 s (the Connect client's default
+ * `requestTimeoutMs`) and then responds with an error, so the element waits longer and shows
+ * that response instead of timing out itself.
+ *
+ * NOTE: a gateway whose Connect calls take longer in total, such as two slow calls in one
+ * refresh, can still outlast this.
+ */
+export const REQUEST_TIMEOUT_MS = 45_000;
+
+/** Time in ms that a long poll may take beyond its hold time before the element gives up. */
+export const POLL_TIMEOUT_MARGIN_MS = 30_000;
 
 /** Joins the gateway base URL and a path, with or without a trailing slash on the base. */
 export function gatewayUrl(base: string, path: string): string {
@@ -36,7 +47,7 @@ export async function readReportStatus(
 ): Promise<ReportStatus> {
   const url = gatewayUrl(gateway, `v1/reports/${encodeURIComponent(report)}`);
   const init = withToken({ method: 'GET' }, token);
-  const parsed = await requestJson(url, init, signal, RESPONSE_TIMEOUT_MS);
+  const parsed = await requestJson(url, init, signal, REQUEST_TIMEOUT_MS);
 
   return expectBody(parsed, isReportStatus);
 }
@@ -54,7 +65,7 @@ export async function requestRefresh(
     headers: { 'Content-Type': 'application/json' },
     body: '{}',
   }, token);
-  const parsed = await requestJson(url, init, signal, RESPONSE_TIMEOUT_MS);
+  const parsed = await requestJson(url, init, signal, REQUEST_TIMEOUT_MS);
 
   return expectBody(parsed, isRefreshAccepted);
 }
@@ -73,7 +84,7 @@ export async function readRenderProgress(
 ): Promise<RenderProgress> {
   const query = `after=${after}&wait=${waitSeconds}`;
   const url = gatewayUrl(gateway, `v1/renders/${encodeURIComponent(handle)}?${query}`);
-  const timeoutMs = waitSeconds * 1000 + RESPONSE_TIMEOUT_MS;
+  const timeoutMs = waitSeconds * 1000 + POLL_TIMEOUT_MARGIN_MS;
   const init = withToken({ method: 'GET' }, token);
   const parsed = await requestJson(url, init, signal, timeoutMs);
 

@@ -1,7 +1,8 @@
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
 import {
-  RESPONSE_TIMEOUT_MS,
+  POLL_TIMEOUT_MARGIN_MS,
+  REQUEST_TIMEOUT_MS,
   gatewayUrl,
   readRenderProgress,
   readReportStatus,
@@ -145,12 +146,51 @@ describe('gateway client', () => {
     const reading = readReportStatus('/gw', 'sales', new AbortController().signal);
     const read = await gateway.next();
 
-    await clock.tickAsync(RESPONSE_TIMEOUT_MS - 1);
+    await clock.tickAsync(REQUEST_TIMEOUT_MS - 1);
     expect(read.signal.aborted).to.equal(false);
     await clock.tickAsync(1);
     const error = await rejectionOf(reading);
 
     expect(read.signal.aborted).to.equal(true);
+    expect(error).to.be.instanceOf(GatewayNetworkError);
+    expect((error as GatewayNetworkError).timedOut).to.equal(true);
+  });
+
+  /** The gateway gives up on Connect after 30 s, and its error response needs time to arrive. */
+  const GATEWAY_CONNECT_TIMEOUT_MS = 30_000;
+
+  for (const [name, send] of [
+    ['status read', (signal: AbortSignal) => readReportStatus('/gw', 'sales', signal)],
+    ['refresh request', (signal: AbortSignal) => requestRefresh('/gw', 'sales', signal)],
+  ] as const) {
+    it(`gets the gateway's late response to a ${name}`, async () => {
+      const gateway = new GatewayDouble();
+      const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      const sending = send(new AbortController().signal);
+      const request = await gateway.next();
+
+      await clock.tickAsync(GATEWAY_CONNECT_TIMEOUT_MS + 5000);
+      expect(request.signal.aborted).to.equal(false);
+      const body = errorBody('connect_unavailable', 'Connect did not respond in time.');
+      request.respond(503, body);
+      const error = await rejectionOf(sending) as GatewayRequestError;
+
+      expect(error).to.be.instanceOf(GatewayRequestError);
+      expect(error.code).to.equal('connect_unavailable');
+    });
+  }
+
+  it('gives up on a refresh request after the timeout', async () => {
+    const gateway = new GatewayDouble();
+    const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const requesting = requestRefresh('/gw', 'sales', new AbortController().signal);
+    const post = await gateway.next();
+
+    await clock.tickAsync(REQUEST_TIMEOUT_MS - 1);
+    expect(post.signal.aborted).to.equal(false);
+    await clock.tickAsync(1);
+    const error = await rejectionOf(requesting);
+
     expect(error).to.be.instanceOf(GatewayNetworkError);
     expect((error as GatewayNetworkError).timedOut).to.equal(true);
   });
@@ -163,7 +203,7 @@ describe('gateway client', () => {
     const poll = await gateway.next();
 
     expect(poll.url).to.equal('/gw/v1/renders/render-1?after=3&wait=20');
-    await clock.tickAsync(20_000 + RESPONSE_TIMEOUT_MS - 1);
+    await clock.tickAsync(20_000 + POLL_TIMEOUT_MARGIN_MS - 1);
     expect(poll.signal.aborted).to.equal(false);
     await clock.tickAsync(1);
     expect(poll.signal.aborted).to.equal(true);
