@@ -3,7 +3,7 @@
  * before a restart. Connect has no "rendering" flag, so a render job (tag build_report,
  * build_site or build_jupyter) with status 0 counts as a render in progress.
  */
-import { RENDER_JOB_TAGS, type Job } from '../connect/index.js';
+import { ConnectApiError, RENDER_JOB_TAGS, type Job } from '../connect/index.js';
 import { failed, type FollowOutcome } from './follow-render.js';
 
 /**
@@ -11,6 +11,21 @@ import { failed, type FollowOutcome } from './follow-render.js';
  * render. Connect's clock and the gateway's may differ by this much.
  */
 export const CLOCK_SKEW_TOLERANCE_MS = 60_000;
+
+/** Connect's code for "The requested method or endpoint is not supported". */
+const UNSUPPORTED_ENDPOINT_CODE = 2;
+
+/**
+ * Returns true when listing jobs failed because the server has no job list route: a 404
+ * with no Connect error code or with code 2. The v1 job list arrived in Connect 2022.10.0.
+ */
+export function isJobListMissing(error: unknown): boolean {
+  return (
+    error instanceof ConnectApiError &&
+    error.status === 404 &&
+    (error.code === null || error.code === UNSUPPORTED_ENDPOINT_CODE)
+  );
+}
 
 /** Returns true for a render job with status 0 (active). */
 export function isActiveRenderJob(job: Job): boolean {

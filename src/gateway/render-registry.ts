@@ -10,7 +10,12 @@ import { followRender, type FollowTiming } from './follow-render.js';
 import type { HandleClaims, HandleSigner } from './handles.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { RenderFactory } from './render-factory.js';
-import { activeRenderJob, jobStartedAt, newestEndedRenderJobSince } from './render-jobs.js';
+import {
+  activeRenderJob,
+  isJobListMissing,
+  jobStartedAt,
+  newestEndedRenderJobSince,
+} from './render-jobs.js';
 import type { RenderRecord } from './render-record.js';
 import { RenderTable } from './render-table.js';
 import type { ReportCatalog } from './report-catalog.js';
@@ -58,6 +63,8 @@ export class RenderRegistry {
   /** Connect lookups and render starts, one at a time per report name. */
   private readonly queue = new KeyedQueue();
   private readonly factory: RenderFactory;
+  /** Whether the missing job list route was logged; it is logged once per gateway. */
+  private warnedJobListMissing = false;
 
   constructor(private readonly options: RenderRegistryOptions) {
     this.factory = new RenderFactory(options.handles, options.secrets);
@@ -237,11 +244,26 @@ export class RenderRegistry {
     return record;
   }
 
+  /**
+   * Lists the report's jobs. A server without the job list route gives an empty list, so
+   * renders still start there, but renders started elsewhere go unnoticed.
+   */
   private async listJobs(name: string, report: ReportConfig, action: string): Promise<Job[]> {
     const { client, logger, signal } = this.options;
     try {
       return await client.listJobs(report.guid, signal);
     } catch (error) {
+      if (isJobListMissing(error)) {
+        if (!this.warnedJobListMissing) {
+          this.warnedJobListMissing = true;
+          logger.warn(
+            { report: name },
+            'Connect has no job list route (added in 2022.10.0), so the gateway cannot join ' +
+              'renders that it did not start, nor follow handles across restarts',
+          );
+        }
+        return [];
+      }
       logConnectFailure(logger, error, name, action);
       throw toGatewayError(error, name);
     }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it, mock } from 'node:test';
 import {
+  ConnectApiError,
   ConnectUnreachableError,
   type ConnectClient,
   type GetTaskOptions,
@@ -55,7 +56,7 @@ function recordingLogger() {
 }
 
 /** Creates a fake Connect client whose render calls and task polls wait for the test. */
-function fakeClient(jobs: Job[] = []) {
+function fakeClient(jobs: Job[] | Error = []) {
   const renders: Array<ReturnType<typeof deferred<RenderStarted>>> = [];
   const polls: Array<ReturnType<typeof deferred<Task>>> = [];
   const client = {
@@ -70,7 +71,12 @@ function fakeClient(jobs: Job[] = []) {
       options.signal?.addEventListener('abort', () => call.reject(options.signal!.reason));
       return call.promise;
     },
-    listJobs: async () => jobs,
+    listJobs: async () => {
+      if (jobs instanceof Error) {
+        throw jobs;
+      }
+      return jobs;
+    },
     getLastRenderedAt: async () => null,
     getContent: async () => ({ title: 'Sales' }),
   };
@@ -79,7 +85,7 @@ function fakeClient(jobs: Job[] = []) {
 
 const API_KEY = 'Wq3v9TzL0pXc7sRb2mYd4hNf8kGj6aE1';
 
-function setUp(jobs: Job[] = []) {
+function setUp(jobs: Job[] | Error = []) {
   const fake = fakeClient(jobs);
   const { logger, lines } = recordingLogger();
   const closing = new AbortController();
@@ -204,6 +210,26 @@ describe('RenderRegistry', () => {
     await until(renders, 1);
     renders[0]!.resolve(STARTED);
     assert.equal((await refresh).joined, false);
+    closing.abort();
+    await registry.close();
+  });
+
+  it('starts without a job list route', async () => {
+    const missingRoute = new ConnectApiError('Connect returned HTTP 404', {
+      status: 404,
+      code: null,
+      connectMessage: null,
+      payload: null,
+      method: 'GET',
+      path: '/__api__/v1/content/x/jobs',
+    });
+    const { registry, renders, closing, lines } = setUp(missingRoute);
+    const first = registry.refresh('sales', REPORT, WHO);
+    await until(renders, 1);
+    renders[0]!.resolve(STARTED);
+    assert.equal((await first).joined, false);
+    const warnings = lines.filter((line) => String(line.msg).includes('no job list route'));
+    assert.equal(warnings.length, 1);
     closing.abort();
     await registry.close();
   });
