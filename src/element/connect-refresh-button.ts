@@ -30,7 +30,8 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * `{report: string, handle: string, lastRenderedAt: string | null}`. Bubbles and is composed.
  * @fires {RefreshErrorEvent} connect-refresh-error - A request failed or was refused (including a
  * cooldown), the gateway is unavailable, or the followed render failed. Detail `{report: string,
- * handle: string | null, code: string, message: string}`. Bubbles and is composed.
+ * handle: string | null, code: string, message: string, gatewayMessage: string | null}`:
+ * `message` is the element's text and `gatewayMessage` the gateway's own. Bubbles and is composed.
  *
  * @csspart button - The native button.
  * @csspart indicator - The status icon in the button: dot, spinner, check, cross or clock.
@@ -40,6 +41,7 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * @csspart countdown - The time left of a cooldown, such as "Refresh again in 4:00".
  * @csspart log - The `<details>` block with the render log.
  * @csspart message - The message shown when the status is failed, unavailable or cooldown.
+ * @csspart detail - The `<details>` block, closed at first, with the gateway's own words.
  *
  * @cssprop [--connect-refresh-accent=#1558b0] - Background of the button; #a8c7fa in dark mode.
  * @cssprop [--connect-refresh-on-accent=#ffffff] - Text color of the button; #062e6f in dark mode.
@@ -139,7 +141,7 @@ export class ConnectRefreshButton extends LitElement {
       <div class="status" aria-busy=${isBusy(this.status) ? 'true' : 'false'}>
         ${this.renderProgress()} ${this.renderCountdown()} ${this.renderLastRendered()}
       </div>
-      ${messageTemplate(this.status, view.message)} ${logTemplate(view.log)}
+      ${messageTemplate(this.status, view.message, view.detail)} ${logTemplate(view.log)}
       <div class="visually-hidden" role="status">${view.announcement}</div>
     `;
   }

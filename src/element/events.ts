@@ -37,6 +37,11 @@ export interface RefreshErrorDetail {
   code: string;
   /** The message that the element shows. */
   message: string;
+  /**
+   * The gateway's own words: the `message` of its error body, or the short reason of a failed
+   * render. Null when the gateway sent none, such as after a network error.
+   */
+  gatewayMessage: string | null;
 }
 
 const eventInit: EventInit = { bubbles: true, composed: true };

@@ -18,13 +18,22 @@ export const UNEXPECTED_ERROR = 'unexpected_error';
 /** Wait in ms after a 429 `cooldown` response without a valid `Retry-After` header. */
 export const DEFAULT_COOLDOWN_MS = 60_000;
 
+/** Fields of every failure. */
+interface FailureText {
+  code: string;
+  /** Message for people, in the element's words. */
+  message: string;
+  /** Message of the gateway's error body, or null when the failure has none. */
+  gatewayMessage: string | null;
+}
+
 /**
- * Status and message for people that the element shows after a failed request, and for the
- * `cooldown` status the wait in ms before the button accepts a refresh again.
+ * Status and messages that the element shows after a failed request, and for the `cooldown`
+ * status the wait in ms before the button accepts a refresh again.
  */
 export type Failure =
-  | { status: 'failed' | 'unavailable'; code: string; message: string }
-  | { status: 'cooldown'; code: string; message: string; waitMs: number };
+  | (FailureText & { status: 'failed' | 'unavailable' })
+  | (FailureText & { status: 'cooldown'; waitMs: number });
 
 /** Maps an error of a gateway call to the element's status and a message for people. */
 export function describeFailure(error: unknown, report: string): Failure {
@@ -46,6 +55,7 @@ export function describeFailure(error: unknown, report: string): Failure {
     status: 'failed',
     code: UNEXPECTED_ERROR,
     message: `The refresh failed unexpectedly: ${reason}`,
+    gatewayMessage: null,
   };
 }
 
@@ -84,7 +94,7 @@ function describeNetworkError(error: GatewayNetworkError): Failure {
     ? 'The refresh service did not respond in time. Try again later.'
     : 'The refresh service could not be reached. Check your connection and try again later.';
 
-  return { status: 'unavailable', code: NETWORK_ERROR, message };
+  return { status: 'unavailable', code: NETWORK_ERROR, message, gatewayMessage: null };
 }
 
 function describeTokenError(error: TokenError): Failure {
@@ -92,33 +102,33 @@ function describeTokenError(error: TokenError): Failure {
     ? 'The sign-in token of the refresh button is not valid. Reload the page and sign in again.'
     : 'The refresh button could not get a sign-in token. Reload the page and sign in again.';
 
-  return { status: 'unavailable', code: error.code, message };
+  return { status: 'unavailable', code: error.code, message, gatewayMessage: null };
 }
 
 function describeRequestError(error: GatewayRequestError, report: string): Failure {
-  const { status, code } = error;
+  const { status, code, gatewayMessage } = error;
 
   if (status === 401) {
     const message = code === 'token_expired'
       ? 'Your sign-in has expired. Sign in again to refresh this report.'
       : 'Sign in to refresh this report.';
-    return { status: 'unavailable', code, message };
+    return { status: 'unavailable', code, message, gatewayMessage };
   }
 
   if (status === 403) {
-    return describeForbidden(code);
+    return describeForbidden(error);
   }
 
   if (status === 404 && code === 'unknown_render') {
     const message = 'The render could not be found on the refresh service, so its outcome is '
       + 'unknown. Refresh again to start a new render.';
-    return { status: 'failed', code, message };
+    return { status: 'failed', code, message, gatewayMessage };
   }
 
   if (status === 404 && code === 'unknown_report') {
     const message = `The refresh service has no report named "${report}". Check the report `
       + 'attribute of the refresh button.';
-    return { status: 'unavailable', code, message };
+    return { status: 'unavailable', code, message, gatewayMessage };
   }
 
   if (status === 429) {
@@ -133,25 +143,26 @@ function describeRequestError(error: GatewayRequestError, report: string): Failu
  * and to `failed` for a rate limit without it.
  */
 function describeTooManyRequests(error: GatewayRequestError): Failure {
-  const { code, retryAfterMs } = error;
+  const { code, retryAfterMs, gatewayMessage } = error;
 
   if (code === 'cooldown') {
     const message = 'This report was rendered recently.';
-    return { status: 'cooldown', code, message, waitMs: retryAfterMs ?? DEFAULT_COOLDOWN_MS };
+    const waitMs = retryAfterMs ?? DEFAULT_COOLDOWN_MS;
+    return { status: 'cooldown', code, message, gatewayMessage, waitMs };
   }
 
   if (retryAfterMs !== null) {
     const message = 'Too many requests were sent to the refresh service.';
-    return { status: 'cooldown', code, message, waitMs: retryAfterMs };
+    return { status: 'cooldown', code, message, gatewayMessage, waitMs: retryAfterMs };
   }
 
-  const message = error.gatewayMessage
-    ?? 'Too many refresh requests. Wait a minute and try again.';
+  const message = gatewayMessage ?? 'Too many refresh requests. Wait a minute and try again.';
 
-  return { status: 'failed', code, message };
+  return { status: 'failed', code, message, gatewayMessage };
 }
 
-function describeForbidden(code: string): Failure {
+function describeForbidden(error: GatewayRequestError): Failure {
+  const { code, gatewayMessage } = error;
   let message: string;
 
   if (code === 'connect_forbidden') {
@@ -165,7 +176,7 @@ function describeForbidden(code: string): Failure {
       + 'service for access.';
   }
 
-  return { status: 'unavailable', code, message };
+  return { status: 'unavailable', code, message, gatewayMessage };
 }
 
 /** Returns the page's origin, or "this page" for an opaque origin such as a sandboxed frame. */
@@ -176,20 +187,32 @@ function describePageOrigin(): string {
 }
 
 function describeOtherStatus(error: GatewayRequestError): Failure {
-  const { status, code } = error;
+  const { status, code, gatewayMessage } = error;
+
+  if (code === 'not_renderable') {
+    const message = 'This report is set up wrong on the refresh service, so it cannot be '
+      + 'rendered. Ask the administrator of the refresh service to correct it.';
+    return { status: 'unavailable', code, message, gatewayMessage };
+  }
+
+  if (code === 'connect_error') {
+    const message = 'Connect returned an error to the refresh service.';
+    return { status: 'unavailable', code, message, gatewayMessage };
+  }
 
   if (status >= 500) {
     const message = 'The report server is unavailable right now. Try again later.';
-    return { status: 'unavailable', code, message };
+    return { status: 'unavailable', code, message, gatewayMessage };
   }
 
   if (code === INVALID_RESPONSE || code === HTTP_ERROR) {
     const message = `The refresh service sent a response that could not be read (HTTP ${status}). `
       + 'Try again later.';
-    return { status: 'unavailable', code, message };
+    return { status: 'unavailable', code, message, gatewayMessage };
   }
 
-  const reason = error.gatewayMessage ?? `HTTP ${status}`;
+  const reason = gatewayMessage ?? `HTTP ${status}`;
+  const message = `The refresh service rejected the request: ${reason}`;
 
-  return { status: 'failed', code, message: `The refresh service rejected the request: ${reason}` };
+  return { status: 'failed', code, message, gatewayMessage };
 }

@@ -82,7 +82,14 @@ export class RefreshController implements ReactiveController {
 
     const run = this.beginRun();
     this.statusAfterCooldown = status === 'succeeded' ? 'succeeded' : 'idle';
-    this.view = { ...this.view, startedAt: null, log: [], message: '', announcement: '' };
+    this.view = {
+      ...this.view,
+      startedAt: null,
+      log: [],
+      message: '',
+      detail: '',
+      announcement: '',
+    };
     this.setStatus('starting');
     void this.refresh(run, this.target(gateway, report));
   }
@@ -266,7 +273,8 @@ export class RefreshController implements ReactiveController {
       return;
     }
 
-    this.view = { ...this.view, message: '', announcement: 'The report can be refreshed again.' };
+    const announcement = 'The report can be refreshed again.';
+    this.view = { ...this.view, message: '', detail: '', announcement };
     this.setStatus(this.statusAfterCooldown);
   }
 

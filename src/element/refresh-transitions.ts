@@ -56,15 +56,15 @@ export function renderEndTransition(
     };
   }
 
-  const message = progress.error
-    ? `The report could not be rendered: ${progress.error}`
-    : 'The report could not be rendered.';
+  const message = 'The report failed while rendering.';
+  const gatewayMessage = progress.error;
+  const detail = gatewayMessage ?? '';
   const announcement = `Refresh failed. ${message}`;
 
   return {
-    view: { ...view, lastRenderedAt, message, announcement },
+    view: { ...view, lastRenderedAt, message, detail, announcement },
     status: 'failed',
-    event: new RefreshErrorEvent({ report, handle, code: RENDER_FAILED, message }),
+    event: new RefreshErrorEvent({ report, handle, code: RENDER_FAILED, message, gatewayMessage }),
   };
 }
 
@@ -75,12 +75,14 @@ export function failureTransition(
   handle: string | null,
   failure: Failure,
 ): Transition {
-  const { status, code, message } = failure;
+  const { status, code, message, gatewayMessage } = failure;
+  // A gateway message that the element's message already quotes is not shown twice.
+  const detail = gatewayMessage !== null && !message.includes(gatewayMessage) ? gatewayMessage : '';
 
   return {
-    view: { ...view, message, announcement: announceFailure(failure) },
+    view: { ...view, message, detail, announcement: announceFailure(failure) },
     status,
-    event: new RefreshErrorEvent({ report, handle, code, message }),
+    event: new RefreshErrorEvent({ report, handle, code, message, gatewayMessage }),
   };
 }
 

@@ -10,6 +10,8 @@ export interface RefreshView {
   log: readonly string[];
   /** Message for people about the last failure, or an empty string. */
   message: string;
+  /** The gateway's own words about the last failure, shown on request, or an empty string. */
+  detail: string;
   /** Text of the polite live region, set when a refresh starts, succeeds or fails. */
   announcement: string;
 }
@@ -25,6 +27,7 @@ export function emptyView(): RefreshView {
     startedAt: null,
     log: [],
     message: '',
+    detail: '',
     announcement: '',
   };
 }

@@ -135,6 +135,10 @@ export const styles = css`
     cursor: pointer;
   }
 
+  details > p {
+    margin: var(--_gap) 0 0;
+  }
+
   pre {
     max-block-size: 12em;
     margin: var(--_gap) 0 0;

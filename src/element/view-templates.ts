@@ -26,15 +26,22 @@ export function indicatorTemplate(status: RefreshStatus) {
   return html`<span part="indicator" class="indicator" aria-hidden="true">${icon}</span>`;
 }
 
-/** Renders the message in the failed, unavailable and cooldown statuses, otherwise nothing. */
-export function messageTemplate(status: RefreshStatus, message: string) {
+/**
+ * Renders the message in the failed, unavailable and cooldown statuses, and the detail, if any,
+ * in a closed `<details>` block after it. Renders nothing in other statuses.
+ */
+export function messageTemplate(status: RefreshStatus, message: string, detail: string) {
   const shown = status === 'failed' || status === 'unavailable' || status === 'cooldown';
 
   if (!message || !shown) {
     return nothing;
   }
 
-  return html`<p part="message" class="message">${message}</p>`;
+  const detailBlock = detail
+    ? html`<details part="detail"><summary>Details</summary><p>${detail}</p></details>`
+    : nothing;
+
+  return html`<p part="message" class="message">${message}</p>${detailBlock}`;
 }
 
 /** Renders the render log in a closed `<details>` block, or nothing without log lines. */

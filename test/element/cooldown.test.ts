@@ -79,6 +79,7 @@ describe('connect-refresh-button cooldown', () => {
       handle: null,
       code: 'cooldown',
       message: 'This report was rendered recently.',
+      gatewayMessage: 'Report sales rendered 1 minute ago.',
     });
   });
 

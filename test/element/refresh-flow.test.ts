@@ -146,13 +146,15 @@ describe('connect-refresh-button refresh', () => {
     await untilStatus(el, 'failed');
     await el.updateComplete;
 
-    const message = 'The report could not be rendered: The render process exited with code 1.';
+    const message = 'The report failed while rendering.';
+    const gatewayMessage = 'The render process exited with code 1.';
     expect(part(el, 'message')!.textContent).to.equal(message);
+    expect(part(el, 'detail')!.textContent).to.include(gatewayMessage);
     expect(part(el, 'log')!.textContent).to.include('Error in query: table not found');
     expect(announcement(el)).to.equal(`Refresh failed. ${message}`);
     expect(events[1]).to.deep.equal({
       type: 'connect-refresh-error',
-      detail: { report: 'sales', handle: 'render-1', code: 'render_failed', message },
+      detail: { report: 'sales', handle: 'render-1', code: 'render_failed', message, gatewayMessage },
     });
     expect(part(el, 'time')!.textContent).to.equal('5 minutes ago');
   });
