@@ -16,7 +16,12 @@ Options:
 
 Environment:
   CONNECT_SERVER    Connect's address, e.g. https://connect.example.com
-  CONNECT_API_KEY   API key of a Connect user who may render the reports`;
+  CONNECT_API_KEY   API key of a Connect user who may render the reports
+  CONNECT_REFRESH_HANDLE_SECRET
+                    secret of at least 32 bytes that signs render handles; set the same
+                    value on every replica so that handles survive restarts (default: a
+                    random secret made at start)
+  The variable that auth.jwt.secret_env names holds the secret of HS256 user tokens.`;
 
 /** Runs `connect-refresh gateway` until SIGINT or SIGTERM. */
 export async function runGateway(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
@@ -33,11 +38,13 @@ export async function runGateway(args: string[], env: NodeJS.ProcessEnv): Promis
 
   const logLevel = parseLogLevel(values['log-level']);
   const port = parsePort(values.port, '--port');
-  const config = await loadConfigFile(values.config, loadGatewayConfig);
+  const config = await loadConfigFile(values.config, (path) => loadGatewayConfig(path, env));
   const connect = readConnectEnv(env);
   const gateway = await listenOrExplain(values.host, port, () => startGateway({
     config,
     connect,
+    env,
+    handleSecret: env.CONNECT_REFRESH_HANDLE_SECRET || undefined,
     host: values.host,
     port,
     logger: { level: logLevel },

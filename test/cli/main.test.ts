@@ -78,6 +78,22 @@ describe('connect-refresh', () => {
     assert.match(run.output(), /guid/);
   });
 
+  it('exits 2 on a public address without an auth choice', async () => {
+    const run = startCli(['gateway', '--config', join(demoDir, 'gateway.json'), '--host', '0.0.0.0', '--port', '0'],
+      { CONNECT_SERVER: 'http://127.0.0.1:1', CONNECT_API_KEY: 'k' });
+    assert.equal(await run.exited, 2);
+    assert.match(run.output(), /auth\.anonymous/);
+  });
+
+  it('exits 2 on a short handle secret', async () => {
+    const run = startCli(['gateway', '--config', join(demoDir, 'gateway.json'), '--port', '0'], {
+      CONNECT_SERVER: 'http://127.0.0.1:1', CONNECT_API_KEY: 'k', CONNECT_REFRESH_HANDLE_SECRET: 'too-short',
+    });
+    assert.equal(await run.exited, 2);
+    assert.match(run.output(), /CONNECT_REFRESH_HANDLE_SECRET: has 9 bytes, but needs at least 32/);
+    assert.doesNotMatch(run.output(), /too-short/);
+  });
+
   it('exits 2 when the config file is missing', async () => {
     const run = startCli(['stand-in', '--config', join(dir, 'missing.json')]);
     assert.equal(await run.exited, 2);
