@@ -1,16 +1,23 @@
-/** Delay in ms before the first retry of a failed poll. */
-export const FIRST_RETRY_DELAY_MS = 1000;
+/** First and maximum step in ms of an exponential backoff. */
+export interface Backoff {
+  firstStepMs: number;
+  maxStepMs: number;
+}
 
-/** Maximum delay in ms between retries of a failed poll. */
-export const MAX_RETRY_DELAY_MS = 30_000;
+/** Backoff of the retries of a failed poll. */
+export const POLL_BACKOFF: Backoff = { firstStepMs: 1000, maxStepMs: 30_000 };
 
 /**
  * Returns the delay in ms before retry number `attempt` (0 for the first retry). The backoff step
- * doubles from FIRST_RETRY_DELAY_MS up to MAX_RETRY_DELAY_MS. With "equal jitter", the delay is
- * between half and all of the step, so many open dashboards do not retry at the same moment.
+ * doubles from `firstStepMs` up to `maxStepMs`. With "equal jitter", the delay is between half
+ * and all of the step, so many open dashboards do not retry at the same moment.
  */
-export function retryDelay(attempt: number, random: () => number = Math.random): number {
-  const step = Math.min(MAX_RETRY_DELAY_MS, FIRST_RETRY_DELAY_MS * 2 ** attempt);
+export function retryDelay(
+  attempt: number,
+  random: () => number = Math.random,
+  backoff: Backoff = POLL_BACKOFF,
+): number {
+  const step = Math.min(backoff.maxStepMs, backoff.firstStepMs * 2 ** attempt);
 
   return step / 2 + random() * (step / 2);
 }

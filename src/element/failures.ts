@@ -74,10 +74,11 @@ export function needsNewCredentials(error: unknown): boolean {
 }
 
 /**
- * Whether following a render should retry after this error instead of giving up: the render
- * goes on in Connect while the gateway or the network is down for a moment.
+ * Returns whether the error may pass without a change elsewhere: a network error or timeout, a
+ * 2xx response that cannot be read, or an HTTP 5xx response other than 502 `not_renderable`,
+ * which means that the gateway's configuration is wrong.
  */
-export function isTransient(error: unknown): boolean {
+export function isOutage(error: unknown): boolean {
   if (error instanceof GatewayNetworkError) {
     return true;
   }
@@ -86,7 +87,24 @@ export function isTransient(error: unknown): boolean {
     return false;
   }
 
-  return error.status >= 500 || error.status === 429 || error.code === INVALID_RESPONSE;
+  if (error.code === 'not_renderable') {
+    return false;
+  }
+
+  return error.status >= 500 || error.code === INVALID_RESPONSE;
+}
+
+/**
+ * Whether following a render should retry after this error instead of giving up: the render
+ * goes on in Connect during an outage or while the gateway limits the rate of requests.
+ */
+export function isTransient(error: unknown): boolean {
+  return isOutage(error) || (error instanceof GatewayRequestError && error.status === 429);
+}
+
+/** Returns the wait in ms from the error response's `Retry-After` header, or null. */
+export function retryAfterOf(error: unknown): number | null {
+  return error instanceof GatewayRequestError ? error.retryAfterMs : null;
 }
 
 function describeNetworkError(error: GatewayNetworkError): Failure {
@@ -94,7 +112,7 @@ function describeNetworkError(error: GatewayNetworkError): Failure {
     ? 'The refresh service did not respond in time. Try again later.'
     : 'The refresh service could not be reached. Check your connection and try again later.';
 
-  return { status: 'unavailable', code: NETWORK_ERROR, message, gatewayMessage: null };
+  return { status: 'failed', code: NETWORK_ERROR, message, gatewayMessage: null };
 }
 
 function describeTokenError(error: TokenError): Failure {
@@ -197,18 +215,18 @@ function describeOtherStatus(error: GatewayRequestError): Failure {
 
   if (code === 'connect_error') {
     const message = 'Connect returned an error to the refresh service.';
-    return { status: 'unavailable', code, message, gatewayMessage };
+    return { status: 'failed', code, message, gatewayMessage };
   }
 
   if (status >= 500) {
     const message = 'The report server is unavailable right now. Try again later.';
-    return { status: 'unavailable', code, message, gatewayMessage };
+    return { status: 'failed', code, message, gatewayMessage };
   }
 
   if (code === INVALID_RESPONSE || code === HTTP_ERROR) {
     const message = `The refresh service sent a response that could not be read (HTTP ${status}). `
       + 'Try again later.';
-    return { status: 'unavailable', code, message, gatewayMessage };
+    return { status: 'failed', code, message, gatewayMessage };
   }
 
   const reason = gatewayMessage ?? `HTTP ${status}`;

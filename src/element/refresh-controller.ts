@@ -1,17 +1,18 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { RenderProgress, RenderSummary } from '../protocol/index.js';
+import type { RenderSummary } from '../protocol/index.js';
 import { AuthorizedGateway } from './authorized-gateway.js';
 import { Cooldown } from './cooldown.js';
-import { describeFailure, needsNewCredentials } from './failures.js';
+import { describeFailure, isOutage, needsNewCredentials, retryAfterOf } from './failures.js';
+import { OutageRecovery } from './outage-recovery.js';
+import { RefreshDisplay } from './refresh-display.js';
 import {
   failureTransition,
   type FollowReason,
   followTransition,
   renderEndTransition,
-  type Transition,
 } from './refresh-transitions.js';
+import type { RefreshView } from './refresh-view.js';
 import { pollRender } from './render-poll.js';
-import { appendLog, emptyView, type RefreshView } from './refresh-view.js';
 import { acceptsRefresh, type RefreshStatus } from './status.js';
 import { TokenStore, type TokenSettings } from './token-store.js';
 
@@ -30,38 +31,43 @@ interface Target {
 }
 
 /**
- * Reads the report's status, starts refreshes and follows renders for the host, and stores what
- * the host renders. Each read, refresh or follow is a run with its own AbortController. A new run
- * aborts the old one, and responses of an old run are ignored. Disconnecting aborts the run, and
- * reconnecting reads the status again, which resumes following a render that is still running.
- * A cooldown that the gateway asked for outlasts runs and reconnects, but not a new target.
+ * Reads the report's status, starts refreshes and follows renders for the host, and keeps what
+ * the host renders in a RefreshDisplay. Each read, refresh or follow is a run with its own
+ * AbortController. A new run aborts the old one, and responses of an old run are ignored.
+ * Disconnecting aborts the run, and reconnecting reads the status again, which resumes following
+ * a render that is still running. A cooldown that the gateway asked for outlasts runs and
+ * reconnects, but not a new target. After an outage (see isOutage) the controller reads the
+ * status again with backoff until a read succeeds, and a click reads the status before it
+ * requests a refresh.
  */
 export class RefreshController implements ReactiveController {
-  /** Data that the host renders, replaced as a whole and never changed in place. */
-  view: RefreshView = emptyView();
-
   private readonly host: RefreshHost;
+  private readonly display: RefreshDisplay;
   private readonly tokens: TokenStore;
   private readonly cooldown = new Cooldown(() => this.endCooldown());
+  private readonly recovery = new OutageRecovery(() => this.load());
   private run: AbortController | null = null;
   private handle: string | null = null;
   private targetKey: string | null = null;
   private loadPending = false;
-  private clockOffsetMs = 0;
   /** True while the host is unavailable for want of a token that a new one may fix. */
   private awaitingCredentials = false;
-  /** Status to show when a cooldown ends: the status before the run, succeeded or idle. */
-  private statusAfterCooldown: 'idle' | 'succeeded' = 'idle';
 
   constructor(host: RefreshHost) {
     this.host = host;
+    this.display = new RefreshDisplay(host);
     this.tokens = new TokenStore(host);
     host.addController(this);
   }
 
+  /** Data that the host renders, replaced as a whole and never changed in place. */
+  get view(): RefreshView {
+    return this.display.view;
+  }
+
   /** Returns the gateway's current time in ms, from the offset of its last `server_time`. */
   serverNow(): number {
-    return Date.now() + this.clockOffsetMs;
+    return this.display.serverNow();
   }
 
   /** End of the cooldown in ms since the epoch on the browser's clock, or null. */
@@ -81,17 +87,20 @@ export class RefreshController implements ReactiveController {
     }
 
     const run = this.beginRun();
-    this.statusAfterCooldown = status === 'succeeded' ? 'succeeded' : 'idle';
-    this.view = {
-      ...this.view,
-      startedAt: null,
-      log: [],
-      message: '',
-      detail: '',
-      announcement: '',
-    };
-    this.setStatus('starting');
-    void this.refresh(run, this.target(gateway, report));
+    const target = this.target(gateway, report);
+
+    if (!this.recovery.active) {
+      this.display.readyStatus = status === 'succeeded' ? 'succeeded' : 'idle';
+    }
+
+    this.display.showStarting();
+
+    // After an outage, the last known status is stale: a render may have started meanwhile.
+    if (this.recovery.active) {
+      void this.readStatus(run, target, 'refresh');
+    } else {
+      void this.refresh(run, target);
+    }
   }
 
   /**
@@ -123,8 +132,8 @@ export class RefreshController implements ReactiveController {
     this.loadPending = true;
     this.cancel();
     this.cooldown.cancel();
-    this.view = emptyView();
-    this.host.status = 'idle';
+    this.recovery.end();
+    this.display.reset();
   }
 
   hostUpdated(): void {
@@ -141,6 +150,7 @@ export class RefreshController implements ReactiveController {
     this.loadPending = false;
     this.cancel();
     this.cooldown.pause();
+    this.recovery.pause();
   }
 
   private load(): void {
@@ -163,6 +173,7 @@ export class RefreshController implements ReactiveController {
 
   private beginRun(): AbortController {
     this.cancel();
+    this.recovery.pause();
     this.run = new AbortController();
     this.handle = null;
     this.awaitingCredentials = false;
@@ -170,7 +181,15 @@ export class RefreshController implements ReactiveController {
     return this.run;
   }
 
-  private async readStatus(run: AbortController, target: Target): Promise<void> {
+  /**
+   * Reads the report's status, then follows a running render. Otherwise it shows the status, or
+   * with `next` set to `refresh` requests a refresh.
+   */
+  private async readStatus(
+    run: AbortController,
+    target: Target,
+    next: 'show' | 'refresh' = 'show',
+  ): Promise<void> {
     try {
       const status = await target.gateway.readReportStatus(target.report, run.signal);
 
@@ -178,24 +197,18 @@ export class RefreshController implements ReactiveController {
         return;
       }
 
-      this.observeServerTime(status.server_time);
-      const { title: reportTitle, last_rendered_at: lastRenderedAt } = status;
-      this.view = { ...this.view, reportTitle, lastRenderedAt };
+      this.display.showReport(status);
+      const recovered = this.recovery.active;
+      this.recovery.end();
 
       if (status.render?.state === 'running') {
-        await this.follow(run, target, status.render, 'resumed');
-        return;
+        const reason = next === 'refresh' ? 'joined' : 'resumed';
+        await this.follow(run, target, status.render, reason);
+      } else if (next === 'refresh') {
+        await this.refresh(run, target);
+      } else {
+        this.display.showStatus(recovered);
       }
-
-      const { status: shown } = this.host;
-
-      if (shown === 'cooldown') {
-        this.host.requestUpdate();
-        return;
-      }
-
-      this.statusAfterCooldown = shown === 'succeeded' ? 'succeeded' : 'idle';
-      this.setStatus(shown === 'succeeded' || shown === 'failed' ? shown : 'idle');
     } catch (error) {
       this.fail(run, target, error);
     }
@@ -223,26 +236,19 @@ export class RefreshController implements ReactiveController {
     const { report } = target;
     this.handle = render.handle;
     this.cooldown.cancel();
-    this.apply(followTransition(this.view, report, render, reason));
+    this.display.apply(followTransition(this.display.view, report, render, reason));
 
     for await (const progress of pollRender(target.gateway, render.handle, run.signal)) {
       if (this.run !== run) {
         return;
       }
 
-      this.applyProgress(progress);
+      this.display.applyProgress(progress);
 
       if (progress.state !== 'running') {
-        this.apply(renderEndTransition(this.view, report, progress));
+        this.display.apply(renderEndTransition(this.display.view, report, progress));
       }
     }
-  }
-
-  private applyProgress(progress: RenderProgress): void {
-    this.observeServerTime(progress.server_time);
-    const log = appendLog(this.view.log, progress.output);
-    this.view = { ...this.view, startedAt: progress.started_at, log };
-    this.host.requestUpdate();
   }
 
   private fail(run: AbortController, target: Target, error: unknown): void {
@@ -253,41 +259,25 @@ export class RefreshController implements ReactiveController {
     const failure = describeFailure(error, target.report);
     this.awaitingCredentials = failure.status === 'unavailable' && needsNewCredentials(error);
 
+    if (isOutage(error)) {
+      this.recovery.schedule(retryAfterOf(error));
+    } else {
+      this.recovery.end();
+    }
+
     if (failure.status === 'cooldown') {
       this.cooldown.begin(failure.waitMs);
     } else {
       this.cooldown.cancel();
     }
 
-    this.apply(failureTransition(this.view, target.report, this.handle, failure));
-  }
-
-  private apply(transition: Transition): void {
-    this.view = transition.view;
-    this.setStatus(transition.status);
-    this.host.dispatchEvent(transition.event);
+    const { view } = this.display;
+    this.display.apply(failureTransition(view, target.report, this.handle, failure));
   }
 
   private endCooldown(): void {
-    if (this.host.status !== 'cooldown') {
-      return;
+    if (this.host.status === 'cooldown') {
+      this.display.showReady();
     }
-
-    const announcement = 'The report can be refreshed again.';
-    this.view = { ...this.view, message: '', detail: '', announcement };
-    this.setStatus(this.statusAfterCooldown);
-  }
-
-  private observeServerTime(serverTime: string): void {
-    const time = Date.parse(serverTime);
-
-    if (!Number.isNaN(time)) {
-      this.clockOffsetMs = time - Date.now();
-    }
-  }
-
-  private setStatus(status: RefreshStatus): void {
-    this.host.status = status;
-    this.host.requestUpdate();
   }
 }

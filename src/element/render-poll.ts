@@ -1,8 +1,7 @@
 import type { RenderProgress } from '../protocol/index.js';
 import type { AuthorizedGateway } from './authorized-gateway.js';
 import { delay, retryDelay } from './backoff.js';
-import { isTransient } from './failures.js';
-import { GatewayRequestError } from './gateway-errors.js';
+import { isTransient, retryAfterOf } from './failures.js';
 
 /** Hold time in seconds that each long poll requests from the gateway. */
 export const POLL_WAIT_SECONDS = 20;
@@ -10,10 +9,10 @@ export const POLL_WAIT_SECONDS = 20;
 /**
  * Long-polls a render and yields each response body, up to and including the one whose state is
  * `succeeded` or `failed`. Each request reads the log lines from the previous response's `next`
- * on. Network errors, 5xx, 429 and unreadable responses are retried with backoff for as long
- * as the signal allows, because the render goes on in Connect meanwhile. A retry waits at
- * least the time in the response's `Retry-After` header. Other errors, and the signal's reason
- * on abort, are thrown.
+ * on. Errors that isTransient accepts, such as network errors, 503 and 429, are retried with
+ * backoff for as long as the signal allows, because the render goes on in Connect meanwhile. A
+ * retry waits at least the time in the response's `Retry-After` header. Other errors, and the
+ * signal's reason on abort, are thrown.
  */
 export async function* pollRender(
   gateway: AuthorizedGateway,
@@ -33,7 +32,7 @@ export async function* pollRender(
         throw error;
       }
 
-      await delay(Math.max(retryDelay(attempt), requestedWait(error)), signal);
+      await delay(Math.max(retryDelay(attempt), retryAfterOf(error) ?? 0), signal);
       attempt += 1;
       continue;
     }
@@ -46,9 +45,4 @@ export async function* pollRender(
       return;
     }
   }
-}
-
-/** Returns the wait in ms from the error response's `Retry-After` header, or 0. */
-function requestedWait(error: unknown): number {
-  return error instanceof GatewayRequestError ? error.retryAfterMs ?? 0 : 0;
 }

@@ -4,14 +4,26 @@
  * - `starting`: the refresh request is on its way to the gateway.
  * - `running`: the element follows a render on Connect.
  * - `succeeded`: the followed render finished; the button starts another one.
- * - `failed`: the refresh request or the followed render failed; the button tries again.
- * - `unavailable`: the gateway, Connect or the report cannot be used; the button does nothing.
+ * - `failed`: a request or the followed render failed; the button tries again.
+ * - `unavailable`: the gateway cannot serve this element until something changes elsewhere; the
+ *   button does nothing.
  * - `cooldown`: the gateway asked the element to wait (HTTP 429 with `Retry-After`). The button
  *   counts down and does nothing until the time is up, then the status returns to `idle` or
  *   `succeeded`.
  *
- * NOTE: a short outage (HTTP 502/503 or a network error) also ends in `unavailable`. Only a new
- * `gateway` or `report`, or removing and re-adding the element, reads the status again.
+ * An outage, which may pass by itself, gives `failed`: a network error or timeout, a 2xx
+ * response that cannot be read, or an HTTP 5xx response other than 502 `not_renderable`, such
+ * as 503 `connect_unavailable` or 502 `connect_error`. The element then reads the status again
+ * by itself after a backoff, and a click reads the status before it requests a refresh. The
+ * backoff step starts at 5 s and doubles up to 60 s, each delay is half to all of its step
+ * (jitter), and a delay lasts at least the response's `Retry-After`. The first read that
+ * succeeds returns the status to `idle` or `succeeded`, or follows a render that is running.
+ *
+ * Only causes that need a change elsewhere give `unavailable`: HTTP 401, 403 (`forbidden`,
+ * `connect_forbidden`, `origin_not_allowed`), 404 `unknown_report`, 502 `not_renderable`, and a
+ * token that the element cannot get or send (`token_unavailable`, `invalid_token`). The element
+ * reads the status again when its `gateway` or `report` changes or it is added to a page again.
+ * After a 401, a 403 `forbidden` or a token error, a new `token` or `tokenProvider` does too.
  */
 export type RefreshStatus =
   | 'idle'

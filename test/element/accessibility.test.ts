@@ -172,7 +172,8 @@ describe('connect-refresh-button accessibility', () => {
 
   it('passes axe when unavailable', async () => {
     const mounted = await mount();
-    (await mounted.gateway.next()).respond(503, errorBody('connect_unavailable', 'Down.'));
+    const body = errorBody('not_renderable', 'Report sales is an app.');
+    (await mounted.gateway.next()).respond(502, body);
     await untilStatus(mounted.el, 'unavailable');
     await mounted.el.updateComplete;
     mounted.clock.restore();

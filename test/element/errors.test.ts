@@ -120,25 +120,26 @@ describe('connect-refresh-button errors', () => {
   });
 
   for (const status of [502, 503]) {
-    it(`is unavailable after HTTP ${status} on refresh`, async () => {
+    it(`fails after HTTP ${status} on refresh`, async () => {
       const mounted = await mount();
       await loadStatus(mounted);
       const post = await clickRefresh(mounted);
       post.respond(status, errorBody('connect_unavailable', 'Connect is unreachable.'));
-      await untilStatus(mounted.el, 'unavailable');
+      await untilStatus(mounted.el, 'failed');
       await mounted.el.updateComplete;
 
       expect(part(mounted.el, 'message')!.textContent).to.include('unavailable right now');
+      expect(button(mounted.el).getAttribute('aria-disabled')).to.equal('false');
     });
   }
 
-  it('is unavailable when the network fails', async () => {
+  it('fails when the network fails', async () => {
     const { el, gateway } = await mount();
     const failed = oneEvent(el, 'connect-refresh-error');
     (await gateway.next()).failNetwork();
 
     const event = await failed;
-    expect(el.status).to.equal('unavailable');
+    expect(el.status).to.equal('failed');
     expect(event.detail.code).to.equal('network_error');
   });
 
@@ -148,7 +149,7 @@ describe('connect-refresh-button errors', () => {
     (await gateway.next()).respondText(502, '<html><body>Bad gateway</body></html>');
 
     const event = await failed;
-    expect(el.status).to.equal('unavailable');
+    expect(el.status).to.equal('failed');
     expect(event.detail.code).to.equal('http_error');
   });
 
@@ -158,7 +159,7 @@ describe('connect-refresh-button errors', () => {
     (await gateway.next()).respondText(200, '<!doctype html><title>Sign in</title>');
 
     const event = await failed;
-    expect(el.status).to.equal('unavailable');
+    expect(el.status).to.equal('failed');
     expect(event.detail.code).to.equal('invalid_response');
   });
 

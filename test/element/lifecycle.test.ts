@@ -56,6 +56,49 @@ describe('connect-refresh-button lifecycle', () => {
     expect(gateway.requests).to.have.length(3);
   });
 
+  it('cancels the status read after an outage on removal', async () => {
+    const { el, gateway, clock } = await mount();
+    (await gateway.next()).failNetwork();
+    await untilStatus(el, 'failed');
+    expect(clock.countTimers()).to.equal(1);
+
+    el.remove();
+    expect(clock.countTimers()).to.equal(0);
+    await clock.tickAsync(10 * 60_000);
+    expect(gateway.requests).to.have.length(1);
+  });
+
+  it('aborts the read of an outage recovery on removal', async () => {
+    const { el, gateway, clock } = await mount();
+    (await gateway.next()).failNetwork();
+    await untilStatus(el, 'failed');
+    await clock.tickAsync(5000);
+    const reread = await gateway.next();
+
+    el.remove();
+    expect(reread.signal.aborted).to.equal(true);
+    expect(clock.countTimers()).to.equal(0);
+    await clock.tickAsync(10 * 60_000);
+    expect(gateway.requests).to.have.length(2);
+  });
+
+  it('reads at once when re-added during an outage', async () => {
+    const { el, gateway, clock } = await mount();
+    (await gateway.next()).failNetwork();
+    await untilStatus(el, 'failed');
+    const parent = el.parentElement!;
+
+    el.remove();
+    await clock.tickAsync(10 * 60_000);
+    parent.append(el);
+    const reread = await gateway.next();
+    expect(reread.url).to.equal('/gw/v1/reports/sales');
+    reread.respond(200, reportStatus());
+    await untilStatus(el, 'idle');
+    await clock.tickAsync(10 * 60_000);
+    expect(gateway.requests).to.have.length(2);
+  });
+
   it('sends nothing when removed before rendering', async () => {
     const gateway = new GatewayDouble();
     const el = document.createElement('connect-refresh-button');

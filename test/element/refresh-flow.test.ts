@@ -154,7 +154,13 @@ describe('connect-refresh-button refresh', () => {
     expect(announcement(el)).to.equal(`Refresh failed. ${message}`);
     expect(events[1]).to.deep.equal({
       type: 'connect-refresh-error',
-      detail: { report: 'sales', handle: 'render-1', code: 'render_failed', message, gatewayMessage },
+      detail: {
+        report: 'sales',
+        handle: 'render-1',
+        code: 'render_failed',
+        message,
+        gatewayMessage,
+      },
     });
     expect(part(el, 'time')!.textContent).to.equal('5 minutes ago');
   });

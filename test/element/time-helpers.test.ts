@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
 import { delay, retryDelay } from '../../src/element/backoff.js';
+import { RECOVERY_BACKOFF } from '../../src/element/outage-recovery.js';
 import { resolveLocale } from '../../src/element/locale.js';
 import {
   ageUpdateDelay,
@@ -118,6 +119,14 @@ describe('retryDelay', () => {
   it('caps the step at 30 seconds', () => {
     expect(retryDelay(10, () => 1)).to.equal(30_000);
     expect(retryDelay(50, () => 0)).to.equal(15_000);
+  });
+
+  it('steps from 5 to 60 seconds after an outage', () => {
+    const attempts = [0, 1, 2, 3, 4, 5];
+    const steps = attempts.map((attempt) => retryDelay(attempt, () => 1, RECOVERY_BACKOFF));
+
+    expect(steps).to.deep.equal([5000, 10_000, 20_000, 40_000, 60_000, 60_000]);
+    expect(retryDelay(0, () => 0, RECOVERY_BACKOFF)).to.equal(2500);
   });
 });
 

@@ -1,0 +1,111 @@
+import type { ReactiveControllerHost } from 'lit';
+import type { RenderProgress, ReportStatus } from '../protocol/index.js';
+import type { Transition } from './refresh-transitions.js';
+import { appendLog, emptyView, type RefreshView } from './refresh-view.js';
+import type { RefreshStatus } from './status.js';
+
+/** The element whose view and status a RefreshDisplay sets. */
+export interface DisplayHost extends ReactiveControllerHost, EventTarget {
+  status: RefreshStatus;
+}
+
+/**
+ * The element's display: its view and status, set together with the events that report them,
+ * and the gateway's clock.
+ */
+export class RefreshDisplay {
+  /** Data that the host renders, replaced as a whole and never changed in place. */
+  view: RefreshView = emptyView();
+
+  /** Status to show when a cooldown or an outage ends: succeeded or idle, as before the run. */
+  readyStatus: 'idle' | 'succeeded' = 'idle';
+
+  private readonly host: DisplayHost;
+  private clockOffsetMs = 0;
+
+  constructor(host: DisplayHost) {
+    this.host = host;
+  }
+
+  /** Returns the gateway's current time in ms, from the offset of its last `server_time`. */
+  serverNow(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  /** Clears what belongs to the previous report, during the host's update. */
+  reset(): void {
+    this.view = emptyView();
+    this.host.status = 'idle';
+  }
+
+  /** Clears the render and the failure of the last run and shows `starting`. */
+  showStarting(): void {
+    this.view = {
+      ...this.view,
+      startedAt: null,
+      log: [],
+      message: '',
+      detail: '',
+      announcement: '',
+    };
+    this.setStatus('starting');
+  }
+
+  /** Takes the report's title and last render time, and the gateway's clock, from a status read. */
+  showReport(status: ReportStatus): void {
+    this.observeServerTime(status.server_time);
+    const { title: reportTitle, last_rendered_at: lastRenderedAt } = status;
+    this.view = { ...this.view, reportTitle, lastRenderedAt };
+  }
+
+  /** Shows the status after a read found no render running; `recovered` ends an outage. */
+  showStatus(recovered: boolean): void {
+    const { status: shown } = this.host;
+
+    if (shown === 'cooldown') {
+      this.host.requestUpdate();
+      return;
+    }
+
+    if (recovered) {
+      this.showReady();
+      return;
+    }
+
+    this.readyStatus = shown === 'succeeded' ? 'succeeded' : 'idle';
+    this.setStatus(shown === 'succeeded' || shown === 'failed' ? shown : 'idle');
+  }
+
+  /** Clears the failure message and shows that the button accepts a refresh again. */
+  showReady(): void {
+    const announcement = 'The report can be refreshed again.';
+    this.view = { ...this.view, message: '', detail: '', announcement };
+    this.setStatus(this.readyStatus);
+  }
+
+  applyProgress(progress: RenderProgress): void {
+    this.observeServerTime(progress.server_time);
+    const log = appendLog(this.view.log, progress.output);
+    this.view = { ...this.view, startedAt: progress.started_at, log };
+    this.host.requestUpdate();
+  }
+
+  apply(transition: Transition): void {
+    this.view = transition.view;
+    this.setStatus(transition.status);
+    this.host.dispatchEvent(transition.event);
+  }
+
+  private observeServerTime(serverTime: string): void {
+    const time = Date.parse(serverTime);
+
+    if (!Number.isNaN(time)) {
+      this.clockOffsetMs = time - Date.now();
+    }
+  }
+
+  private setStatus(status: RefreshStatus): void {
+    this.host.status = status;
+    this.host.requestUpdate();
+  }
+}
