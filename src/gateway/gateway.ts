@@ -3,8 +3,17 @@ import { ConnectClient } from '../connect/index.js';
 import { isLoopbackAddress } from './auth/address-blocks.js';
 import { Authenticator } from './auth/authenticate.js';
 import type { GatewayConfig } from './config.js';
+import {
+  handleClientError,
+  registerConnectionErrorResponses,
+} from './connection-errors.js';
 import { registerCors } from './cors.js';
-import { BODY_LIMIT_BYTES, registerErrorResponses } from './error-responses.js';
+import {
+  BODY_LIMIT_BYTES,
+  COMMON_HEADERS,
+  registerErrorResponses,
+  sendFrameworkError,
+} from './error-responses.js';
 import { GatewayConfigError } from './errors.js';
 import { DEFAULT_FOLLOW_TIMING, type FollowTiming } from './follow-render.js';
 import { HANDLE_SECRET_ENV, HandleSigner } from './handles.js';
@@ -71,7 +80,12 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     bodyLimit: BODY_LIMIT_BYTES,
     // Signed handles are up to about 240 characters; fastify's default limit is 100.
     routerOptions: { maxParamLength: 1024 },
+    frameworkErrors: sendFrameworkError,
+    clientErrorHandler: handleClientError,
+    // A request without Host gets the protocol's 400 from a hook, not Node's empty one.
+    http: { requireHostHeader: false },
   });
+  registerConnectionErrorResponses(app);
   acceptEmptyJsonBodies(app);
 
   let authenticator: Authenticator;
@@ -126,8 +140,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   registerCors(app, options.config.cors);
 
   app.addHook('onSend', async (_request, reply) => {
-    reply.header('cache-control', 'no-store');
-    reply.header('x-content-type-options', 'nosniff');
+    reply.headers(COMMON_HEADERS);
     // Node closes idle keep-alive connections once, when closing starts; a response still in
     // flight then would keep its connection open for fastify's keep-alive timeout (72 s).
     if (closing.signal.aborted) reply.header('connection', 'close');
