@@ -22,6 +22,7 @@ import { RenderRegistry } from './render-registry.js';
 import { ReportCatalog } from './report-catalog.js';
 import { RequestGate } from './request-gate.js';
 import { registerRoutes } from './routes.js';
+import { registerShutdown } from './shutdown.js';
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -80,6 +81,8 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     bodyLimit: BODY_LIMIT_BYTES,
     // Signed handles are up to about 240 characters; fastify's default limit is 100.
     routerOptions: { maxParamLength: 1024 },
+    // Requests that arrive while closing get 503 `shutting_down` from a hook instead.
+    return503OnClosing: false,
     frameworkErrors: sendFrameworkError,
     clientErrorHandler: handleClientError,
     // A request without Host gets the protocol's 400 from a hook, not Node's empty one.
@@ -138,16 +141,10 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     gate.auditRefusal(request, response, cause);
   });
   registerCors(app, options.config.cors);
+  registerShutdown(app, closing);
 
   app.addHook('onSend', async (_request, reply) => {
     reply.headers(COMMON_HEADERS);
-    // Node closes idle keep-alive connections once, when closing starts; a response still in
-    // flight then would keep its connection open for fastify's keep-alive timeout (72 s).
-    if (closing.signal.aborted) reply.header('connection', 'close');
-  });
-  // Held requests must end before the server can close, so release them first.
-  app.addHook('preClose', async () => {
-    closing.abort();
   });
   app.addHook('onClose', async () => {
     await renders.close();

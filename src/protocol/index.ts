@@ -83,7 +83,9 @@ export type GatewayErrorCode =
   | 'not_renderable'
   | 'connect_error'
   /** 503: Connect is unreachable or answered with a server error. */
-  | 'connect_unavailable';
+  | 'connect_unavailable'
+  /** 503: the gateway is closing for a restart or a stop; retry after `Retry-After` seconds. */
+  | 'shutting_down';
 
 /** Body of every error answer of the gateway. */
 export interface GatewayErrorBody {
