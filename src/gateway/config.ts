@@ -139,7 +139,8 @@ export async function loadGatewayConfig(
 
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // Editors on Windows may save JSON with a byte-order mark, which JSON.parse rejects.
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new GatewayConfigError(
       `Gateway config ${path} is not valid JSON: ${(error as Error).message}.`,

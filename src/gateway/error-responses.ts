@@ -101,8 +101,6 @@ function toHttpError(error: FastifyError): GatewayHttpError | undefined {
       return invalidRequest(
         `The request body is larger than ${BODY_LIMIT_BYTES} bytes; a refresh body is {} or empty.`,
       );
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return invalidRequest('The request body is not valid JSON; send {} or an empty body.');
     default:
       break;
   }

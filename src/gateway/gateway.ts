@@ -18,6 +18,7 @@ import { GatewayConfigError } from './errors.js';
 import { DEFAULT_FOLLOW_TIMING, type FollowTiming } from './follow-render.js';
 import { HANDLE_SECRET_ENV, HandleSigner } from './handles.js';
 import { ReadinessProbe, registerHealthRoutes } from './health.js';
+import { acceptEmptyJsonBodies } from './json-body.js';
 import { RenderRegistry } from './render-registry.js';
 import { ReportCatalog } from './report-catalog.js';
 import { RequestGate } from './request-gate.js';
@@ -226,21 +227,4 @@ function redactPaths(redact: unknown): string[] {
     return (redact as { paths: unknown[] }).paths.map(String);
   }
   return [];
-}
-
-/**
- * Replaces fastify's JSON parser with one that also accepts an empty body, because a refresh
- * may come without one. Other media types have no parser, so fastify rejects them with 415.
- */
-function acceptEmptyJsonBodies(app: FastifyInstance): void {
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = body.toString();
-    if (text === '') {
-      done(null, undefined);
-      return;
-    }
-    parseJson(request, text, done);
-  });
 }

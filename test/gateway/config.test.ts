@@ -136,6 +136,13 @@ describe('loadGatewayConfig', () => {
     });
   });
 
+  it('accepts a byte-order mark', async () => {
+    const path = join(dir, 'bom.json');
+    await writeFile(path, `\uFEFF${JSON.stringify({ reports: { sales: { guid: GUID } } })}`);
+    const config = await loadGatewayConfig(path);
+    assert.equal(config.reports.sales?.guid, GUID);
+  });
+
   it('names the file and lists the problems', async () => {
     const path = join(dir, 'invalid.json');
     await writeFile(path, JSON.stringify({ reports: { sales: { guid: GUID, log: 1 } } }));

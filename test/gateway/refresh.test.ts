@@ -140,6 +140,22 @@ describe('POST /v1/reports/{name}/refresh', { timeout: SERVER_TEST_TIMEOUT_MS },
     assert.equal(await jobCount(), 0, 'no render started');
   });
 
+  it('names a prototype key in the body', async () => {
+    const cases: Array<[string, string]> = [
+      ['{"__proto__": {}}', '__proto__'],
+      ['{"a": [{"__proto__": null}]}', 'a[0].__proto__'],
+      ['{"constructor": {"prototype": {}}}', 'constructor.prototype'],
+    ];
+    for (const [body, field] of cases) {
+      const response = await post(body, 'application/json');
+      assert.equal(response.status, 400, body);
+      assert.equal(response.body.error.code, 'invalid_request', body);
+      const message: string = response.body.error.message;
+      assert.ok(message.startsWith(`The request body's field ${field} is not allowed`), message);
+    }
+    assert.equal(await jobCount(), 0, 'no render started');
+  });
+
   it('returns 404 for an unknown report', async () => {
     const response = await harness.refresh('nope');
     assert.equal(response.status, 404);
