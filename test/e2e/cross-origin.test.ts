@@ -118,9 +118,7 @@ describe('element on another origin', () => {
     pageServer.useGateway(await gatewayAllowing([pageServer.origin]));
     const page = await openPage(pageServer);
     await page.waitForSelector('connect-refresh-button[status="idle"]');
-    const refused = page.waitForEvent('requestfailed', (request) => request.url().startsWith(gatewayUrl));
     await page.locator('connect-refresh-button button').click();
-    await refused;
     await page.waitForSelector('connect-refresh-button[status="succeeded"]');
     assert.ok(await page.locator('connect-refresh-button time').getAttribute('datetime'));
   });
