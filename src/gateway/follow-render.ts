@@ -10,7 +10,6 @@ import {
   type Task,
 } from '../connect/index.js';
 import { connectFailureFields } from './connect-failures.js';
-import type { RenderRecord } from './render-record.js';
 
 /** Seconds that Connect may hold each task poll while the task has not finished. */
 export const TASK_POLL_WAIT_SECONDS = 10;
@@ -59,13 +58,18 @@ export type FollowOutcome =
   | { kind: 'failed'; reason: string; finishedAt?: Date }
   | { kind: 'aborted' };
 
+/** Receiver of a render's output lines: a render record, or the records of a shared render. */
+export interface OutputSink {
+  appendOutput(lines: readonly string[]): void;
+}
+
 /**
  * Polls the render's Connect task until it finishes, appending its output to `record`.
- * This is the only loop that polls Connect for the render; clients read the record.
+ * This is the only loop that polls Connect for the render; clients read the records.
  * Success needs `finished` with `code === 0`. Never rejects.
  */
 export async function followRender(
-  record: RenderRecord,
+  record: OutputSink,
   started: RenderStarted,
   context: FollowContext,
 ): Promise<FollowOutcome> {

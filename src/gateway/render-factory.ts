@@ -3,6 +3,7 @@ import type { ReportConfig } from './config.js';
 import { summarizeReason } from './follow-render.js';
 import { createRenderId, type HandleSigner } from './handles.js';
 import { Redactor } from './redaction.js';
+import { RenderGroup } from './render-group.js';
 import { endedJobOutcome, jobStartedAt } from './render-jobs.js';
 import { RenderLog } from './render-log.js';
 import { RenderRecord } from './render-record.js';
@@ -35,6 +36,23 @@ export class RenderFactory {
     const redactLine = this.redactor(name, report).createLineRedactor();
     const log = new RenderLog(report.log, redactLine);
     return new RenderRecord({ handle, renderId, reportName: name, log, ...origin });
+  }
+
+  /**
+   * Creates the records of a running render for every report in `reports`, which share the
+   * render key `key`; the first is the group's primary member.
+   */
+  createGroup(
+    key: string,
+    reports: ReadonlyArray<{ name: string; report: ReportConfig }>,
+    origin: RecordOrigin,
+  ): RenderGroup {
+    const members = reports.map(({ name, report }) => ({
+      name,
+      report,
+      record: this.create(name, report, origin),
+    }));
+    return new RenderGroup(key, members);
   }
 
   /** Creates the finished record of a render job that ended while no gateway followed it. */

@@ -3,7 +3,15 @@
  * before a restart. Connect has no "rendering" flag, so a render job (tag build_report,
  * build_site or build_jupyter) with status 0 counts as a render in progress.
  */
-import { ConnectApiError, RENDER_JOB_TAGS, type Job } from '../connect/index.js';
+import type { FastifyBaseLogger } from 'fastify';
+import {
+  ConnectApiError,
+  RENDER_JOB_TAGS,
+  type ConnectClient,
+  type Job,
+} from '../connect/index.js';
+import type { ReportConfig } from './config.js';
+import { logConnectFailure, toGatewayError } from './connect-failures.js';
 import { failed, type FollowOutcome } from './follow-render.js';
 
 /**
@@ -89,4 +97,43 @@ function newest(jobs: readonly Job[]): Job | undefined {
     }
   }
   return found;
+}
+
+/** Reads reports' job lists for the render registry. */
+export class RenderJobLister {
+  /** Whether the missing job list route was logged; it is logged once per gateway. */
+  private warnedJobListMissing = false;
+
+  constructor(
+    private readonly client: ConnectClient,
+    private readonly logger: FastifyBaseLogger,
+    /** Aborts when the gateway closes. */
+    private readonly signal: AbortSignal,
+  ) {}
+
+  /**
+   * Lists the report's jobs. A server without the job list route gives an empty list, so
+   * renders still start there, but renders started elsewhere go unnoticed. Rejects with a
+   * GatewayHttpError when Connect fails; `action` names the purpose in the log line.
+   */
+  async list(name: string, report: ReportConfig, action: string): Promise<Job[]> {
+    const { client, logger, signal } = this;
+    try {
+      return await client.listJobs(report.guid, signal);
+    } catch (error) {
+      if (isJobListMissing(error)) {
+        if (!this.warnedJobListMissing) {
+          this.warnedJobListMissing = true;
+          logger.warn(
+            { report: name },
+            'Connect has no job list route (added in 2022.10.0), so the gateway cannot join ' +
+              'renders that it did not start, nor follow handles across restarts',
+          );
+        }
+        return [];
+      }
+      logConnectFailure(logger, error, name, action);
+      throw toGatewayError(error, name);
+    }
+  }
 }

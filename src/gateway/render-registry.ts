@@ -9,10 +9,11 @@ import { followJob } from './follow-job.js';
 import { followRender, type FollowTiming } from './follow-render.js';
 import type { HandleClaims, HandleSigner } from './handles.js';
 import { KeyedQueue } from './keyed-queue.js';
-import { RenderFactory } from './render-factory.js';
+import { RenderFactory, type RecordOrigin } from './render-factory.js';
+import { reportRenderKey, type RenderGroup } from './render-group.js';
 import {
   activeRenderJob,
-  isJobListMissing,
+  RenderJobLister,
   jobStartedAt,
   newestEndedRenderJobSince,
 } from './render-jobs.js';
@@ -21,6 +22,12 @@ import { RenderTable } from './render-table.js';
 import type { ReportCatalog } from './report-catalog.js';
 
 export { FINISHED_RENDER_TTL_MS } from './render-table.js';
+
+/** A render that a refresh started or joined, before it is narrowed to the report's record. */
+interface StartResult {
+  group: RenderGroup;
+  joined: boolean;
+}
 
 export interface RefreshResult {
   record: RenderRecord;
@@ -49,39 +56,41 @@ export interface RenderRegistryOptions {
 }
 
 /**
- * Starts renders, at most one at a time per report, and resolves handles to their records.
- * Requests that arrive while a render is starting or running join it, and so do requests
- * that find a render job already active on Connect (started before a gateway restart, by
- * another gateway, or on Connect itself). The lookups on Connect and the start of a render
- * run one at a time per report, so two requests never start two renders.
+ * Starts renders, at most one at a time per render key (content GUID and variant), and
+ * resolves handles to their records. Requests that arrive while a render is starting or
+ * running join it, also those for another report name with the same key. So do requests that
+ * find a render job already active on Connect: started before a gateway restart, by another
+ * gateway, or on Connect itself. The lookups on Connect and the start of a render run one at
+ * a time per render key, so two requests never start two renders of the same content.
  */
 export class RenderRegistry {
   private readonly renders: RenderTable;
-  /** Refreshes still looking on Connect or starting, by report name. */
-  private readonly startingByReport = new Map<string, Promise<RefreshResult>>();
+  /** Refreshes still looking on Connect or starting, by render key. */
+  private readonly startingByKey = new Map<string, Promise<StartResult>>();
   private readonly recovering = new Map<string, Promise<RenderRecord | undefined>>();
-  /** Connect lookups and render starts, one at a time per report name. */
+  /** Connect lookups and render starts, one at a time per render key. */
   private readonly queue = new KeyedQueue();
   private readonly factory: RenderFactory;
-  /** Whether the missing job list route was logged; it is logged once per gateway. */
-  private warnedJobListMissing = false;
+  private readonly jobs: RenderJobLister;
 
   constructor(private readonly options: RenderRegistryOptions) {
     this.factory = new RenderFactory(options.handles, options.secrets);
     this.renders = new RenderTable({ ...options, factory: this.factory });
+    this.jobs = new RenderJobLister(options.client, options.logger, options.signal);
   }
 
   /**
-   * Starts a render of the report, or joins the one that is running or starting, and writes
-   * the request's audit line. Resolves once Connect accepted the render, never waiting for
-   * it to finish. Rejects with a GatewayHttpError when the report is in its cooldown, or
-   * when Connect rejects the render or fails.
+   * Starts a render of the report, or joins the one that is running or starting for its
+   * render key, and writes the request's audit line. Resolves once Connect accepted the
+   * render, never waiting for it to finish. Rejects with a GatewayHttpError when the report is
+   * in its cooldown, or when Connect rejects the render or fails.
    */
   async refresh(name: string, report: ReportConfig, request: RefreshRequest): Promise<RefreshResult> {
     const log = request.log ?? this.options.logger;
     const audit = { report: name, who: request.who };
     try {
-      const result = await this.startOrJoin(name, report, request.who);
+      const started = await this.startOrJoin(name, report, request.who);
+      const result = { record: started.group.recordFor(name), joined: started.joined };
       const outcome = result.joined ? 'joined' : 'started';
       auditRefresh(log, { ...audit, outcome, handleId: result.record.renderId });
       return result;
@@ -115,7 +124,7 @@ export class RenderRegistry {
 
     let lookup = this.recovering.get(claims.renderId);
     if (lookup === undefined) {
-      lookup = this.queue.run(claims.report, () => this.recover(claims, report));
+      lookup = this.queue.run(reportRenderKey(report), () => this.recover(claims, report));
       this.recovering.set(claims.renderId, lookup);
       const forget = () => this.recovering.delete(claims.renderId);
       lookup.then(forget, forget);
@@ -123,9 +132,13 @@ export class RenderRegistry {
     return lookup;
   }
 
-  /** Returns the running render of the report, if any. */
+  /** Returns the report's record of the render running for its render key, if any. */
   runningRender(name: string): RenderRecord | undefined {
-    return this.renders.running(name);
+    const report = this.options.catalog.find(name);
+    if (report === undefined) {
+      return undefined;
+    }
+    return this.renders.running(reportRenderKey(report))?.recordFor(name);
   }
 
   /** Waits for the followers, which stop once `signal` aborted, and clears expiry timers. */
@@ -134,41 +147,46 @@ export class RenderRegistry {
   }
 
   private async startOrJoin(name: string, report: ReportConfig, who: string) {
-    const running = this.renders.running(name);
+    const key = reportRenderKey(report);
+    const running = this.renders.running(key);
     if (running !== undefined) {
-      return { record: running, joined: true };
+      return { group: running, joined: true };
     }
-    const starting = this.startingByReport.get(name);
+    const starting = this.startingByKey.get(key);
     if (starting !== undefined) {
-      return { record: (await starting).record, joined: true };
+      return { group: (await starting).group, joined: true };
     }
 
-    const attempt = this.queue.run(name, () => this.startOrAdopt(name, report, who));
-    this.startingByReport.set(name, attempt);
+    const attempt = this.queue.run(key, () => this.startOrAdopt(name, report, who));
+    this.startingByKey.set(key, attempt);
     try {
       return await attempt;
     } finally {
-      this.startingByReport.delete(name);
+      this.startingByKey.delete(key);
     }
   }
 
   /** Joins an active render job on Connect, or checks the cooldown and starts a render. */
-  private async startOrAdopt(name: string, report: ReportConfig, who: string) {
+  private async startOrAdopt(
+    name: string,
+    report: ReportConfig,
+    who: string,
+  ): Promise<StartResult> {
     // A handle lookup may have found a running render while this request waited its turn.
-    const running = this.renders.running(name);
+    const running = this.renders.running(reportRenderKey(report));
     if (running !== undefined) {
-      return { record: running, joined: true };
+      return { group: running, joined: true };
     }
-    const jobs = await this.listJobs(name, report, 'look for a render in progress');
+    const jobs = await this.jobs.list(name, report, 'look for a render in progress');
     const active = activeRenderJob(jobs);
     if (active !== undefined) {
-      return { record: this.adoptJob(name, report, active), joined: true };
+      return { group: this.adoptJob(name, report, active), joined: true };
     }
     await checkCooldown(name, report, jobs, this.options.catalog);
-    return { record: await this.start(name, report, who), joined: false };
+    return { group: await this.start(name, report, who), joined: false };
   }
 
-  private async start(name: string, report: ReportConfig, who: string): Promise<RenderRecord> {
+  private async start(name: string, report: ReportConfig, who: string): Promise<RenderGroup> {
     const { client, catalog, logger, signal } = this.options;
     const startedAt = new Date();
     catalog.preloadLastRenderedAt(name);
@@ -181,34 +199,41 @@ export class RenderRegistry {
       throw toGatewayError(error, name);
     }
 
-    const record = this.factory.create(name, report, { startedAt, startedBy: who, jobKey: null });
+    const origin = { startedAt, startedBy: who, jobKey: null };
+    const group = this.createGroup(name, report, origin);
     logger.info(
       {
         report: name,
-        handle_id: record.renderId,
+        handle_id: group.primary.record.renderId,
         taskId: started.taskId,
         route: started.route,
       },
       'Render started',
     );
-    this.renders.follow(record, report, (context) => followRender(record, started, context));
-    return record;
+    this.renders.follow(group, (context) => followRender(group, started, context));
+    return group;
   }
 
-  /** Follows a render job found active on Connect, unless a record of it already runs. */
-  private adoptJob(name: string, report: ReportConfig, job: Job): RenderRecord {
-    const running = this.renders.running(name);
+  /** Follows a render job found active on Connect, unless a render of its key already runs. */
+  private adoptJob(name: string, report: ReportConfig, job: Job): RenderGroup {
+    const running = this.renders.running(reportRenderKey(report));
     if (running !== undefined) {
       return running;
     }
     const origin = { startedAt: jobStartedAt(job), startedBy: null, jobKey: job.key };
-    const record = this.factory.create(name, report, origin);
+    const group = this.createGroup(name, report, origin);
     this.options.logger.info(
-      { report: name, handle_id: record.renderId, jobKey: job.key },
+      { report: name, handle_id: group.primary.record.renderId, jobKey: job.key },
       'Joined a render job already active on Connect',
     );
-    this.renders.follow(record, report, (context) => followJob(report.guid, job.key, context));
-    return record;
+    this.renders.follow(group, (context) => followJob(report.guid, job.key, context));
+    return group;
+  }
+
+  /** Creates the records of a render for the report and every report that shares its key. */
+  private createGroup(name: string, report: ReportConfig, origin: RecordOrigin): RenderGroup {
+    const members = this.options.catalog.sharingRender(name);
+    return this.factory.createGroup(reportRenderKey(report), members, origin);
   }
 
   /** Finds the render of a valid handle that is not in memory; see `resolve`. */
@@ -217,17 +242,17 @@ export class RenderRegistry {
     report: ReportConfig,
   ): Promise<RenderRecord | undefined> {
     const name = claims.report;
-    const known = this.renders.find(claims.renderId) ?? this.renders.running(name);
+    const known = this.renders.find(claims.renderId) ?? this.runningRender(name);
     if (known !== undefined) {
       this.renders.alias(claims.renderId, known);
       return known;
     }
 
-    const jobs = await this.listJobs(name, report, 'look up a render handle');
+    const jobs = await this.jobs.list(name, report, 'look up a render handle');
     const active = activeRenderJob(jobs);
     let record: RenderRecord;
     if (active !== undefined) {
-      record = this.adoptJob(name, report, active);
+      record = this.adoptJob(name, report, active).recordFor(name);
     } else {
       const ended = newestEndedRenderJobSince(jobs, claims.startedAt);
       if (ended === undefined) {
@@ -242,30 +267,5 @@ export class RenderRegistry {
     }
     this.renders.alias(claims.renderId, record);
     return record;
-  }
-
-  /**
-   * Lists the report's jobs. A server without the job list route gives an empty list, so
-   * renders still start there, but renders started elsewhere go unnoticed.
-   */
-  private async listJobs(name: string, report: ReportConfig, action: string): Promise<Job[]> {
-    const { client, logger, signal } = this.options;
-    try {
-      return await client.listJobs(report.guid, signal);
-    } catch (error) {
-      if (isJobListMissing(error)) {
-        if (!this.warnedJobListMissing) {
-          this.warnedJobListMissing = true;
-          logger.warn(
-            { report: name },
-            'Connect has no job list route (added in 2022.10.0), so the gateway cannot join ' +
-              'renders that it did not start, nor follow handles across restarts',
-          );
-        }
-        return [];
-      }
-      logConnectFailure(logger, error, name, action);
-      throw toGatewayError(error, name);
-    }
   }
 }

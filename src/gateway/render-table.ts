@@ -1,9 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ConnectClient } from '../connect/index.js';
 import { auditRenderFinished } from './audit.js';
-import type { ReportConfig } from './config.js';
 import type { FollowContext, FollowOutcome, FollowTiming } from './follow-render.js';
 import type { RenderFactory } from './render-factory.js';
+import type { RenderGroup } from './render-group.js';
 import type { RenderRecord } from './render-record.js';
 import type { ReportCatalog } from './report-catalog.js';
 
@@ -21,13 +21,13 @@ export interface RenderTableOptions {
 }
 
 /**
- * The renders in memory: records by render id, the running render of each report, and one
+ * The renders in memory: records by render id, the running render of each render key, and one
  * follower per running render. A record may have several render ids when older handles led
  * to it. Finished records are dropped FINISHED_RENDER_TTL_MS after they ended.
  */
 export class RenderTable {
   private readonly byRenderId = new Map<string, RenderRecord>();
-  private readonly runningByReport = new Map<string, RenderRecord>();
+  private readonly runningByKey = new Map<string, RenderGroup>();
   private readonly expiryTimers = new Set<NodeJS.Timeout>();
   private readonly followers = new Set<Promise<void>>();
 
@@ -42,26 +42,29 @@ export class RenderTable {
     this.byRenderId.set(renderId, record);
   }
 
-  /** Returns the running render of the report, if any. */
-  running(name: string): RenderRecord | undefined {
-    return this.runningByReport.get(name);
+  /** Returns the running render of the render key, if any. */
+  running(key: string): RenderGroup | undefined {
+    return this.runningByKey.get(key);
   }
 
   /**
-   * Adds a running record as its report's running render, and follows it with `run` until
-   * the render ends or the gateway closes.
+   * Adds a running render as its key's running render, and follows it with `run` until the
+   * render ends or the gateway closes.
    */
-  follow(
-    record: RenderRecord,
-    report: ReportConfig,
-    run: (context: FollowContext) => Promise<FollowOutcome>,
-  ): void {
-    this.byRenderId.set(record.renderId, record);
-    this.runningByReport.set(record.reportName, record);
+  follow(group: RenderGroup, run: (context: FollowContext) => Promise<FollowOutcome>): void {
+    for (const { record } of group.members) {
+      this.byRenderId.set(record.renderId, record);
+    }
+    this.runningByKey.set(group.key, group);
     const { client, logger, signal, timing } = this.options;
-    const context = { client, logger: logger.child({ report: record.reportName }), signal, timing };
+    const context = {
+      client,
+      logger: logger.child({ report: group.primary.name }),
+      signal,
+      timing,
+    };
     const follower = run(context).then((outcome) => {
-      this.finish(record, report, outcome);
+      this.finish(group, outcome);
     });
     this.followers.add(follower);
     void follower.finally(() => this.followers.delete(follower));
@@ -70,7 +73,7 @@ export class RenderTable {
   /** Adds a record that is already finished. */
   addFinished(record: RenderRecord): void {
     this.byRenderId.set(record.renderId, record);
-    this.scheduleExpiry(record);
+    this.scheduleExpiry([record]);
   }
 
   /** Clears expiry timers and waits for the followers, which stop once `signal` aborted. */
@@ -82,42 +85,47 @@ export class RenderTable {
     await Promise.all(this.followers);
   }
 
-  private finish(record: RenderRecord, report: ReportConfig, outcome: FollowOutcome): void {
+  private finish(group: RenderGroup, outcome: FollowOutcome): void {
     if (outcome.kind === 'aborted') {
       return;
     }
     const { catalog, factory, logger } = this.options;
-    const name = record.reportName;
+    const { primary } = group;
     const finishedAt = outcome.finishedAt ?? new Date();
-    if (this.runningByReport.get(name) === record) {
-      this.runningByReport.delete(name);
+    if (this.runningByKey.get(group.key) === group) {
+      this.runningByKey.delete(group.key);
     }
 
-    // The catalog learns first, so a request woken by the record reads the new time.
-    let reason: string | null = null;
+    // The catalog learns first, so a request woken by a record reads the new time. It keeps
+    // the time per content, so one call covers every member.
     if (outcome.kind === 'succeeded') {
-      catalog.recordSuccess(name, record.startedAt, finishedAt);
-      record.succeed(finishedAt);
+      catalog.recordSuccess(primary.name, primary.record.startedAt, finishedAt);
     } else {
-      catalog.recordFailure(name);
-      reason = factory.describeFailure(name, report, outcome.reason);
-      record.fail(reason, finishedAt);
+      catalog.recordFailure(primary.name);
+    }
+    for (const { name, report, record } of group.members) {
+      if (outcome.kind === 'succeeded') {
+        record.succeed(finishedAt);
+      } else {
+        // Each report redacts with its own patterns.
+        record.fail(factory.describeFailure(name, report, outcome.reason), finishedAt);
+      }
     }
     auditRenderFinished(logger, {
-      report: name,
+      report: primary.name,
       state: outcome.kind,
-      durationMs: finishedAt.getTime() - record.startedAt.getTime(),
-      startedBy: record.startedBy,
-      reason,
+      durationMs: finishedAt.getTime() - primary.record.startedAt.getTime(),
+      startedBy: primary.record.startedBy,
+      reason: primary.record.error,
     });
-    this.scheduleExpiry(record);
+    this.scheduleExpiry(group.members.map((member) => member.record));
   }
 
-  /** Forgets every render id of a finished record after FINISHED_RENDER_TTL_MS. */
-  private scheduleExpiry(record: RenderRecord): void {
+  /** Forgets every render id of the finished records after FINISHED_RENDER_TTL_MS. */
+  private scheduleExpiry(records: readonly RenderRecord[]): void {
     const timer = setTimeout(() => {
       for (const [renderId, candidate] of this.byRenderId) {
-        if (candidate === record) {
+        if (records.includes(candidate)) {
           this.byRenderId.delete(renderId);
         }
       }

@@ -3,6 +3,7 @@ import type { ConnectClient } from '../connect/index.js';
 import { CachedValue } from './cached-value.js';
 import type { GatewayConfig, ReportConfig } from './config.js';
 import { logConnectFailure } from './connect-failures.js';
+import { reportRenderKey } from './render-group.js';
 
 /** How long a content title from Connect is reused. */
 export const TITLE_TTL_MS = 5 * 60_000;
@@ -15,18 +16,19 @@ interface ObservedRender {
   finishedAt: string;
 }
 
-class ReportEntry {
+/**
+ * The cached metadata of one content item on Connect, shared by every report name with its
+ * GUID, because a render of any of them changes the last-rendered time and the cooldown of all.
+ */
+class ContentEntry {
   readonly title: CachedValue<string | null>;
   readonly lastRendered: CachedValue<string | null>;
   observed: ObservedRender | null = null;
 
-  constructor(readonly name: string, readonly config: ReportConfig, client: ConnectClient) {
-    this.title = new CachedValue(
-      async () => (await client.getContent(config.guid)).title,
-      TITLE_TTL_MS,
-    );
+  constructor(guid: string, client: ConnectClient) {
+    this.title = new CachedValue(async () => (await client.getContent(guid)).title, TITLE_TTL_MS);
     this.lastRendered = new CachedValue(
-      () => client.getLastRenderedAt(config.guid),
+      () => client.getLastRenderedAt(guid),
       LAST_RENDERED_TTL_MS,
     );
   }
@@ -49,7 +51,14 @@ class ReportEntry {
   }
 }
 
-/** The configured reports, with their cached Connect metadata. */
+/** A configured report name with the entry of its content. */
+interface ReportEntry {
+  name: string;
+  config: ReportConfig;
+  content: ContentEntry;
+}
+
+/** The configured reports, with the Connect metadata of their content, cached per GUID. */
 export class ReportCatalog {
   private readonly entries = new Map<string, ReportEntry>();
 
@@ -58,8 +67,14 @@ export class ReportCatalog {
     client: ConnectClient,
     private readonly logger: FastifyBaseLogger,
   ) {
+    const contents = new Map<string, ContentEntry>();
     for (const [name, report] of Object.entries(config.reports)) {
-      this.entries.set(name, new ReportEntry(name, report, client));
+      let content = contents.get(report.guid);
+      if (content === undefined) {
+        content = new ContentEntry(report.guid, client);
+        contents.set(report.guid, content);
+      }
+      this.entries.set(name, { name, config: report, content });
     }
   }
 
@@ -67,11 +82,26 @@ export class ReportCatalog {
     return this.entries.get(name)?.config;
   }
 
+  /**
+   * Returns the configured reports whose refreshes start the same render as `name`'s, because
+   * they have its render key: `name` first, then the others in config order.
+   */
+  sharingRender(name: string): Array<{ name: string; report: ReportConfig }> {
+    const key = reportRenderKey(this.entry(name).config);
+    const sharing = [...this.entries.values()].filter(
+      (entry) => entry.name !== name && reportRenderKey(entry.config) === key,
+    );
+    return [this.entry(name), ...sharing].map((entry) => ({
+      name: entry.name,
+      report: entry.config,
+    }));
+  }
+
   /** Returns the content title from Connect, or the report name when Connect has none. */
   async title(name: string): Promise<string> {
-    const entry = this.entry(name);
+    const { content } = this.entry(name);
     try {
-      const title = await entry.title.get();
+      const title = await content.title.get();
       return title === null || title.trim() === '' ? name : title;
     } catch (error) {
       logConnectFailure(this.logger, error, name, 'read the content title');
@@ -81,8 +111,8 @@ export class ReportCatalog {
 
   /** Returns the last-rendered time, loading it from Connect when the cached one is stale. */
   async lastRenderedAt(name: string): Promise<string | null> {
-    const entry = this.entry(name);
-    return entry.combine(await entry.lastRendered.get());
+    const { content } = this.entry(name);
+    return content.combine(await content.lastRendered.get());
   }
 
   /**
@@ -91,43 +121,49 @@ export class ReportCatalog {
    * rejects; a failed load falls back to what was known before.
    */
   async knownLastRenderedAt(name: string): Promise<string | null> {
-    const entry = this.entry(name);
-    const inFlight = entry.lastRendered.inFlight();
+    const { content } = this.entry(name);
+    const inFlight = content.lastRendered.inFlight();
     if (inFlight !== undefined) {
       try {
-        return entry.combine(await inFlight);
+        return content.combine(await inFlight);
       } catch {
         // The load that failed has logged its failure.
       }
     }
-    return entry.combine(entry.lastRendered.peek() ?? null);
+    return content.combine(content.lastRendered.peek() ?? null);
   }
 
   /** Loads Connect's last-rendered time in the background, for renders to report. */
   preloadLastRenderedAt(name: string): void {
     const entry = this.entry(name);
-    if (entry.lastRendered.peek() === undefined) {
+    if (entry.content.lastRendered.peek() === undefined) {
       this.reloadLastRenderedAt(entry);
     }
   }
 
-  /** Records a render that the gateway saw succeed, then reloads Connect's value. */
+  /**
+   * Records a render that the gateway saw succeed, for every report of the same content, then
+   * reloads Connect's value.
+   */
   recordSuccess(name: string, startedAt: Date, finishedAt: Date): void {
     const entry = this.entry(name);
-    entry.observed = { startedAtMs: startedAt.getTime(), finishedAt: finishedAt.toISOString() };
-    entry.lastRendered.invalidate();
+    entry.content.observed = {
+      startedAtMs: startedAt.getTime(),
+      finishedAt: finishedAt.toISOString(),
+    };
+    entry.content.lastRendered.invalidate();
     this.reloadLastRenderedAt(entry);
   }
 
   /** Reloads Connect's last-rendered time after a render that failed. */
   recordFailure(name: string): void {
     const entry = this.entry(name);
-    entry.lastRendered.invalidate();
+    entry.content.lastRendered.invalidate();
     this.reloadLastRenderedAt(entry);
   }
 
   private reloadLastRenderedAt(entry: ReportEntry): void {
-    entry.lastRendered.get().catch((error: unknown) => {
+    entry.content.lastRendered.get().catch((error: unknown) => {
       logConnectFailure(this.logger, error, entry.name, 'read the last-rendered time');
     });
   }

@@ -1,23 +1,18 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it, mock } from 'node:test';
-import {
-  ConnectApiError,
-  ConnectUnreachableError,
-  type ConnectClient,
-  type GetTaskOptions,
-  type Job,
-  type RenderStarted,
-  type Task,
-} from '../../src/connect/index.js';
+import { ConnectApiError, ConnectUnreachableError, type Job } from '../../src/connect/index.js';
 import { parseGatewayConfig } from '../../src/gateway/config.js';
 import { GatewayHttpError } from '../../src/gateway/errors.js';
-import { DEFAULT_FOLLOW_TIMING } from '../../src/gateway/follow-render.js';
 import { HandleSigner } from '../../src/gateway/handles.js';
+import { FINISHED_RENDER_TTL_MS } from '../../src/gateway/render-registry.js';
 import {
-  FINISHED_RENDER_TTL_MS,
-  RenderRegistry,
-} from '../../src/gateway/render-registry.js';
-import { ReportCatalog } from '../../src/gateway/report-catalog.js';
+  API_KEY,
+  FINISHED,
+  job,
+  setUpRegistry,
+  STARTED,
+  until,
+} from './registry-fakes.js';
 
 const CONFIG = parseGatewayConfig({
   reports: {
@@ -29,102 +24,8 @@ const REPORT = CONFIG.reports.sales!;
 const ORDERS = CONFIG.reports.orders!;
 const WHO = { who: 'anonymous 127.0.0.1' };
 
-/** Creates a promise with its resolve and reject functions, settled by the test. */
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-/** Creates a pino-like logger that keeps the fields and message of each line. */
-function recordingLogger() {
-  const lines: Array<Record<string, unknown>> = [];
-  const write = (fields: Record<string, unknown> | string, message?: string) => {
-    lines.push(typeof fields === 'string' ? { msg: fields } : { ...fields, msg: message });
-  };
-  const logger = {
-    info: write,
-    warn: write,
-    debug: write,
-    child: () => logger,
-  };
-  return { logger: logger as never, lines };
-}
-
-/** Creates a fake Connect client whose render calls and task polls wait for the test. */
-function fakeClient(jobs: Job[] | Error = []) {
-  const renders: Array<ReturnType<typeof deferred<RenderStarted>>> = [];
-  const polls: Array<ReturnType<typeof deferred<Task>>> = [];
-  const client = {
-    render() {
-      const call = deferred<RenderStarted>();
-      renders.push(call);
-      return call.promise;
-    },
-    getTask(_taskId: string, options: GetTaskOptions) {
-      const call = deferred<Task>();
-      polls.push(call);
-      options.signal?.addEventListener('abort', () => call.reject(options.signal!.reason));
-      return call.promise;
-    },
-    listJobs: async () => {
-      if (jobs instanceof Error) {
-        throw jobs;
-      }
-      return jobs;
-    },
-    getLastRenderedAt: async () => null,
-    getContent: async () => ({ title: 'Sales' }),
-  };
-  return { client: client as unknown as ConnectClient, renders, polls };
-}
-
-const API_KEY = 'Wq3v9TzL0pXc7sRb2mYd4hNf8kGj6aE1';
-
 function setUp(jobs: Job[] | Error = []) {
-  const fake = fakeClient(jobs);
-  const { logger, lines } = recordingLogger();
-  const closing = new AbortController();
-  const catalog = new ReportCatalog(CONFIG, fake.client, logger);
-  const registry = new RenderRegistry({
-    client: fake.client,
-    catalog,
-    logger,
-    signal: closing.signal,
-    timing: DEFAULT_FOLLOW_TIMING,
-    handles: new HandleSigner(),
-    secrets: [API_KEY],
-  });
-  return { ...fake, registry, closing, lines };
-}
-
-function job(fields: Partial<Job>): Job {
-  return {
-    id: '1',
-    key: 'job1',
-    tag: 'build_report',
-    status: 0,
-    start_time: new Date().toISOString(),
-    end_time: null,
-    exit_code: null,
-    variant_id: '1',
-    bundle_id: '1',
-    ...fields,
-  };
-}
-
-const STARTED: RenderStarted = { taskId: 't1', route: 'v1', cookie: null };
-const FINISHED: Task = { id: 't1', output: [], finished: true, code: 0, error: '', last: 0 };
-
-/** Resolves once `list` has `count` entries, checking after each turn of the event loop. */
-async function until<T>(list: T[], count: number): Promise<void> {
-  while (list.length < count) {
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  return setUpRegistry(CONFIG, { jobs });
 }
 
 describe('RenderRegistry', () => {

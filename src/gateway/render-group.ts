@@ -1,0 +1,63 @@
+import type { ReportConfig } from './config.js';
+import type { RenderRecord } from './render-record.js';
+
+/**
+ * Returns the key of the render that a refresh of this content and variant starts: two report
+ * names with the same content GUID and variant share their renders, their single flight and
+ * their cooldown. A null variant is the content's default variant.
+ */
+export function renderKey(guid: string, variant: string | null): string {
+  return JSON.stringify([guid, variant]);
+}
+
+/**
+ * Returns the render key of a configured report.
+ * NOTE: reports render their default variant only, so the variant part is always null.
+ */
+export function reportRenderKey(report: ReportConfig): string {
+  return renderKey(report.guid, null);
+}
+
+/** A configured report and its record of a shared render. */
+export interface GroupMember {
+  name: string;
+  report: ReportConfig;
+  record: RenderRecord;
+}
+
+/**
+ * One render on Connect with one record per configured report name that has the render's
+ * key. Each record has its own handle, which names its report, and its own log exposure and
+ * redaction, so each report's settings and access lists apply to its handle.
+ */
+export class RenderGroup {
+  readonly key: string;
+  /** The member whose request started or found the render; it names the render in logs. */
+  readonly primary: GroupMember;
+  readonly members: readonly GroupMember[];
+
+  constructor(key: string, members: readonly GroupMember[]) {
+    if (members.length === 0) {
+      throw new Error('A render group needs at least one member.');
+    }
+    this.key = key;
+    this.members = members;
+    this.primary = members[0]!;
+  }
+
+  /** Returns the record of the report; throws when the report does not have this key. */
+  recordFor(name: string): RenderRecord {
+    const member = this.members.find((candidate) => candidate.name === name);
+    if (member === undefined) {
+      throw new Error(`Report ${name} is not part of the render of ${this.key}.`);
+    }
+    return member.record;
+  }
+
+  /** Appends Connect's output lines to every record. */
+  appendOutput(lines: readonly string[]): void {
+    for (const { record } of this.members) {
+      record.appendOutput(lines);
+    }
+  }
+}
