@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { ConnectClient } from '../connect/index.js';
 import { isLoopbackAddress } from './auth/address-blocks.js';
 import { Authenticator } from './auth/authenticate.js';
+import { sharedJwtSecret } from './auth/jwt-key.js';
 import type { GatewayConfig } from './config.js';
 import {
   handleClientError,
@@ -129,7 +130,12 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     signal: closing.signal,
     timing,
     handles,
-    secrets: [options.connect.apiKey, options.handleSecret ?? ''],
+    // Render text could print any secret of the gateway, and redaction removes each.
+    secrets: [
+      options.connect.apiKey,
+      options.handleSecret ?? '',
+      sharedJwtSecret(options.config.auth.jwt, options.env ?? process.env) ?? '',
+    ],
   });
 
   const gate = new RequestGate({

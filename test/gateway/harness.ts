@@ -153,7 +153,7 @@ export interface Harness {
 export interface HarnessOptions {
   standIn?: StandInSwitches;
   gateway?: Partial<
-    Pick<GatewayOptions, 'taskGraceMs' | 'maxHeldRequests' | 'handleSecret' | 'jobPollMs'>
+    Pick<GatewayOptions, 'taskGraceMs' | 'maxHeldRequests' | 'handleSecret' | 'jobPollMs' | 'env'>
   >;
   /** The gateway's config; by default GATEWAY_CONFIG. */
   config?: GatewayConfig;

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, it } from 'node:test';
 import { parseGatewayConfig } from '../../src/gateway/config.js';
 import { HandleSigner } from '../../src/gateway/handles.js';
+import { echoLines, startEchoingConnect, type EchoingConnect } from './echoing-connect.js';
 import { LeakScan } from './leak-scan.js';
 import {
   QUIET_GUID,
@@ -166,6 +167,50 @@ describe('secrets in a session', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     }
     for (const entry of audits) {
       assert.ok(!JSON.stringify(entry).includes(sales.body.handle), 'no handle in audit lines');
+    }
+  });
+
+  it('keeps secrets out of echoed task text', async () => {
+    const jwtSecret = randomBytes(36).toString('base64');
+    const handleSecret = randomBytes(36).toString('base64');
+    let connect: EchoingConnect | undefined;
+    try {
+      connect = await startEchoingConnect([handleSecret, jwtSecret]);
+      const config = parseGatewayConfig({
+        auth: { jwt: { algorithm: 'HS256', secret_env: 'GATEWAY_JWT_SECRET' } },
+        reports: {
+          sales: { guid: SALES_GUID, log: 'full' },
+          quiet: { guid: QUIET_GUID, log: 'errors' },
+        },
+      });
+      const h = await startHarness({
+        config,
+        connectServer: connect.url,
+        gateway: { handleSecret, env: { GATEWAY_JWT_SECRET: jwtSecret } },
+      });
+      harness = h;
+
+      for (const name of ['sales', 'quiet']) {
+        const refresh = await h.refresh(name);
+        assert.equal(refresh.status, 202, refresh.text);
+        const failed = await h.awaitOutcome(refresh.body.handle);
+        assert.equal(failed.body.state, 'failed');
+        assert.match(failed.body.error, /^Unable to render: key \[redacted\]/);
+        // Both logs show every line: sales all of them, quiet the tail of its failed render.
+        assert.equal(failed.body.output.length, echoLines('').length * 3);
+        await h.request(`/v1/reports/${name}`);
+      }
+      assert.equal(connect.taskPolls, 2);
+      const finished = h.logs.entries('render finished');
+      assert.equal(finished.length, 2);
+      for (const entry of finished) {
+        assert.match(String(entry.reason), /\[redacted\]/);
+      }
+
+      h.assertNoSecretsShown();
+      h.scan.assertAbsent({ 'JWT secret': jwtSecret }, h.logs.lines);
+    } finally {
+      await connect?.close();
     }
   });
 });

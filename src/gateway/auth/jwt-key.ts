@@ -30,6 +30,18 @@ export async function jwtKeyProblems(jwt: JwtConfig, env: NodeJS.ProcessEnv): Pr
   return result.problem === undefined ? [] : [result.problem];
 }
 
+/**
+ * Returns the HS256 secret that `env` contains for the JWT settings, for redaction, or null when
+ * the settings use a public key or the variable is unset.
+ */
+export function sharedJwtSecret(jwt: JwtConfig | null, env: NodeJS.ProcessEnv): string | null {
+  if (jwt === null || jwt.algorithm !== 'HS256' || jwt.secret_env === null) {
+    return null;
+  }
+  const secret = env[jwt.secret_env];
+  return secret === undefined || secret === '' ? null : secret;
+}
+
 function readKey(jwt: JwtConfig, env: NodeJS.ProcessEnv): Promise<KeyResult> {
   if (jwt.algorithm === 'HS256') {
     return Promise.resolve(readSecret(jwt.secret_env, env));
