@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import type { AddressInfo, Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { SERVER_TEST_TIMEOUT_MS, startHarness, type Harness } from './harness.js';
-import { sendRaw, type RawResponse } from './raw-http.js';
+import { buildGateway } from '../../src/gateway/index.js';
+import {
+  GATEWAY_CONFIG,
+  SERVER_TEST_TIMEOUT_MS,
+  startHarness,
+  unusedLocalUrl,
+  type Harness,
+} from './harness.js';
+import { parseResponses, RawConnection, sendRaw, type RawResponse } from './raw-http.js';
 
 /** Longer than the gateway's maximum path parameter length of 1024 characters. */
 const LONG = 'a'.repeat(1100);
@@ -163,6 +172,30 @@ describe('error envelope', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
       }
     });
   }
+
+  it('responds to a request timeout', async () => {
+    // Node raises this error after its headersTimeout (60 s by default); the test raises it
+    // on the server's socket of a fresh connection at once.
+    const app = await buildGateway({
+      config: GATEWAY_CONFIG,
+      connect: { server: await unusedLocalUrl(), apiKey: 'timeout-test-key' },
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address() as AddressInfo;
+    const accepted = once(app.server, 'connection') as Promise<[Socket]>;
+    const connection = await RawConnection.open(`http://127.0.0.1:${address.port}`);
+    const [serverSocket] = await accepted;
+    connection.write('GET /v1/reports/sales HTTP/1.1\r\n');
+    const timeout = Object.assign(new Error('Request timeout'), {
+      code: 'ERR_HTTP_REQUEST_TIMEOUT',
+    });
+    app.server.emit('clientError', timeout, serverSocket);
+
+    const [response] = parseResponses(await connection.readUntilClosed());
+    await app.close();
+    assertEnvelope(response!, 400, 'invalid_request');
+    assert.match(response!.body, /did not arrive in full in time/);
+  });
 
   it('responds to HEAD without a body', async () => {
     const [response] = await sendRaw(harness.gatewayUrl, request('HEAD', `/v1/renders/${LONG}`));
