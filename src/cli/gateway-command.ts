@@ -44,7 +44,7 @@ export async function runGateway(args: string[], env: NodeJS.ProcessEnv): Promis
     config,
     connect,
     env,
-    handleSecret: env.CONNECT_REFRESH_HANDLE_SECRET || undefined,
+    handleSecret: env.CONNECT_REFRESH_HANDLE_SECRET,
     host: values.host,
     port,
     logger: { level: logLevel },

@@ -94,6 +94,14 @@ describe('connect-refresh', () => {
     assert.doesNotMatch(run.output(), /too-short/);
   });
 
+  it('exits 2 on an empty handle secret', async () => {
+    const run = startCli(['gateway', '--config', join(demoDir, 'gateway.json'), '--port', '0'], {
+      CONNECT_SERVER: 'http://127.0.0.1:1', CONNECT_API_KEY: 'k', CONNECT_REFRESH_HANDLE_SECRET: '',
+    });
+    assert.equal(await run.exited, 2);
+    assert.match(run.output(), /CONNECT_REFRESH_HANDLE_SECRET: has 0 bytes/);
+  });
+
   it('exits 2 when the config file is missing', async () => {
     const run = startCli(['stand-in', '--config', join(dir, 'missing.json')]);
     assert.equal(await run.exited, 2);
