@@ -102,7 +102,7 @@ export class ConnectRefreshButton extends LitElement {
    * `cooldown` the gateway asked to wait, and the button accepts clicks again when the time is up.
    * In `failed` a click tries again. After an outage (a network error, a timeout, or a 5xx other
    * than 502 `not_renderable`) the element also reads the status again by itself, with a
-   * backoff from 5 s up to 60 s. In `unavailable` (401, 403, 404 `unknown_report`, 502
+   * jittered backoff whose step starts at 5 s and doubles up to 60 s. In `unavailable` (401, 403, 404 `unknown_report`, 502
    * `not_renderable`, or no usable token) the button does nothing until the element is added
    * again, its `gateway` or `report` changes, or, after a sign-in or token error, its `token` or
    * `tokenProvider` changes.
