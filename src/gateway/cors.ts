@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CorsConfig } from './config.js';
 import { GatewayHttpError } from './errors.js';
+import { isLoopbackHost } from './host-check.js';
 
 /** How long browsers may cache a preflight response, in seconds. */
 export const PREFLIGHT_MAX_AGE_S = 600;
@@ -16,8 +17,10 @@ const SAFE_METHODS: readonly string[] = ['GET', 'HEAD', 'OPTIONS'];
  * - responses to allowed origins carry `Access-Control-Allow-Origin` with that origin;
  * - a state-changing request whose `Origin` is neither allowed nor the gateway's own origin
  *   gets 403 `origin_not_allowed` before any route handler runs.
+ * Unless `anyHost` is true, the gateway's own origin counts only under a loopback Host, so a
+ * page on a rebound DNS name never passes for the gateway itself.
  */
-export function registerCors(app: FastifyInstance, config: CorsConfig): void {
+export function registerCors(app: FastifyInstance, config: CorsConfig, anyHost: boolean): void {
   const allowed = new Set(config.origins);
 
   app.addHook('onRequest', async (request, reply) => {
@@ -31,8 +34,8 @@ export function registerCors(app: FastifyInstance, config: CorsConfig): void {
       reply.header('access-control-expose-headers', EXPOSED_HEADERS);
       return;
     }
-    if (!SAFE_METHODS.includes(request.method) && origin !== ownOrigin(request)) {
-      throw originNotAllowed(origin);
+    if (!SAFE_METHODS.includes(request.method) && origin !== ownOrigin(request, anyHost)) {
+      throw originNotAllowed();
     }
   });
 
@@ -46,7 +49,7 @@ export function registerCors(app: FastifyInstance, config: CorsConfig): void {
       return reply.callNotFound();
     }
     if (!allowed.has(origin)) {
-      throw originNotAllowed(origin);
+      throw originNotAllowed();
     }
     return reply
       .code(204)
@@ -65,13 +68,14 @@ function grantOrigin(reply: FastifyReply, origin: string, credentials: boolean):
 }
 
 /**
- * Returns the origin of the gateway as the request addressed it: its scheme and Host.
+ * Returns the origin of the gateway as the request addressed it: its scheme and Host. Returns
+ * undefined when Host is missing or, unless `anyHost` is true, not a loopback name or address.
  * NOTE: behind a reverse proxy that terminates TLS or rewrites Host, pages on the proxy's
  * origin do not match this one, so that origin must be listed in cors.origins.
  */
-function ownOrigin(request: FastifyRequest): string | undefined {
+function ownOrigin(request: FastifyRequest, anyHost: boolean): string | undefined {
   const host = request.headers.host;
-  if (host === undefined) {
+  if (host === undefined || (!anyHost && !isLoopbackHost(host))) {
     return undefined;
   }
   try {
@@ -81,12 +85,12 @@ function ownOrigin(request: FastifyRequest): string | undefined {
   }
 }
 
-function originNotAllowed(origin: string): GatewayHttpError {
-  const clipped = origin.length > 100 ? `${origin.slice(0, 100)}…` : origin;
+/** Creates the 403 error; its message leaves out the origin, which the client controls. */
+function originNotAllowed(): GatewayHttpError {
   return new GatewayHttpError(
     403,
     'origin_not_allowed',
-    `Requests from origin ${clipped} are not allowed; add it to cors.origins in the gateway's ` +
-      'config to let pages there call the gateway.',
+    "Requests from the origin in the Origin header are not allowed; add that origin to " +
+      "cors.origins in the gateway's config to let pages there call the gateway.",
   );
 }

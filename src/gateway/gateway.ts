@@ -18,6 +18,7 @@ import {
 import { GatewayConfigError } from './errors.js';
 import { DEFAULT_FOLLOW_TIMING, type FollowTiming } from './follow-render.js';
 import { HANDLE_SECRET_ENV, HandleSigner } from './handles.js';
+import { acceptsAnyHost, registerHostCheck } from './host-check.js';
 import { ReadinessProbe, registerHealthRoutes } from './health.js';
 import { acceptEmptyJsonBodies } from './json-body.js';
 import { RenderRegistry } from './render-registry.js';
@@ -91,6 +92,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     http: { requireHostHeader: false },
   });
   registerConnectionErrorResponses(app);
+  registerHostCheck(app, options.config.auth);
   acceptEmptyJsonBodies(app);
 
   let authenticator: Authenticator;
@@ -147,7 +149,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   registerErrorResponses(app, (request, response, cause) => {
     gate.auditRefusal(request, response, cause);
   });
-  registerCors(app, options.config.cors);
+  registerCors(app, options.config.cors, acceptsAnyHost(options.config.auth));
   registerShutdown(app, closing);
 
   app.addHook('onSend', async (_request, reply) => {

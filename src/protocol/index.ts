@@ -61,6 +61,11 @@ export type GatewayErrorCode =
   | 'forbidden'
   /** 403: the request's `Origin` is not on the gateway's CORS allow-list. */
   | 'origin_not_allowed'
+  /**
+   * 403: the request's `Host` is not a loopback name or address, and the gateway, which
+   * admits anonymous requests because it listens on loopback, serves only those.
+   */
+  | 'host_not_allowed'
   /** 403: Connect rejected the gateway's API key for this report. */
   | 'connect_forbidden'
   /** 404: no route of that path in the gateway. */

@@ -68,10 +68,8 @@ describe('browser safety', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     const response = await harness.request('/v1/reports/sales/refresh', preflight(OTHER));
     assert.equal(response.status, 403);
     assert.equal(response.body.error.code, 'origin_not_allowed');
-    assert.match(
-      response.body.error.message,
-      /^Requests from origin https:\/\/evil\.example are not allowed; add it to cors\.origins/,
-    );
+    assert.match(response.body.error.message, /origin .* not allowed; add that origin to cors/);
+    assert.ok(!response.text.includes('evil.example'), 'the body repeats the origin');
     for (const header of ['allow-origin', 'allow-methods', 'allow-headers', 'max-age']) {
       assert.equal(response.headers.get(`access-control-${header}`), null, header);
     }

@@ -25,16 +25,16 @@ interface EnvelopeCase {
 }
 
 function get(path: string, extraHeaders = ''): string {
-  return `GET ${path} HTTP/1.1\r\nHost: gateway.test\r\n${extraHeaders}Connection: close\r\n\r\n`;
+  return `GET ${path} HTTP/1.1\r\nHost: localhost\r\n${extraHeaders}Connection: close\r\n\r\n`;
 }
 
 function request(method: string, path: string): string {
-  return `${method} ${path} HTTP/1.1\r\nHost: gateway.test\r\nConnection: close\r\n\r\n`;
+  return `${method} ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`;
 }
 
 function refresh(path: string): string {
   return (
-    `POST ${path} HTTP/1.1\r\nHost: gateway.test\r\nContent-Type: application/json\r\n` +
+    `POST ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n` +
     'Content-Length: 2\r\nConnection: close\r\n\r\n{}'
   );
 }
@@ -91,7 +91,7 @@ const CASES: EnvelopeCase[] = [
   },
   {
     name: 'unknown HTTP method',
-    request: 'FOO /v1/reports/sales HTTP/1.1\r\nHost: gateway.test\r\n\r\n',
+    request: 'FOO /v1/reports/sales HTTP/1.1\r\nHost: localhost\r\n\r\n',
     status: 400,
     code: 'invalid_request',
     absent: 'FOO',
