@@ -11,8 +11,12 @@ import {
 } from '../connect/index.js';
 import { connectFailureFields } from './connect-failures.js';
 
-/** Seconds that Connect may hold each task poll while the task has not finished. */
-export const TASK_POLL_WAIT_SECONDS = 10;
+/**
+ * Seconds that Connect may hold each task poll while the task has not finished. Connect ends
+ * the wait when the task finishes, not on new output, so this bounds how late a log line
+ * reaches clients. The rsconnect packages for R and Python poll with wait=1 as well.
+ */
+export const TASK_POLL_WAIT_SECONDS = 1;
 /** Maximum length of the failure reason a render reports. */
 export const MAX_REASON_LENGTH = 200;
 

@@ -122,8 +122,8 @@ describe('followRender', () => {
     assert.deepEqual(
       polls.map(({ first, wait, cookie }) => ({ first, wait, cookie })),
       [
-        { first: 0, wait: 10, cookie: 'node=abc' },
-        { first: 2, wait: 10, cookie: 'node=abc' },
+        { first: 0, wait: 1, cookie: 'node=abc' },
+        { first: 2, wait: 1, cookie: 'node=abc' },
       ],
     );
     assert.deepEqual(record.progress('handle', 0, null).output, ['a', 'b', 'c']);

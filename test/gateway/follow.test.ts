@@ -32,6 +32,25 @@ describe('following a render', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     return h.awaitOutcome(refresh.body.handle);
   }
 
+  it('shows output before the render ends', async () => {
+    // Connect keeps a task poll open until the task finishes, not until new output, so only
+    // short upstream polls let the first line through while the render waits for its file.
+    const h = await start();
+    const refresh = await h.refresh('sales');
+    assert.equal(refresh.status, 202, refresh.text);
+    let output: string[] = [];
+    for (let attempt = 0; attempt < 3 && !output.includes(WAITING_LINE); attempt += 1) {
+      const progress = await h.request(`/v1/renders/${refresh.body.handle}?wait=2`);
+      assert.equal(progress.status, 200, progress.text);
+      assert.equal(progress.body.state, 'running');
+      output = progress.body.output;
+    }
+    assert.ok(output.includes(WAITING_LINE), output.join('\n'));
+
+    await h.finishRender('sales', [], 0);
+    await h.awaitOutcome(refresh.body.handle);
+  });
+
   it('succeeds with output and a new last_rendered_at', async () => {
     const h = await start();
     const before = await h.request('/v1/reports/sales');
