@@ -2,18 +2,15 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { RefreshController } from './refresh-controller.js';
 import {
-  ageUpdateDelay,
-  countdownUpdateDelay,
-  elapsedUpdateDelay,
   formatAbsoluteTime,
   formatAge,
   formatCountdown,
   formatElapsed,
 } from './relative-time.js';
 import { resolveLocale } from './locale.js';
+import { ClockController, SECOND_TICK_MS, SLOW_TICK_MS } from './shared-clock.js';
 import { acceptsRefresh, isBusy, type RefreshStatus } from './status.js';
 import { styles } from './styles.js';
-import { TickController } from './tick-controller.js';
 import { indicatorTemplate, logTemplate, messageTemplate } from './view-templates.js';
 
 /**
@@ -113,7 +110,7 @@ export class ConnectRefreshButton extends LitElement {
 
   constructor() {
     super();
-    new TickController(this, () => this.nextTickDelay());
+    new ClockController(this, () => this.tickPeriod());
   }
 
   /**
@@ -209,28 +206,23 @@ export class ConnectRefreshButton extends LitElement {
     </span>`;
   }
 
-  /** Returns the time in ms until the shown elapsed time, age or countdown changes, or null. */
-  private nextTickDelay(): number | null {
+  /**
+   * Returns the tick period in ms that the shown times need: a second while the element counts
+   * seconds (elapsed time, a countdown, or an age under a minute), else 30 s while it shows an
+   * age, else null.
+   */
+  private tickPeriod(): number | null {
     const now = this.refreshes.serverNow();
-    const { startedAt, lastRenderedAt } = this.refreshes.view;
-    const started = this.status === 'running' ? parseTime(startedAt) : null;
-    const rendered = parseTime(lastRenderedAt ?? null);
-    const cooldownEndsAt = this.status === 'cooldown' ? this.refreshes.cooldownEndsAt : null;
-    const delays: number[] = [];
+    const rendered = parseTime(this.refreshes.view.lastRenderedAt ?? null);
+    const endsAt = this.refreshes.cooldownEndsAt;
+    const countsDown = this.status === 'cooldown' && endsAt !== null && endsAt > Date.now();
+    const countsUp = this.status === 'running' && parseTime(this.refreshes.view.startedAt) !== null;
 
-    if (cooldownEndsAt !== null && cooldownEndsAt > Date.now()) {
-      delays.push(countdownUpdateDelay(cooldownEndsAt - Date.now()));
+    if (countsDown || countsUp || (rendered !== null && now - rendered < 60_000)) {
+      return SECOND_TICK_MS;
     }
 
-    if (started !== null) {
-      delays.push(elapsedUpdateDelay(now - started));
-    }
-
-    if (rendered !== null) {
-      delays.push(ageUpdateDelay(now - rendered));
-    }
-
-    return delays.length > 0 ? Math.min(...delays) : null;
+    return rendered !== null ? SLOW_TICK_MS : null;
   }
 }
 
