@@ -58,7 +58,15 @@ export function toGatewayError(error: unknown, reportName: string): GatewayHttpE
 
 function fromApiError(error: ConnectApiError, reportName: string): GatewayHttpError {
   const status = describeStatus(error);
-  if (error.status === 401 || error.status === 403) {
+  if (error.status === 401) {
+    return new GatewayHttpError(
+      403,
+      'connect_forbidden',
+      `Connect rejected the gateway's API key for report ${reportName} (${status}): the key is ` +
+        'invalid or expired. Replace the key in CONNECT_API_KEY with a valid one.',
+    );
+  }
+  if (error.status === 403) {
     return new GatewayHttpError(
       403,
       'connect_forbidden',

@@ -37,6 +37,7 @@ describe('Connect failures', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
       response.body.error.message,
       /^Connect refused the gateway's API key for report forbidden \(HTTP 403, code 22\)/,
     );
+    assert.match(response.body.error.message, /give the key's user collaborator rights/);
 
     const [entry] = failureLogs(h);
     assert.equal(entry?.report, 'forbidden');
@@ -50,6 +51,8 @@ describe('Connect failures', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
       assert.equal(response.status, 403, response.text);
       assert.equal(response.body.error.code, 'connect_forbidden');
       assert.match(response.body.error.message, /HTTP 401, code 24/);
+      assert.match(response.body.error.message, /key is invalid or expired\. Replace it/);
+      assert.doesNotMatch(response.body.error.message, /give the key's user/);
     }
     const entry = failureLogs(h).find((line) => line.connectStatus === 401);
     assert.equal(entry?.report, 'sales');
