@@ -51,7 +51,8 @@ describe('Connect failures', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
       assert.equal(response.status, 403, response.text);
       assert.equal(response.body.error.code, 'connect_forbidden');
       assert.match(response.body.error.message, /HTTP 401, code 24/);
-      assert.match(response.body.error.message, /key is invalid or expired\. Replace the key in CONNECT_API_KEY/);
+      const message = response.body.error.message;
+      assert.match(message, /key is invalid or expired\. Replace the key in CONNECT_API_KEY/);
       assert.doesNotMatch(response.body.error.message, /give the key's user/);
     }
     const entry = failureLogs(h).find((line) => line.connectStatus === 401);

@@ -74,7 +74,8 @@ describe('Host check', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
   it('rejects a rebound DNS name', async () => {
     const host = `${REBOUND}:${port(harness.gatewayUrl)}`;
     const origin = `http://${host}`;
-    const refresh = await send(harness.gatewayUrl, 'POST', '/v1/reports/sales/refresh', host, origin);
+    const path = '/v1/reports/sales/refresh';
+    const refresh = await send(harness.gatewayUrl, 'POST', path, host, origin);
     assert.equal(refresh.status, 403, refresh.body);
     assert.equal(JSON.parse(refresh.body).error.code, 'host_not_allowed');
     assert.equal((await harness.connect.listJobs(SALES_GUID)).length, 0);
@@ -117,7 +118,8 @@ describe('Host check with auth.anonymous set', { timeout: SERVER_TEST_TIMEOUT_MS
   it('serves any Host and its own origin', async () => {
     const host = `reports.example.com:${port(harness.gatewayUrl)}`;
     const origin = `http://${host}`;
-    const response = await send(harness.gatewayUrl, 'POST', '/v1/reports/sales/refresh', host, origin);
+    const path = '/v1/reports/sales/refresh';
+    const response = await send(harness.gatewayUrl, 'POST', path, host, origin);
     assert.equal(response.status, 202, response.body);
 
     const handle = JSON.parse(response.body).handle as string;
