@@ -11,7 +11,9 @@ type Readiness = { ready: true } | { ready: false; reason: string };
 
 /**
  * Checks that Connect is reachable with the gateway's key by reading the first configured
- * report's content item. Results are cached, and concurrent checks share one Connect call.
+ * report's content item and then its job list. The job list needs collaborator rights, as
+ * rendering does, so a key that may only view the report fails the check. Results are cached,
+ * and concurrent checks share one probe.
  */
 export class ReadinessProbe {
   private cached: { result: Readiness; expiresAtMs: number } | undefined;
@@ -36,11 +38,14 @@ export class ReadinessProbe {
 
   private async probe(): Promise<Readiness> {
     let result: Readiness;
+    let action = 'check readiness by reading the content item';
     try {
       await this.client.getContent(this.report.guid);
+      action = 'check readiness by reading the job list';
+      await this.client.listJobs(this.report.guid);
       result = { ready: true };
     } catch (error) {
-      logConnectFailure(this.logger, error, this.report.name, 'check readiness');
+      logConnectFailure(this.logger, error, this.report.name, action);
       // The gateway's error messages name the report and Connect's status, never the key.
       result = { ready: false, reason: toGatewayError(error, this.report.name).message };
     }

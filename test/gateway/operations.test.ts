@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { ConnectUnreachableError, type ConnectClient } from '../../src/connect/index.js';
 import { isLoopbackAddress } from '../../src/gateway/auth/address-blocks.js';
 import { NOT_READY_TTL_MS, READY_TTL_MS, ReadinessProbe } from '../../src/gateway/health.js';
@@ -12,6 +12,7 @@ import {
   startGateway,
 } from '../../src/gateway/index.js';
 import {
+  FORBIDDEN_GUID,
   GATEWAY_CONFIG,
   SALES_GUID,
   SERVER_TEST_TIMEOUT_MS,
@@ -54,25 +55,44 @@ describe('health routes', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
   it('answers readyz 503 with the reason', async () => {
     const cases: Array<[string, string, RegExp]> = [
       [await unusedLocalUrl(), harness.apiKey, /^Connect could not be reached/],
-      [harness.standInUrl, 'not-the-key-0123456789', /refused the gateway's API key/],
+      [harness.standInUrl, 'not-the-key-0123456789', /API key .* is invalid or expired/],
     ];
     for (const [server, apiKey, reason] of cases) {
       const app = await buildGateway({ config: GATEWAY_CONFIG, connect: { server, apiKey } });
       try {
-        const response = await app.inject({ method: 'GET', url: '/readyz' });
-        assert.equal(response.statusCode, 503, response.body);
-        const body = response.json();
-        assert.equal(body.status, 'unavailable');
-        assert.match(body.reason, reason);
-        assert.ok(!response.body.includes(apiKey), 'the answer contains the key');
-        const health = await app.inject({ method: 'GET', url: '/healthz' });
-        assert.equal(health.statusCode, 200, 'healthz stays 200 while Connect is down');
+        await assertNotReady(app, apiKey, reason);
       } finally {
         await app.close();
       }
     }
   });
+
+  it('answers readyz 503 for a view-only key', async () => {
+    // The gateway's key may view the forbidden report but not list its jobs or render it.
+    const config = parseGatewayConfig({ reports: { forbidden: { guid: FORBIDDEN_GUID } } });
+    const app = await buildGateway({
+      config,
+      connect: { server: harness.standInUrl, apiKey: harness.apiKey },
+    });
+    try {
+      await assertNotReady(app, harness.apiKey, /HTTP 403.*collaborator rights/);
+    } finally {
+      await app.close();
+    }
+  });
 });
+
+/** Asserts that readyz returns 503 with a reason matching `reason`, while healthz stays 200. */
+async function assertNotReady(app: FastifyInstance, apiKey: string, reason: RegExp) {
+  const response = await app.inject({ method: 'GET', url: '/readyz' });
+  assert.equal(response.statusCode, 503, response.body);
+  const body = response.json();
+  assert.equal(body.status, 'unavailable');
+  assert.match(body.reason, reason);
+  assert.ok(!response.body.includes(apiKey), 'the answer contains the key');
+  const health = await app.inject({ method: 'GET', url: '/healthz' });
+  assert.equal(health.statusCode, 200, 'healthz stays 200 while Connect is down');
+}
 
 describe('ReadinessProbe', () => {
   function probeWith(outcomes: Array<'ok' | 'fail'>) {
@@ -87,6 +107,7 @@ describe('ReadinessProbe', () => {
         }
         return { guid, title: 'Sales' };
       },
+      listJobs: async () => [],
     } as unknown as ConnectClient;
     const probe = new ReadinessProbe(
       client,

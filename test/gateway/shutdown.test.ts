@@ -24,7 +24,7 @@ describe('gateway shutdown', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     // A connection in the middle of a request head is not idle, so closing keeps it open,
     // and the request arrives in full only once the gateway is closing.
     const connection = await RawConnection.open(`http://127.0.0.1:${address.port}`);
-    connection.write('GET /v1/reports/sales HTTP/1.1\r\nHost: gateway.test\r\n');
+    connection.write('GET /v1/reports/sales HTTP/1.1\r\nHost: localhost\r\n');
     const closed = app.close();
     await closing;
     connection.write('\r\n');
