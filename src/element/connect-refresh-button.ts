@@ -17,6 +17,15 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * A button that requests a re-render of a Posit Connect report from a refresh gateway, then shows
  * how the render goes and when the report's data was last rendered.
  *
+ * The element keeps up with renders started elsewhere, such as on a schedule or from another
+ * page. While its status is `idle`, `succeeded` or `failed`, it reads the report's status again
+ * about every 60 s (at the next 30 s tick of its clock after 60 s) and at once when the page
+ * becomes visible again. A newer last render time then shows without a click, and a render
+ * found running is followed as if joined. While the page is hidden, the element starts no
+ * status read and no render poll: a held poll may finish, and the page's return makes one
+ * request. All elements on a page share one clock timer, which runs only while one of them
+ * shows a time or reads the status by itself.
+ *
  * @summary Re-renders a Posit Connect report through a refresh gateway and shows its progress.
  * @tag connect-refresh-button
  *
@@ -110,7 +119,7 @@ export class ConnectRefreshButton extends LitElement {
 
   constructor() {
     super();
-    new ClockController(this, () => this.tickPeriod());
+    new ClockController(this, () => this.tickPeriod(), () => this.refreshes.tick());
   }
 
   /**
@@ -209,7 +218,7 @@ export class ConnectRefreshButton extends LitElement {
   /**
    * Returns the tick period in ms that the shown times need: a second while the element counts
    * seconds (elapsed time, a countdown, or an age under a minute), else 30 s while it shows an
-   * age, else null.
+   * age or reads the status now and then, else null.
    */
   private tickPeriod(): number | null {
     const now = this.refreshes.serverNow();
@@ -222,7 +231,7 @@ export class ConnectRefreshButton extends LitElement {
       return SECOND_TICK_MS;
     }
 
-    return rendered !== null ? SLOW_TICK_MS : null;
+    return rendered !== null || this.refreshes.wantsTicks ? SLOW_TICK_MS : null;
   }
 }
 

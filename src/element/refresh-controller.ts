@@ -14,6 +14,7 @@ import {
 import type { RefreshView } from './refresh-view.js';
 import { pollRender } from './render-poll.js';
 import { acceptsRefresh, type RefreshStatus } from './status.js';
+import { StatusRereads } from './status-rereads.js';
 import { TokenStore, type TokenSettings } from './token-store.js';
 
 /** The element that a RefreshController drives. */
@@ -38,7 +39,9 @@ interface Target {
  * a render that is still running. A cooldown that the gateway asked for outlasts runs and
  * reconnects, but not a new target. After an outage (see isOutage) the controller reads the
  * status again with backoff until a read succeeds, and a click reads the status before it
- * requests a refresh.
+ * requests a refresh. While the host is idle it also reads the status on the shared clock's
+ * ticks and when the page shows again (see StatusRereads), and no read starts while the page is
+ * hidden.
  */
 export class RefreshController implements ReactiveController {
   private readonly host: RefreshHost;
@@ -46,6 +49,7 @@ export class RefreshController implements ReactiveController {
   private readonly tokens: TokenStore;
   private readonly cooldown = new Cooldown(() => this.endCooldown());
   private readonly recovery = new OutageRecovery(() => this.load());
+  private readonly rereads = new StatusRereads(() => this.canReread(), () => this.load());
   private run: AbortController | null = null;
   private handle: string | null = null;
   private targetKey: string | null = null;
@@ -73,6 +77,16 @@ export class RefreshController implements ReactiveController {
   /** End of the cooldown in ms since the epoch on the browser's clock, or null. */
   get cooldownEndsAt(): number | null {
     return this.cooldown.endsAt;
+  }
+
+  /** True while the element reads the status on the shared clock's ticks. */
+  get wantsTicks(): boolean {
+    return this.rereads.wanted;
+  }
+
+  /** Reads the status again on a tick of the shared clock when the last read is old enough. */
+  tick(): void {
+    this.rereads.tick();
   }
 
   /**
@@ -116,6 +130,7 @@ export class RefreshController implements ReactiveController {
 
   hostConnected(): void {
     this.loadPending = true;
+    this.rereads.connect();
     this.cooldown.resume();
     this.host.requestUpdate();
   }
@@ -151,14 +166,36 @@ export class RefreshController implements ReactiveController {
     this.cancel();
     this.cooldown.pause();
     this.recovery.pause();
+    this.rereads.disconnect();
   }
 
+  /** Reads the status, or waits until the page is visible to read it. */
   private load(): void {
     const { gateway, report } = this.host;
+
+    if (this.rereads.deferWhileHidden()) {
+      return;
+    }
+
     const run = this.beginRun();
 
     if (gateway && report) {
       void this.readStatus(run, this.target(gateway, report));
+    }
+  }
+
+  /** Returns whether a status read of its own would tell the element something new. */
+  private canReread(): boolean {
+    const { gateway, report, status, isConnected } = this.host;
+    const idle = this.run === null && !this.recovery.active && acceptsRefresh(status);
+
+    return isConnected && Boolean(gateway && report) && idle;
+  }
+
+  /** Marks the run as over, so that the element may read the status by itself again. */
+  private endRun(run: AbortController): void {
+    if (this.run === run) {
+      this.run = null;
     }
   }
 
@@ -198,6 +235,7 @@ export class RefreshController implements ReactiveController {
       }
 
       this.display.showReport(status);
+      this.rereads.markRead();
       const recovered = this.recovery.active;
       this.recovery.end();
 
@@ -211,6 +249,8 @@ export class RefreshController implements ReactiveController {
       }
     } catch (error) {
       this.fail(run, target, error);
+    } finally {
+      this.endRun(run);
     }
   }
 
@@ -223,6 +263,8 @@ export class RefreshController implements ReactiveController {
       }
     } catch (error) {
       this.fail(run, target, error);
+    } finally {
+      this.endRun(run);
     }
   }
 
@@ -246,6 +288,7 @@ export class RefreshController implements ReactiveController {
       this.display.applyProgress(progress);
 
       if (progress.state !== 'running') {
+        this.rereads.markRead();
         this.display.apply(renderEndTransition(this.display.view, report, progress));
       }
     }

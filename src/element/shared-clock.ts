@@ -3,7 +3,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 /** Tick period in ms while a subscriber counts seconds: elapsed time, countdown, or a short age. */
 export const SECOND_TICK_MS = 1000;
 
-/** Tick period in ms while subscribers show only minutes or more, or read the status now and then. */
+/** Tick period in ms while subscribers show only minutes or more, or read the status at times. */
 export const SLOW_TICK_MS = 30_000;
 
 /** A party that the shared clock calls on each tick. */

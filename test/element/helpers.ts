@@ -160,3 +160,29 @@ export function recordEvents(el: HTMLElement): RecordedEvent[] {
 
   return events;
 }
+
+/**
+ * Advances the clock by `ms` in 30 s steps and answers each status read that the element makes
+ * by itself with `reportStatus(overrides)`. Returns the URLs of the requests it answered.
+ */
+export async function answerRereads(
+  { gateway, clock }: Mounted,
+  ms: number,
+  overrides: Partial<ReportStatus> = {},
+): Promise<string[]> {
+  const urls: string[] = [];
+
+  for (let elapsed = 0; elapsed < ms; elapsed += 30_000) {
+    await clock.tickAsync(Math.min(30_000, ms - elapsed));
+
+    while (gateway.untaken > 0) {
+      const read = await gateway.next();
+      urls.push(`${read.method} ${read.url}`);
+      read.respond(200, reportStatus(overrides));
+      await read.bodyRead;
+      await clock.tickAsync(0);
+    }
+  }
+
+  return urls;
+}
