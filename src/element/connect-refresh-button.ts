@@ -26,6 +26,10 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * request. All elements on a page share one clock timer, which runs only while one of them
  * shows a time or reads the status by itself.
  *
+ * The handle of a followed render is kept in `sessionStorage` under a key of gateway and report
+ * until the render ends. After a reload, the element first polls that handle, and it reads the
+ * report's status instead when the gateway answers 404 `unknown_render`.
+ *
  * @summary Re-renders a Posit Connect report through a refresh gateway and shows its progress.
  * @tag connect-refresh-button
  *

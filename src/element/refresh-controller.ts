@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { RenderSummary } from '../protocol/index.js';
 import { AuthorizedGateway } from './authorized-gateway.js';
 import { Cooldown } from './cooldown.js';
+import { GatewayRequestError } from './gateway-errors.js';
 import { describeFailure, isOutage, needsNewCredentials, retryAfterOf } from './failures.js';
 import { OutageRecovery } from './outage-recovery.js';
 import { RefreshDisplay } from './refresh-display.js';
@@ -12,6 +13,7 @@ import {
   renderEndTransition,
 } from './refresh-transitions.js';
 import type { RefreshView } from './refresh-view.js';
+import { forgetRender, recallRender, rememberRender } from './render-memory.js';
 import { pollRender } from './render-poll.js';
 import { acceptsRefresh, type RefreshStatus } from './status.js';
 import { StatusRereads } from './status-rereads.js';
@@ -28,6 +30,8 @@ export interface RefreshHost extends ReactiveControllerHost, EventTarget, TokenS
 /** Gateway and report of one run, fixed when the run begins. */
 interface Target {
   gateway: AuthorizedGateway;
+  /** Base URL of the gateway, as in the host's `gateway` property. */
+  base: string;
   report: string;
 }
 
@@ -41,7 +45,8 @@ interface Target {
  * status again with backoff until a read succeeds, and a click reads the status before it
  * requests a refresh. While the host is idle it also reads the status on the shared clock's
  * ticks and when the page shows again (see StatusRereads), and no read starts while the page is
- * hidden.
+ * hidden. The first load for a gateway and report follows a render stored in `sessionStorage`
+ * before a reload, if there is one (see render-memory).
  */
 export class RefreshController implements ReactiveController {
   private readonly host: RefreshHost;
@@ -54,6 +59,8 @@ export class RefreshController implements ReactiveController {
   private handle: string | null = null;
   private targetKey: string | null = null;
   private loadPending = false;
+  /** True until the first load for a new target, which follows a render stored before a reload. */
+  private resumePending = false;
   /** True while the host is unavailable for want of a token that a new one may fix. */
   private awaitingCredentials = false;
 
@@ -145,6 +152,7 @@ export class RefreshController implements ReactiveController {
 
     this.targetKey = key;
     this.loadPending = true;
+    this.resumePending = true;
     this.cancel();
     this.cooldown.cancel();
     this.recovery.end();
@@ -179,8 +187,37 @@ export class RefreshController implements ReactiveController {
 
     const run = this.beginRun();
 
-    if (gateway && report) {
-      void this.readStatus(run, this.target(gateway, report));
+    if (!gateway || !report) {
+      return;
+    }
+
+    const target = this.target(gateway, report);
+    const stored = this.resumePending ? recallRender(gateway, report) : null;
+    this.resumePending = false;
+
+    if (stored) {
+      void this.reattach(run, target, stored);
+    } else {
+      void this.readStatus(run, target);
+    }
+  }
+
+  /**
+   * Follows a render stored before the page reloaded. When the gateway no longer knows its
+   * handle (404 `unknown_render`), drops it and reads the report's status instead.
+   */
+  private async reattach(run: AbortController, target: Target, stored: RenderSummary) {
+    try {
+      await this.follow(run, target, stored, 'resumed', true);
+    } catch (error) {
+      if (this.run === run && isUnknownRender(error)) {
+        forgetRender(target.base, target.report);
+        await this.readStatus(run, target);
+      } else {
+        this.fail(run, target, error);
+      }
+    } finally {
+      this.endRun(run);
     }
   }
 
@@ -200,7 +237,7 @@ export class RefreshController implements ReactiveController {
   }
 
   private target(gateway: string, report: string): Target {
-    return { gateway: new AuthorizedGateway(gateway, this.tokens), report };
+    return { gateway: new AuthorizedGateway(gateway, this.tokens), base: gateway, report };
   }
 
   private cancel(): void {
@@ -239,6 +276,10 @@ export class RefreshController implements ReactiveController {
       const recovered = this.recovery.active;
       this.recovery.end();
 
+      if (status.render?.state !== 'running') {
+        forgetRender(target.base, target.report);
+      }
+
       if (status.render?.state === 'running') {
         const reason = next === 'refresh' ? 'joined' : 'resumed';
         await this.follow(run, target, status.render, reason);
@@ -268,26 +309,45 @@ export class RefreshController implements ReactiveController {
     }
   }
 
-  /** Follows a render until it succeeds or fails; see pollRender for the retries. */
+  /**
+   * Follows a render until it succeeds or fails; see pollRender for the retries. The handle stays
+   * in `sessionStorage` while the render runs. With `confirmFirst`, the host shows the render and
+   * fires `connect-refresh-start` only after the gateway answered the first poll.
+   */
   private async follow(
     run: AbortController,
     target: Target,
     render: RenderSummary,
     reason: FollowReason,
+    confirmFirst = false,
   ): Promise<void> {
     const { report } = target;
+    let shown = false;
+    const show = () => {
+      shown = true;
+      rememberRender(target.base, report, render);
+      this.display.apply(followTransition(this.display.view, report, render, reason));
+    };
     this.handle = render.handle;
     this.cooldown.cancel();
-    this.display.apply(followTransition(this.display.view, report, render, reason));
+
+    if (!confirmFirst) {
+      show();
+    }
 
     for await (const progress of pollRender(target.gateway, render.handle, run.signal)) {
       if (this.run !== run) {
         return;
       }
 
+      if (!shown) {
+        show();
+      }
+
       this.display.applyProgress(progress);
 
       if (progress.state !== 'running') {
+        forgetRender(target.base, report);
         this.rereads.markRead();
         this.display.apply(renderEndTransition(this.display.view, report, progress));
       }
@@ -323,4 +383,10 @@ export class RefreshController implements ReactiveController {
       this.display.showReady();
     }
   }
+}
+
+function isUnknownRender(error: unknown): boolean {
+  return error instanceof GatewayRequestError
+    && error.status === 404
+    && error.code === 'unknown_render';
 }

@@ -71,15 +71,30 @@ export const defaultTemplate = html`
   <connect-refresh-button lang="en" gateway="/gw" report="sales"></connect-refresh-button>
 `;
 
+export interface MountOptions {
+  /** False lets a test deliver a response that raced an abort; see GatewayDouble. */
+  rejectOnAbort?: boolean;
+  /** Entries of `sessionStorage` when the element connects, such as a render kept over a reload. */
+  session?: Record<string, string>;
+}
+
 /**
- * Stubs fetch, renders the element, then fakes setTimeout and Date (after the fixture, which
- * needs real timers) with the browser clock at BROWSER_NOW.
+ * Sets `sessionStorage` to `options.session`, stubs fetch, renders the element, then fakes
+ * setTimeout and Date (after the fixture, which needs real timers) with the browser clock at
+ * BROWSER_NOW.
  */
 export async function mount(
   template: TemplateResult = defaultTemplate,
-  options: { rejectOnAbort?: boolean } = {},
+  options: MountOptions = {},
 ): Promise<Mounted> {
-  const gateway = new GatewayDouble(options);
+  // A render that an earlier test left running would be followed before the status read.
+  sessionStorage.clear();
+
+  for (const [key, value] of Object.entries(options.session ?? {})) {
+    sessionStorage.setItem(key, value);
+  }
+
+  const gateway = new GatewayDouble({ rejectOnAbort: options.rejectOnAbort ?? true });
   const el = await fixture<ConnectRefreshButton>(template);
   const clock = sinon.useFakeTimers({
     now: BROWSER_NOW,

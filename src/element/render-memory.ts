@@ -1,0 +1,67 @@
+import type { RenderSummary } from '../protocol/index.js';
+
+/**
+ * The render that an element follows, kept in `sessionStorage` so that the element can follow it
+ * again after the page reloads. Entries are keyed by gateway and report. Storage that the
+ * browser blocks, such as in some private windows, makes every call a no-op.
+ */
+
+/** Returns the `sessionStorage` key of the render of `report` on `gateway`. */
+export function renderStorageKey(gateway: string, report: string): string {
+  return `connect-refresh-button:render:${JSON.stringify([gateway.trim(), report])}`;
+}
+
+/** Stores the handle and start time of the render that the element follows. */
+export function rememberRender(gateway: string, report: string, render: RenderSummary): void {
+  const { handle, started_at } = render;
+  const entry = JSON.stringify({ handle, started_at });
+
+  withStorage((storage) => storage.setItem(renderStorageKey(gateway, report), entry));
+}
+
+/** Returns the stored render of `report` on `gateway`, or null when none or unreadable. */
+export function recallRender(gateway: string, report: string): RenderSummary | null {
+  const text = withStorage((storage) => storage.getItem(renderStorageKey(gateway, report)));
+
+  if (typeof text !== 'string') {
+    return null;
+  }
+
+  try {
+    const entry: unknown = JSON.parse(text);
+
+    if (isStoredRender(entry)) {
+      return { handle: entry.handle, state: 'running', started_at: entry.started_at };
+    }
+  } catch {
+    // A damaged entry is dropped below, and the element reads the status instead.
+  }
+
+  forgetRender(gateway, report);
+
+  return null;
+}
+
+/** Removes the stored render of `report` on `gateway`. */
+export function forgetRender(gateway: string, report: string): void {
+  withStorage((storage) => storage.removeItem(renderStorageKey(gateway, report)));
+}
+
+function isStoredRender(entry: unknown): entry is { handle: string; started_at: string } {
+  if (typeof entry !== 'object' || entry === null) {
+    return false;
+  }
+
+  const { handle, started_at: startedAt } = entry as Record<string, unknown>;
+
+  return typeof handle === 'string' && handle !== '' && typeof startedAt === 'string';
+}
+
+function withStorage<T>(use: (storage: Storage) => T): T | undefined {
+  try {
+    return use(window.sessionStorage);
+  } catch {
+    // Blocked or full storage only costs the resume after a reload.
+    return undefined;
+  }
+}
