@@ -24,6 +24,7 @@ import { acceptEmptyJsonBodies } from './json-body.js';
 import { RenderRegistry } from './render-registry.js';
 import { ReportCatalog } from './report-catalog.js';
 import { RequestGate } from './request-gate.js';
+import { serializeRequest } from './request-log.js';
 import { registerRoutes } from './routes.js';
 import { registerShutdown } from './shutdown.js';
 
@@ -224,7 +225,12 @@ function loggerOptions(logger: GatewayOptions['logger']): false | Record<string,
     return false;
   }
   const base: Record<string, unknown> = logger === true ? {} : { ...logger };
-  return { ...base, redact: { paths: [...REDACTED_PATHS, ...redactPaths(base.redact)] } };
+  return {
+    ...base,
+    redact: { paths: [...REDACTED_PATHS, ...redactPaths(base.redact)] },
+    // The request URL's query and render handles stay out of the log; see loggedPath.
+    serializers: { ...(base.serializers as object | undefined), req: serializeRequest },
+  };
 }
 
 function redactPaths(redact: unknown): string[] {

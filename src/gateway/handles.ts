@@ -125,6 +125,18 @@ export class HandleSigner {
   }
 }
 
+/**
+ * Returns the render id in a handle's payload without checking the signature, so only for log
+ * lines, where a forged handle shows a made-up id; null when the payload is not well formed.
+ */
+export function unverifiedRenderId(handle: string): string | null {
+  const payload = handle.length > MAX_HANDLE_LENGTH ? undefined : handle.split('.')[0];
+  if (payload === undefined || !BASE64URL.test(payload)) {
+    return null;
+  }
+  return decodePayload(payload)?.renderId ?? null;
+}
+
 /** Decodes a signed payload; null when it is not what `issue` writes. */
 function decodePayload(payload: string): HandleClaims | null {
   let wire: unknown;

@@ -19,8 +19,9 @@ export function parseProgressQuery(query: unknown): ProgressQuery {
   const params = (query ?? {}) as Record<string, unknown>;
   for (const key of Object.keys(params)) {
     if (!PROGRESS_PARAMETERS.includes(key)) {
+      // The message leaves out the name, because the client chose it.
       throw invalidRequest(
-        `Unknown query parameter "${clip(key)}"; a render's progress takes only after and wait.`,
+        "Unknown query parameter; a render's progress takes only the parameters after and wait.",
       );
     }
   }
@@ -39,8 +40,9 @@ function readInteger(value: unknown, name: string, min: number, max: number): nu
   }
   const number = /^\d{1,10}$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(number) || number < min || number > max) {
+    // The message leaves out the value, because the client chose it.
     throw invalidRequest(
-      `Query parameter ${name} must be an integer from ${min} to ${max}, got "${clip(value)}".`,
+      `Query parameter ${name} must be a decimal integer from ${min} to ${max}; fix its value.`,
     );
   }
   return number;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import http from 'node:http';
 import { afterEach, describe, it } from 'node:test';
+import { loggedPath } from '../../src/gateway/request-log.js';
 import {
   SERVER_TEST_TIMEOUT_MS,
   startHarness,
@@ -24,9 +25,19 @@ describe('held progress requests', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     harness = undefined;
   });
 
-  /** Resolves once the gateway has received a request for `url`. */
-  function received(h: Harness, url: string): Promise<LogEntry> {
-    return h.logs.waitFor((entry) => entry.msg === 'incoming request' && entry.req?.url === url);
+  /**
+   * Resolves once the gateway has received a request for `url`, other than the request with
+   * the id `skippedReqId`. Log lines give the path without the query, with the render id for
+   * the handle.
+   */
+  function received(h: Harness, url: string, skippedReqId?: unknown): Promise<LogEntry> {
+    const path = loggedPath(url);
+    return h.logs.waitFor(
+      (entry) =>
+        entry.msg === 'incoming request' &&
+        entry.req?.url === path &&
+        entry.reqId !== skippedReqId,
+    );
   }
 
   it('returns when the render finishes', async () => {
@@ -94,7 +105,7 @@ describe('held progress requests', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     assert.equal(released.reason, 'client_gone');
 
     const next = h.request(`/v1/renders/${body.handle}?wait=30&after=0`);
-    await received(h, `/v1/renders/${body.handle}?wait=30&after=0`);
+    await received(h, `/v1/renders/${body.handle}?wait=30&after=0`, incoming.reqId);
     await h.finishRender('sales', [], 0);
     const response = await next;
     assert.equal(response.status, 200, response.text);

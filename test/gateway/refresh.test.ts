@@ -194,19 +194,24 @@ describe('GET /v1/renders/{handle}', { timeout: SERVER_TEST_TIMEOUT_MS }, () => 
   it('returns 400 on invalid query parameters', async () => {
     const { body } = await harness.refresh('sales');
     const cases: Array<[string, RegExp]> = [
-      ['wait=31', /wait must be an integer from 0 to 30, got "31"/],
-      ['wait=-1', /wait must be an integer from 0 to 30/],
-      ['wait=1.5', /wait must be an integer/],
-      ['after=abc', /after must be an integer/],
+      ['wait=31', /^Query parameter wait must be a decimal integer from 0 to 30; fix/],
+      ['wait=-1', /wait must be a decimal integer from 0 to 30/],
+      ['wait=1.5', /wait must be a decimal integer/],
+      ['wait=%3Cscript%3Ealert(1)%3C%2Fscript%3E', /wait must be a decimal integer/],
+      ['after=abc', /after must be a decimal integer/],
       ['after=1&after=2', /after was given more than once/],
       ['after=5', /after is 5, but the render has produced 0 lines/],
-      ['since=3', /Unknown query parameter "since"/],
+      ['since=3', /^Unknown query parameter; a render's progress takes only/],
+      ['%3Cscript%3E=1', /^Unknown query parameter;/],
     ];
     for (const [query, pattern] of cases) {
       const response = await harness.request(`/v1/renders/${body.handle}?${query}`);
       assert.equal(response.status, 400, query);
       assert.equal(response.body.error.code, 'invalid_request', query);
       assert.match(response.body.error.message, pattern, query);
+      for (const value of ['31', '1.5', 'abc', 'since', '<script>']) {
+        assert.ok(!response.text.includes(value), `${query}: the body repeats ${value}`);
+      }
     }
   });
 
