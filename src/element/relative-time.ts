@@ -9,9 +9,6 @@ const MINUTE_MS = 60 * SECOND_MS;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 
-/** Maximum time in ms between two updates of a relative age of a minute or more. */
-export const MAX_AGE_UPDATE_DELAY_MS = 30 * SECOND_MS;
-
 /** Units from the largest down, with their length in ms; months and years are approximate. */
 const UNITS: ReadonlyArray<[Intl.RelativeTimeFormatUnit, number]> = [
   ['year', 365 * DAY_MS],
@@ -83,36 +80,4 @@ export function formatCountdown(remainingMs: number): string {
   }
 
   return `${hours}:${String(minutes).padStart(2, '0')}:${seconds}`;
-}
-
-/** Returns the time in ms until `formatCountdown(remainingMs)` drops by one second (1 to 1000). */
-export function countdownUpdateDelay(remainingMs: number): number {
-  const remainder = ((remainingMs % SECOND_MS) + SECOND_MS) % SECOND_MS;
-
-  return remainder === 0 ? SECOND_MS : remainder;
-}
-
-/**
- * Returns the time in ms until the text of `formatAge(ageMs)` changes: each second under a
- * minute, then at the next change of the shown unit, but at least every MAX_AGE_UPDATE_DELAY_MS.
- */
-export function ageUpdateDelay(ageMs: number): number {
-  if (ageMs < MINUTE_MS) {
-    return untilNextMultiple(ageMs, SECOND_MS);
-  }
-
-  const [, size] = unitFor(ageMs);
-
-  return Math.min(untilNextMultiple(ageMs, size), MAX_AGE_UPDATE_DELAY_MS);
-}
-
-/** Returns the time in ms until a duration in ms passes its next whole second (1 to 1000). */
-export function elapsedUpdateDelay(durationMs: number): number {
-  return untilNextMultiple(durationMs, SECOND_MS);
-}
-
-function untilNextMultiple(value: number, size: number): number {
-  const remainder = ((value % size) + size) % size;
-
-  return size - remainder;
 }

@@ -4,9 +4,6 @@ import { delay, retryDelay } from '../../src/element/backoff.js';
 import { RECOVERY_BACKOFF } from '../../src/element/outage-recovery.js';
 import { resolveLocale } from '../../src/element/locale.js';
 import {
-  ageUpdateDelay,
-  countdownUpdateDelay,
-  elapsedUpdateDelay,
   formatAge,
   formatCountdown,
   formatElapsed,
@@ -74,39 +71,6 @@ describe('formatCountdown', () => {
       expect(formatCountdown(remaining)).to.equal(expected);
     });
   }
-});
-
-describe('countdownUpdateDelay', () => {
-  for (const [remaining, expected] of [
-    [4 * MINUTE, 1000],
-    [4 * MINUTE - 250, 750],
-    [1, 1],
-  ] as Array<[number, number]>) {
-    it(`waits ${expected} ms at ${remaining} ms left`, () => {
-      expect(countdownUpdateDelay(remaining)).to.equal(expected);
-    });
-  }
-});
-
-describe('ageUpdateDelay', () => {
-  for (const [age, expected] of [
-    [-2500, 500],
-    [10_250, 750],
-    [59_999, 1],
-    [MINUTE, 30 * SECOND],
-    [MINUTE + 45 * SECOND, 15 * SECOND],
-    [2 * HOUR + 100, 30 * SECOND],
-    [2 * HOUR - 10 * SECOND, 10 * SECOND],
-  ] as Array<[number, number]>) {
-    it(`waits ${expected} ms at age ${age} ms`, () => {
-      expect(ageUpdateDelay(age)).to.equal(expected);
-    });
-  }
-
-  it('waits for the next second of elapsed time', () => {
-    expect(elapsedUpdateDelay(1500)).to.equal(500);
-    expect(elapsedUpdateDelay(2000)).to.equal(1000);
-  });
 });
 
 describe('retryDelay', () => {
