@@ -141,5 +141,9 @@ export class RequestGate {
 }
 
 function requestSource(request: FastifyRequest): RequestSource {
-  return { headers: request.headers, remoteAddress: request.socket.remoteAddress };
+  return {
+    headers: request.headers,
+    remoteAddress: request.socket.remoteAddress,
+    rawHeaders: request.raw.rawHeaders,
+  };
 }

@@ -13,6 +13,11 @@ export interface RequestSource {
   headers: Record<string, string | string[] | undefined>;
   /** Address of the TCP peer; undefined when the socket is already closed. */
   remoteAddress: string | undefined;
+  /**
+   * Header names and values as received, in Node's `rawHeaders` form. Node joins repeated
+   * headers into one value in `headers`, so only these show a header sent twice.
+   */
+  rawHeaders?: readonly string[];
 }
 
 /** A user header that a trusted proxy sent but that names no single user. */
@@ -95,9 +100,20 @@ export class ProxyIdentity {
     return nearest;
   }
 
+  /**
+   * Returns the groups of the proxy's groups header. Throws a ProxyHeaderError when the header
+   * came more than once, as when the proxy appended its value to one the client sent: Node
+   * would merge both into one list.
+   */
   private readGroups(request: RequestSource): string[] {
     if (this.groupsHeader === null) {
       return [];
+    }
+    if (countHeader(request.rawHeaders, this.groupsHeader) > 1) {
+      throw new ProxyHeaderError(
+        `The proxy sent the ${this.groupsHeader} header more than once, so its groups cannot ` +
+          'be told from ones the client sent.',
+      );
     }
     const value = headerValue(request.headers[this.groupsHeader]) ?? '';
     return value
@@ -131,4 +147,17 @@ function headerValue(value: string | string[] | undefined): string | undefined {
     return value.join(', ').trim();
   }
   return value?.trim();
+}
+
+/** Returns how often the header `name` (in lower case) occurs in `rawHeaders`. */
+function countHeader(rawHeaders: readonly string[] | undefined, name: string): number {
+  const entries = rawHeaders ?? [];
+  let count = 0;
+  // Even indexes hold the names, odd ones the values.
+  for (let i = 0; i < entries.length; i += 2) {
+    if (entries[i]?.toLowerCase() === name) {
+      count += 1;
+    }
+  }
+  return count;
 }
