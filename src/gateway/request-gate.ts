@@ -5,7 +5,7 @@ import { authorize, type ReportAction } from './auth/authorize.js';
 import type { Identity } from './auth/identity.js';
 import type { RequestSource } from './auth/proxy-identity.js';
 import type { RateLimitConfig, ReportConfig } from './config.js';
-import type { GatewayHttpError } from './errors.js';
+import { GatewayHttpError } from './errors.js';
 import { RateLimiter, rateLimited } from './rate-limit.js';
 import { checkJsonContentType, unknownReport } from './request-input.js';
 
@@ -72,26 +72,36 @@ export class RequestGate {
 
   /**
    * Authenticates the request, stores its identity and takes one request from the sender's
-   * rate limit. Throws a GatewayHttpError 401 or 429.
+   * rate limit. A request whose credentials fail takes one from the limit of its client
+   * address, so guessing tokens runs into 429 as well. Throws a GatewayHttpError 401 or 429.
    */
   async admit(request: FastifyRequest, action: ReportAction): Promise<Identity> {
-    const identity = await this.options.authenticator.authenticate(requestSource(request));
-    request.identity = identity;
-
-    const limiter = action === 'refresh' ? this.refreshes : this.reads;
-    const retryAfterS = limiter.take(identity.label);
-    if (retryAfterS > 0) {
-      const limits = this.options.rateLimit;
-      throw action === 'refresh'
-        ? rateLimited('refresh requests', identity.label, limits.refresh_per_minute, retryAfterS)
-        : rateLimited(
-          'status and progress requests',
-          identity.label,
-          limits.reads_per_minute,
-          retryAfterS,
-        );
+    const source = requestSource(request);
+    let identity: Identity;
+    try {
+      identity = await this.options.authenticator.authenticate(source);
+    } catch (error) {
+      if (error instanceof GatewayHttpError && error.statusCode === 401) {
+        this.takeRequest(action, this.options.authenticator.clientAddress(source));
+      }
+      throw error;
     }
+    request.identity = identity;
+    this.takeRequest(action, identity.label);
     return identity;
+  }
+
+  /** Takes one request from the client's limit for the action; throws 429 when none is left. */
+  private takeRequest(action: ReportAction, client: string): void {
+    const limiter = action === 'refresh' ? this.refreshes : this.reads;
+    const retryAfterS = limiter.take(client);
+    if (retryAfterS <= 0) {
+      return;
+    }
+    const limits = this.options.rateLimit;
+    throw action === 'refresh'
+      ? rateLimited('refresh requests', client, limits.refresh_per_minute, retryAfterS)
+      : rateLimited('status and progress requests', client, limits.reads_per_minute, retryAfterS);
   }
 
   /**

@@ -9,7 +9,13 @@ import {
   SCHEDULER_TOKEN,
   type SigningKeys,
 } from './auth-fixtures.js';
-import { SALES_GUID, SERVER_TEST_TIMEOUT_MS, startHarness, type Harness } from './harness.js';
+import {
+  SALES_GUID,
+  SERVER_TEST_TIMEOUT_MS,
+  startHarness,
+  unusedLocalUrl,
+  type Harness,
+} from './harness.js';
 
 describe('per-client rate limits', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
   let keys: SigningKeys;
@@ -115,6 +121,66 @@ describe('anonymous rate limits', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
       assert.equal(limited.statusCode, 429);
       assert.match(limited.json().error.message, /from anonymous 192\.0\.2\.1:/);
       assert.equal((await read('192.0.2.2')).statusCode, 200);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('rate limits on failed credentials', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
+  let keys: SigningKeys;
+
+  before(async () => {
+    keys = await createSigningKeys();
+  });
+
+  after(async () => {
+    await keys.remove();
+  });
+
+  it('counts 401s against the client address', async () => {
+    // Every request fails before any Connect call, so nothing needs to listen there.
+    const app = await buildGateway({
+      config: keys.config({
+        auth: { anonymous: false },
+        rate_limit: { refresh_per_minute: 2, reads_per_minute: 3 },
+      }),
+      connect: { server: await unusedLocalUrl(), apiKey: 'rate-limit-test-key' },
+    });
+    const guess = (i: number) => bearer(`guessed-token-${i}`);
+    const refresh = (i: number, remoteAddress = '192.0.2.1') =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/reports/sales/refresh',
+        headers: { ...guess(i), 'content-type': 'application/json' },
+        payload: '{}',
+        remoteAddress,
+      });
+    const read = (i: number) =>
+      app.inject({
+        method: 'GET',
+        url: '/v1/reports/quiet',
+        headers: guess(i),
+        remoteAddress: '192.0.2.1',
+      });
+    try {
+      for (let i = 0; i < 2; i += 1) {
+        assert.equal((await refresh(i)).statusCode, 401, `refresh ${i + 1}`);
+      }
+      const limited = await refresh(2);
+      assert.equal(limited.statusCode, 429, limited.body);
+      assert.equal(limited.json().error.code, 'rate_limited');
+      assert.match(limited.json().error.message, /^Too many refresh requests from 192\.0\.2\.1:/);
+      const retryAfter = Number(limited.headers['retry-after']);
+      assert.ok(retryAfter >= 1 && retryAfter <= 30, `Retry-After is ${retryAfter}`);
+      assert.equal((await refresh(3, '192.0.2.2')).statusCode, 401, 'another address');
+
+      for (let i = 0; i < 3; i += 1) {
+        assert.equal((await read(i)).statusCode, 401, `read ${i + 1}`);
+      }
+      const readLimited = await read(3);
+      assert.equal(readLimited.statusCode, 429, readLimited.body);
+      assert.ok(readLimited.headers['retry-after'] !== undefined, 'Retry-After is missing');
     } finally {
       await app.close();
     }
