@@ -172,7 +172,8 @@ describe('rate limits on failed credentials', { timeout: SERVER_TEST_TIMEOUT_MS 
       assert.equal(limited.json().error.code, 'rate_limited');
       assert.match(limited.json().error.message, /^Too many refresh requests from 192\.0\.2\.1:/);
       const retryAfter = Number(limited.headers['retry-after']);
-      assert.ok(retryAfter >= 1 && retryAfter <= 30, `Retry-After is ${retryAfter}`);
+      assert.ok(retryAfter >= 1, `Retry-After is ${retryAfter}`);
+      assert.ok(retryAfter <= 30, `Retry-After is ${retryAfter}`);
       assert.equal((await refresh(3, '192.0.2.2')).statusCode, 401, 'another address');
 
       for (let i = 0; i < 3; i += 1) {
