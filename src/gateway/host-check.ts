@@ -37,20 +37,58 @@ export function acceptsAnyHost(auth: AuthConfig): boolean {
 }
 
 /**
- * Registers the Host check: while `auth.anonymous` is unset, requests whose Host header is not
- * a loopback name or address get 403 `host_not_allowed` before any other check. Requests
- * without Host pass, because browsers always send one.
+ * Registers the Host check. A request with more than one Host header gets 400
+ * `invalid_request`, because the gateway and a proxy in front of it could each read another
+ * one. While `auth.anonymous` is unset, a request addressed to a host that is not a loopback
+ * name or address gets 403 `host_not_allowed` before any other check. The address is the
+ * authority of an absolute-form request target (`GET http://host/path`), else the Host
+ * header. Requests without either pass, because browsers always send a Host header.
  */
 export function registerHostCheck(app: FastifyInstance, auth: AuthConfig): void {
-  if (acceptsAnyHost(auth)) {
-    return;
-  }
+  const loopbackOnly = !acceptsAnyHost(auth);
   app.addHook('onRequest', async (request) => {
-    const host = request.headers.host;
+    if (countHostHeaders(request.raw.rawHeaders) > 1) {
+      throw new GatewayHttpError(
+        400,
+        'invalid_request',
+        'The request has more than one Host header; send exactly one.',
+      );
+    }
+    if (!loopbackOnly) {
+      return;
+    }
+    const host = targetAuthority(request.raw.url) ?? request.headers.host;
     if (host !== undefined && !isLoopbackHost(host)) {
       throw hostNotAllowed();
     }
   });
+}
+
+/** Counts the Host headers in Node's list of raw header names and values. */
+function countHostHeaders(rawHeaders: readonly string[]): number {
+  let count = 0;
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    if (rawHeaders[index]!.toLowerCase() === 'host') {
+      count += 1;
+    }
+  }
+  return count;
+}
+
+/**
+ * Returns the authority of an absolute-form request target, or undefined for the usual
+ * origin form (`/path`). An absolute target that does not parse yields '', which no loopback
+ * check accepts.
+ */
+function targetAuthority(target: string | undefined): string | undefined {
+  if (target === undefined || target.startsWith('/') || target === '*') {
+    return undefined;
+  }
+  try {
+    return new URL(target).host;
+  } catch {
+    return '';
+  }
 }
 
 function hostNotAllowed(): GatewayHttpError {

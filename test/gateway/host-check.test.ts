@@ -88,6 +88,29 @@ describe('Host check', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     assert.equal(health.status, 403, health.body);
   });
 
+  it('rejects two Host headers', async () => {
+    const local = `127.0.0.1:${port(harness.gatewayUrl)}`;
+    const request =
+      `GET /v1/reports/quiet HTTP/1.1\r\nHost: ${local}\r\nHost: ${REBOUND}\r\n` +
+      'Connection: close\r\n\r\n';
+    const [response] = await sendRaw(harness.gatewayUrl, request);
+    assert.ok(response !== undefined, 'no response');
+    assert.equal(response.status, 400, response.body);
+    assert.equal(JSON.parse(response.body).error.code, 'invalid_request');
+  });
+
+  it('checks an absolute-form target', async () => {
+    const local = `127.0.0.1:${port(harness.gatewayUrl)}`;
+    const target = `http://${REBOUND}/v1/reports/quiet`;
+    const rebound = await send(harness.gatewayUrl, 'GET', target, local, 'null');
+    assert.equal(rebound.status, 403, rebound.body);
+    assert.equal(JSON.parse(rebound.body).error.code, 'host_not_allowed');
+
+    const loopback = `http://${local}/v1/reports/quiet`;
+    const served = await send(harness.gatewayUrl, 'GET', loopback, REBOUND, 'null');
+    assert.notEqual(served.status, 403, served.body);
+  });
+
   it('serves loopback names', async () => {
     for (const name of ['localhost', 'demo.localhost', '127.0.0.1', '[::1]']) {
       const host = `${name}:${port(harness.gatewayUrl)}`;
@@ -113,6 +136,17 @@ describe('Host check with auth.anonymous set', { timeout: SERVER_TEST_TIMEOUT_MS
   after(async () => {
     harness.assertNoSecretsShown();
     await harness.close();
+  });
+
+  it('still rejects two Host headers', async () => {
+    const local = `127.0.0.1:${port(harness.gatewayUrl)}`;
+    const request =
+      `GET /v1/reports/sales HTTP/1.1\r\nHost: ${local}\r\nhost: ${local}\r\n` +
+      'Connection: close\r\n\r\n';
+    const [response] = await sendRaw(harness.gatewayUrl, request);
+    assert.ok(response !== undefined, 'no response');
+    assert.equal(response.status, 400, response.body);
+    assert.equal(JSON.parse(response.body).error.code, 'invalid_request');
   });
 
   it('serves any Host and its own origin', async () => {
