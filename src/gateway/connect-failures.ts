@@ -107,9 +107,19 @@ export function logConnectFailure(
   reportName: string,
   action: string,
 ): void {
-  const message = error instanceof Error ? error.message : String(error);
+  const reason = connectFailureReason(error);
   logger.warn(
-    { report: reportName, action, ...connectFailureFields(error), reason: message },
+    { report: reportName, action, ...connectFailureFields(error), reason },
     `Connect call failed while trying to ${action} for report ${reportName}`,
   );
+}
+
+/**
+ * Returns an error's message for the `reason` field of a log line. The Connect client ends
+ * Connect's own sentence with a period and then adds one of its own, so a doubled sentence
+ * end ("operation.. The API key") becomes one. An ellipsis ("...") stays as it is.
+ */
+export function connectFailureReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/(?<!\.)([.!?])\.(?=\s|$)/g, '$1');
 }

@@ -9,7 +9,7 @@ import {
   type RenderStarted,
   type Task,
 } from '../connect/index.js';
-import { connectFailureFields } from './connect-failures.js';
+import { connectFailureFields, connectFailureReason } from './connect-failures.js';
 
 /**
  * Seconds that Connect may hold each task poll while the task has not finished. Connect ends
@@ -194,8 +194,9 @@ class PollState {
   }
 }
 
+/** Returns an error's message for a log line's `reason`; see connectFailureReason. */
 export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return connectFailureReason(error);
 }
 
 /** Network errors, timeouts, server errors, rate limits and malformed responses may pass. */

@@ -1,12 +1,18 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ConnectClient, Job, RenderStarted } from '../connect/index.js';
+import { ActiveJobChecks } from './active-job-check.js';
 import { auditRefresh } from './audit.js';
 import type { ReportConfig } from './config.js';
 import { logConnectFailure, toGatewayError } from './connect-failures.js';
 import { checkCooldown } from './cooldown.js';
 import { GatewayHttpError } from './errors.js';
 import { followJob } from './follow-job.js';
-import { followRender, type FollowTiming } from './follow-render.js';
+import {
+  followRender,
+  type FollowContext,
+  type FollowOutcome,
+  type FollowTiming,
+} from './follow-render.js';
 import type { HandleClaims, HandleSigner } from './handles.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { RenderFactory, type RecordOrigin } from './render-factory.js';
@@ -72,11 +78,13 @@ export class RenderRegistry {
   private readonly queue = new KeyedQueue();
   private readonly factory: RenderFactory;
   private readonly jobs: RenderJobLister;
+  private readonly activeJobs: ActiveJobChecks;
 
   constructor(private readonly options: RenderRegistryOptions) {
     this.factory = new RenderFactory(options.handles, options.secrets);
     this.renders = new RenderTable({ ...options, factory: this.factory });
     this.jobs = new RenderJobLister(options.client, options.logger, options.signal);
+    this.activeJobs = new ActiveJobChecks(options.client, options.logger, options.signal);
   }
 
   /**
@@ -139,6 +147,33 @@ export class RenderRegistry {
       return undefined;
     }
     return this.renders.running(reportRenderKey(report))?.recordFor(name);
+  }
+
+  /**
+   * Returns the report's record of the render in progress for the status route. Without one
+   * in memory, it checks Connect's job list (see ActiveJobChecks) and adopts an active render
+   * job as a refresh that joins it would, so the returned handle follows that render to its
+   * end. Returns undefined when no render is in progress or the check failed; never rejects
+   * because of Connect.
+   */
+  async statusRender(name: string): Promise<RenderRecord | undefined> {
+    const report = this.options.catalog.find(name);
+    if (report === undefined) {
+      return undefined;
+    }
+    const key = reportRenderKey(report);
+    const known = this.renders.running(key);
+    if (known !== undefined) {
+      return known.recordFor(name);
+    }
+    const active = await this.activeJobs.find(name, report);
+    if (active === undefined) {
+      return this.runningRender(name);
+    }
+    // In the queue, so that a refresh that is looking on Connect or starting a render ends
+    // first, and the job is joined rather than followed twice.
+    const group = await this.queue.run(key, async () => this.adoptJob(name, report, active));
+    return group.recordFor(name);
   }
 
   /** Waits for the followers, which stop once `signal` aborted, and clears expiry timers. */
@@ -210,7 +245,7 @@ export class RenderRegistry {
       },
       'Render started',
     );
-    this.renders.follow(group, (context) => followRender(group, started, context));
+    this.follow(group, report, (context) => followRender(group, started, context));
     return group;
   }
 
@@ -226,8 +261,24 @@ export class RenderRegistry {
       { report: name, handle_id: group.primary.record.renderId, jobKey: job.key },
       'Joined a render job already active on Connect',
     );
-    this.renders.follow(group, (context) => followJob(report.guid, job.key, context));
+    this.follow(group, report, (context) => followJob(report.guid, job.key, context));
     return group;
+  }
+
+  /**
+   * Follows a running render. Once it ends, the status route's stored job-list answer is
+   * dropped, so that it does not adopt the ended job again.
+   */
+  private follow(
+    group: RenderGroup,
+    report: ReportConfig,
+    run: (context: FollowContext) => Promise<FollowOutcome>,
+  ): void {
+    this.renders.follow(group, async (context) => {
+      const outcome = await run(context);
+      this.activeJobs.invalidate(report.guid);
+      return outcome;
+    });
   }
 
   /** Creates the records of a render for the report and every report that shares its key. */

@@ -158,7 +158,7 @@ async function reportStatus(
     throw toGatewayError(error, name);
   }
 
-  const running = renders.runningRender(name);
+  const running = await renders.statusRender(name);
   return {
     name,
     title,

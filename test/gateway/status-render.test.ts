@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it, mock } from 'node:test';
+import { ConnectApiError, type Job } from '../../src/connect/index.js';
+import {
+  ACTIVE_JOB_CHECK_TTL_MS,
+  CHECK_WARNING_INTERVAL_MS,
+} from '../../src/gateway/active-job-check.js';
+import { parseGatewayConfig } from '../../src/gateway/config.js';
+import { connectFailureReason } from '../../src/gateway/connect-failures.js';
+import { deferred, job, setUpRegistry } from './registry-fakes.js';
+
+const CONFIG = parseGatewayConfig({
+  reports: { sales: { guid: '6a3b4c5d-0000-4000-8000-00000000beef', log: 'full' } },
+});
+const WHO = { who: 'anonymous 127.0.0.1' };
+const CHECK_WARNING =
+  'Could not read the job list to find a render started outside the gateway; ' +
+  'the status shows no render in progress';
+
+function forbidden(): ConnectApiError {
+  return new ConnectApiError(
+    "Connect responded with HTTP 403, code 22: You don't have permission to perform this " +
+      "operation.. The API key's user lacks permission.",
+    {
+      status: 403,
+      code: 22,
+      connectMessage: "You don't have permission to perform this operation.",
+      payload: null,
+      method: 'GET',
+      path: '/__api__/v1/content/x/jobs',
+    },
+  );
+}
+
+/** A registry whose job-list reads wait for the test; `reads` contains one entry per read. */
+function setUpCounted() {
+  const setup = setUpRegistry(CONFIG);
+  const reads: Array<ReturnType<typeof deferred<Job[]>>> = [];
+  const client = setup.client as unknown as { listJobs: () => Promise<Job[]> };
+  client.listJobs = () => {
+    const read = deferred<Job[]>();
+    reads.push(read);
+    return read.promise;
+  };
+  return { ...setup, reads };
+}
+
+describe('RenderRegistry.statusRender', () => {
+  afterEach(() => {
+    mock.timers.reset();
+  });
+
+  it('shares and caches the job-list check', async () => {
+    mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
+    const { registry, reads, closing } = setUpCounted();
+    const first = [1, 2, 3].map(() => registry.statusRender('sales'));
+    assert.equal(reads.length, 1, 'concurrent checks share one read');
+    reads[0]!.resolve([]);
+    for (const record of await Promise.all(first)) {
+      assert.equal(record, undefined);
+    }
+
+    mock.timers.tick(ACTIVE_JOB_CHECK_TTL_MS - 1);
+    assert.equal(await registry.statusRender('sales'), undefined);
+    assert.equal(reads.length, 1, 'the "none" answer is kept');
+
+    mock.timers.tick(1);
+    const later = registry.statusRender('sales');
+    assert.equal(reads.length, 2, 'a stale answer is read again');
+    reads[1]!.resolve([job({ key: 'scheduled' })]);
+    const record = await later;
+    assert.ok(record !== undefined, 'the active job is not adopted');
+    assert.equal(record.isRunning, true);
+    assert.equal(record.startedBy, null);
+    assert.equal(await registry.statusRender('sales'), record, 'one record per render');
+
+    const refresh = await registry.refresh('sales', CONFIG.reports.sales!, WHO);
+    assert.equal(refresh.joined, true);
+    assert.equal(refresh.record, record);
+    closing.abort();
+    await registry.close();
+  });
+
+  it('warns once when the check fails', async () => {
+    mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
+    const { registry, reads, lines, closing } = setUpCounted();
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const status = registry.statusRender('sales');
+      reads.at(-1)!.reject(forbidden());
+      assert.equal(await status, undefined);
+      mock.timers.tick(ACTIVE_JOB_CHECK_TTL_MS);
+    }
+    assert.equal(reads.length, 3);
+    const warnings = lines.filter((line) => line.msg === CHECK_WARNING);
+    assert.equal(warnings.length, 1);
+    assert.equal(warnings[0]!.connectStatus, 403);
+
+    mock.timers.tick(CHECK_WARNING_INTERVAL_MS);
+    const status = registry.statusRender('sales');
+    reads.at(-1)!.reject(forbidden());
+    await status;
+    const repeated = lines.filter((line) => line.msg === CHECK_WARNING);
+    assert.equal(repeated.length, 2);
+    assert.equal(repeated[1]!.suppressed, 2);
+    closing.abort();
+    await registry.close();
+  });
+});
+
+describe('connectFailureReason', () => {
+  it('joins sentences with one period', () => {
+    const reason = connectFailureReason(forbidden());
+    assert.match(reason, /operation\. The API key/);
+    assert.doesNotMatch(reason, /\.\./);
+  });
+
+  it('keeps an ellipsis', () => {
+    assert.equal(connectFailureReason(new Error('Waiting... Done.')), 'Waiting... Done.');
+  });
+});
