@@ -93,8 +93,10 @@ export function apiErrorFrom(
       ? bodyText.trim() === '' ? 'an empty body' : `"${snippet(facts.redact(bodyText))}"`
       : `code ${envelope.code}: ${connectMessage}`;
   const advice = adviceFor(status, code, location);
+  // Connect's own messages end with a period; add one only where the body lacks it.
+  const sentence = /[.!?]$/.test(body) ? body : `${body}.`;
   const message = `Connect responded to ${facts.method} ${facts.path} with HTTP ${status}, ` +
-    `${body}. ${advice}`;
+    `${sentence} ${advice}`;
 
   return new ConnectApiError(facts.redact(message), {
     status,

@@ -59,6 +59,7 @@ describe('HTTP error responses', () => {
     assert.equal(error.method, 'GET');
     assert.equal(error.path, '/__api__/v1/content/g1');
     assert.match(error.message, /HTTP 403, code 22: You don't have permission/);
+    assert.doesNotMatch(error.message, /\.\./, 'one period after Connect\'s message');
     assert.equal(isTaskNotFound(error), false);
   });
 
