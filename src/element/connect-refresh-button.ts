@@ -26,6 +26,10 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * request. All elements on a page share one clock timer, which runs only while one of them
  * shows a time or reads the status by itself.
  *
+ * Elements on one page with the same gateway, report and token share one status read in flight
+ * and one long poll per render. When one of them starts or finds a render, the others follow it
+ * at once as joined, and all of them show its end.
+ *
  * The handle of a followed render is kept in `sessionStorage` under a key of gateway and report
  * until the render ends. After a reload, the element first polls that handle, and it reads the
  * report's status instead when the gateway answers 404 `unknown_render`.

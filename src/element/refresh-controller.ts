@@ -5,16 +5,12 @@ import { Cooldown } from './cooldown.js';
 import { GatewayRequestError } from './gateway-errors.js';
 import { describeFailure, isOutage, needsNewCredentials, retryAfterOf } from './failures.js';
 import { OutageRecovery } from './outage-recovery.js';
+import { join, leave, sharedStatusRead, type SharingMember, sharingKey } from './page-sharing.js';
 import { RefreshDisplay } from './refresh-display.js';
-import {
-  failureTransition,
-  type FollowReason,
-  followTransition,
-  renderEndTransition,
-} from './refresh-transitions.js';
+import { failureTransition, type FollowReason } from './refresh-transitions.js';
 import type { RefreshView } from './refresh-view.js';
-import { forgetRender, recallRender, rememberRender } from './render-memory.js';
-import { pollRender } from './render-poll.js';
+import { followRender, type Target } from './render-follow.js';
+import { forgetRender, recallRender } from './render-memory.js';
 import { acceptsRefresh, type RefreshStatus } from './status.js';
 import { StatusRereads } from './status-rereads.js';
 import { TokenStore, type TokenSettings } from './token-store.js';
@@ -25,14 +21,6 @@ export interface RefreshHost extends ReactiveControllerHost, EventTarget, TokenS
   gateway: string;
   report: string;
   status: RefreshStatus;
-}
-
-/** Gateway and report of one run, fixed when the run begins. */
-interface Target {
-  gateway: AuthorizedGateway;
-  /** Base URL of the gateway, as in the host's `gateway` property. */
-  base: string;
-  report: string;
 }
 
 /**
@@ -48,7 +36,7 @@ interface Target {
  * hidden. The first load for a gateway and report follows a render stored in `sessionStorage`
  * before a reload, if there is one (see render-memory).
  */
-export class RefreshController implements ReactiveController {
+export class RefreshController implements ReactiveController, SharingMember {
   private readonly host: RefreshHost;
   private readonly display: RefreshDisplay;
   private readonly tokens: TokenStore;
@@ -96,6 +84,30 @@ export class RefreshController implements ReactiveController {
     this.rereads.tick();
   }
 
+  get sharingKey(): string | null {
+    const { gateway, report, token, tokenProvider } = this.host;
+
+    return gateway && report ? sharingKey(gateway, report, token, tokenProvider) : null;
+  }
+
+  /**
+   * Follows a render that another element of the same key follows, unless this element follows
+   * it already, is disconnected, or waits for the gateway to accept its own refresh request.
+   */
+  renderFollowed(render: RenderSummary, reason: FollowReason): void {
+    const { gateway, report, status, isConnected } = this.host;
+    const following = this.run !== null && this.handle === render.handle;
+
+    if (!isConnected || !gateway || !report || status === 'starting' || following) {
+      return;
+    }
+
+    const run = this.beginRun();
+    const target = this.target(gateway, report);
+    this.recovery.end();
+    void this.followShared(run, target, render, reason);
+  }
+
   /**
    * Starts a refresh unless the host is busy, unavailable, disconnected, or lacks a gateway or
    * report.
@@ -136,6 +148,7 @@ export class RefreshController implements ReactiveController {
   }
 
   hostConnected(): void {
+    join(this);
     this.loadPending = true;
     this.rereads.connect();
     this.cooldown.resume();
@@ -170,6 +183,7 @@ export class RefreshController implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    leave(this);
     this.loadPending = false;
     this.cancel();
     this.cooldown.pause();
@@ -237,7 +251,10 @@ export class RefreshController implements ReactiveController {
   }
 
   private target(gateway: string, report: string): Target {
-    return { gateway: new AuthorizedGateway(gateway, this.tokens), base: gateway, report };
+    const { token, tokenProvider } = this.host;
+    const key = sharingKey(gateway, report, token, tokenProvider);
+
+    return { gateway: new AuthorizedGateway(gateway, this.tokens), base: gateway, report, key };
   }
 
   private cancel(): void {
@@ -265,7 +282,8 @@ export class RefreshController implements ReactiveController {
     next: 'show' | 'refresh' = 'show',
   ): Promise<void> {
     try {
-      const status = await target.gateway.readReportStatus(target.report, run.signal);
+      const { key, gateway, report } = target;
+      const status = await sharedStatusRead(key, gateway, report, run.signal);
 
       if (this.run !== run) {
         return;
@@ -309,49 +327,45 @@ export class RefreshController implements ReactiveController {
     }
   }
 
-  /**
-   * Follows a render until it succeeds or fails; see pollRender for the retries. The handle stays
-   * in `sessionStorage` while the render runs. With `confirmFirst`, the host shows the render and
-   * fires `connect-refresh-start` only after the gateway answered the first poll.
-   */
-  private async follow(
+  /** Runs `follow` for a render that another element of the same key announced. */
+  private async followShared(
+    run: AbortController,
+    target: Target,
+    render: RenderSummary,
+    reason: FollowReason,
+  ): Promise<void> {
+    try {
+      await this.follow(run, target, render, reason, false, false);
+    } catch (error) {
+      this.fail(run, target, error);
+    } finally {
+      this.endRun(run);
+    }
+  }
+
+  /** Follows a render for the run; see followRender. With `announce`, tells other elements. */
+  private follow(
     run: AbortController,
     target: Target,
     render: RenderSummary,
     reason: FollowReason,
     confirmFirst = false,
+    announce = true,
   ): Promise<void> {
-    const { report } = target;
-    let shown = false;
-    const show = () => {
-      shown = true;
-      rememberRender(target.base, report, render);
-      this.display.apply(followTransition(this.display.view, report, render, reason));
-    };
     this.handle = render.handle;
     this.cooldown.cancel();
 
-    if (!confirmFirst) {
-      show();
-    }
-
-    for await (const progress of pollRender(target.gateway, render.handle, run.signal)) {
-      if (this.run !== run) {
-        return;
-      }
-
-      if (!shown) {
-        show();
-      }
-
-      this.display.applyProgress(progress);
-
-      if (progress.state !== 'running') {
-        forgetRender(target.base, report);
-        this.rereads.markRead();
-        this.display.apply(renderEndTransition(this.display.view, report, progress));
-      }
-    }
+    return followRender({
+      target,
+      render,
+      reason,
+      confirmFirst,
+      display: this.display,
+      signal: run.signal,
+      isCurrent: () => this.run === run,
+      announcer: announce ? this : null,
+      onEnd: () => this.rereads.markRead(),
+    });
   }
 
   private fail(run: AbortController, target: Target, error: unknown): void {
