@@ -1,6 +1,6 @@
 import '../src/element/define.js';
 
-/** Where the demo's Connect stand-in serves the report's published data file. */
+/** Path of the report's published data file, served by the demo's Connect stand-in. */
 const DATA_URL = '/content/6a3b4c5d-0000-4000-8000-00000000beef/data.csv';
 
 interface Row {

@@ -61,7 +61,7 @@ export interface Task {
   last: number;
 }
 
-/** Which render route answered. */
+/** Render route that accepted the request. */
 export type RenderRoute = 'v1' | 'legacy';
 
 /** A render that Connect accepted. */
@@ -69,7 +69,7 @@ export interface RenderStarted {
   taskId: string;
   route: RenderRoute;
   /**
-   * Cookies the render answer set, as a `Cookie` header value, or null. Clustered Connect
+   * Cookies that the render response set, as a `Cookie` header value, or null. Clustered Connect
    * routes task polls to the node that runs the task by these cookies.
    */
   cookie: string | null;

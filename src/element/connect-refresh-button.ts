@@ -224,9 +224,9 @@ export class ConnectRefreshButton extends LitElement {
   }
 
   /**
-   * Returns the tick period in ms that the shown times need: a second while the element counts
-   * seconds (elapsed time, a countdown, or an age under a minute), else 30 s while it shows an
-   * age or reads the status now and then, else null.
+   * Returns the tick period in ms that the shown times need, or null when none is needed. It is
+   * a second while the element counts seconds (elapsed time, a countdown, or an age under a
+   * minute), and 30 s while it shows an older age or re-reads the status periodically.
    */
   private tickPeriod(): number | null {
     const now = this.refreshes.serverNow();

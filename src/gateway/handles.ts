@@ -23,7 +23,7 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const RENDER_ID_BYTES = 16;
 const RENDER_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
-/** What a handle states about its render. */
+/** Claims that a signed handle carries about its render. */
 export interface HandleClaims {
   report: string;
   /** Variant key, or null for the report's default variant. */
@@ -126,8 +126,9 @@ export class HandleSigner {
 }
 
 /**
- * Returns the render id in a handle's payload without checking the signature, so only for log
- * lines, where a forged handle shows a made-up id; null when the payload is not well formed.
+ * Returns the render id in a handle's payload, or null when the payload is not well formed.
+ * It does not check the signature, so a forged handle yields a made-up id: use it for log
+ * lines only.
  */
 export function unverifiedRenderId(handle: string): string | null {
   const payload = handle.length > MAX_HANDLE_LENGTH ? undefined : handle.split('.')[0];

@@ -27,10 +27,10 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /**
- * Returns true when the gateway accepts requests under any Host name. That holds once
- * `auth.anonymous` is set explicitly. Left unset, anonymous access rests on the gateway
- * listening on loopback, and a page on another site could reach it through DNS rebinding:
- * its own name resolving to 127.0.0.1, sent as Host. So then only loopback names pass.
+ * Returns true when the gateway accepts requests under any Host name, which is the case once
+ * `auth.anonymous` is set explicitly. While it is unset, anonymous access relies on the gateway
+ * listening on loopback. A page on another site could then reach it through DNS rebinding (its
+ * own name resolving to 127.0.0.1 and sent as Host), so only loopback names pass.
  */
 export function acceptsAnyHost(auth: AuthConfig): boolean {
   return auth.anonymous !== null;

@@ -21,8 +21,8 @@ export function registerShutdown(app: FastifyInstance, closing: AbortController)
     }
   });
   app.addHook('onSend', async (_request, reply) => {
-    // Node closes idle keep-alive connections once, when closing starts; a response still in
-    // flight then would keep its connection open for fastify's keep-alive timeout (72 s).
+    // Node closes idle keep-alive connections only once, when closing starts. A response still
+    // in flight then would keep its connection open for fastify's keep-alive timeout (72 s).
     if (closing.signal.aborted) reply.header('connection', 'close');
   });
   // Held requests must end before the server can close, so release them first.

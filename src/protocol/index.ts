@@ -23,11 +23,11 @@ export interface ReportStatus {
   last_rendered_at: string | null;
   /** The render in progress, or null. */
   render: RenderSummary | null;
-  /** The gateway's clock when it sent the answer. */
+  /** The gateway's clock when it sent the response. */
   server_time: string;
 }
 
-/** Body of the 202 answer to `POST /v1/reports/{name}/refresh`. */
+/** Body of the 202 response to `POST /v1/reports/{name}/refresh`. */
 export interface RefreshAccepted extends RenderSummary {
   /** True when the request joined a render that was already running. */
   joined: boolean;

@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 /**
  * Tracks the server's connections so that a closing server does not wait for keep-alive
  * clients. Node's own idle-connection closing runs once, when close() is called, and skips a
- * connection that has not sent a request yet; fetch clients open such connections ahead of
+ * connection that has not sent a request yet. Fetch clients open such connections ahead of
  * use. A connection whose response was still in flight at that moment would stay open until
  * fastify's keep-alive timeout (72 s). After `drain()`, every connection is destroyed as soon
  * as it has no response in flight, and new connections are refused.

@@ -39,7 +39,7 @@ function importsOf(part: string): ImportRecord[] {
   });
 }
 
-/** The src folder that a relative import lands in, or null for a package or built-in. */
+/** Returns the src folder that a relative import lands in, or null for a package or built-in. */
 function partOf(record: ImportRecord): string | null {
   if (!record.specifier.startsWith('.')) return null;
   const target = resolve(record.file, '..', record.specifier);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { buildGateway } from '../../src/gateway/index.js';
 import { GATEWAY_CONFIG, SERVER_TEST_TIMEOUT_MS, unusedLocalUrl } from './harness.js';
@@ -18,12 +19,13 @@ describe('gateway shutdown', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
       markClosing();
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
-    const address = app.server.address();
-    assert.ok(typeof address === 'object' && address !== null);
+    const address = app.server.address() as AddressInfo | null;
+    assert.notEqual(address, null);
+    assert.equal(typeof address!.port, 'number');
 
     // A connection in the middle of a request head is not idle, so closing keeps it open,
     // and the request arrives in full only once the gateway is closing.
-    const connection = await RawConnection.open(`http://127.0.0.1:${address.port}`);
+    const connection = await RawConnection.open(`http://127.0.0.1:${address!.port}`);
     connection.write('GET /v1/reports/sales HTTP/1.1\r\nHost: localhost\r\n');
     const closed = app.close();
     await closing;
