@@ -164,6 +164,7 @@ async function reportStatus(
     title,
     last_rendered_at: lastRenderedAt,
     render: running === undefined ? null : running.summary(),
+    recent_durations: [],
     server_time: new Date().toISOString(),
   };
 }

@@ -23,6 +23,11 @@ export interface ReportStatus {
   last_rendered_at: string | null;
   /** The render in progress, or null. */
   render: RenderSummary | null;
+  /**
+   * Durations in seconds of the report's recent successful renders, newest first, at most 10.
+   * Empty when none is known. Clients estimate how long a render takes from these.
+   */
+  recent_durations: number[];
   /** The gateway's clock when it sent the response. */
   server_time: string;
 }

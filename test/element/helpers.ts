@@ -27,6 +27,7 @@ export function reportStatus(overrides: Partial<ReportStatus> = {}): ReportStatu
     title: 'Sales overview',
     last_rendered_at: FIVE_MINUTES_BEFORE,
     render: null,
+    recent_durations: [],
     server_time: SERVER_NOW,
     ...overrides,
   };
