@@ -9,9 +9,14 @@ import {
   decodeVariants,
 } from './decode.js';
 import { ConnectApiError, ConnectResponseError, NotRenderableError } from './errors.js';
-import { isRenderedAppMode, newestSuccessfulRenderEnd, selectVariant } from './render-rules.js';
+import {
+  isRenderedAppMode,
+  newestSuccessfulRenderEnd,
+  selectVariant,
+  successfulRenderDurations,
+} from './render-rules.js';
 import { ConnectTransport } from './transport.js';
-import type { Content, Job, RenderStarted, Task, Variant } from './types.js';
+import type { Content, Job, RenderDuration, RenderStarted, Task, Variant } from './types.js';
 
 export interface ConnectClientOptions {
   /** Address of the Connect server, e.g. `http://127.0.0.1:3939`; the API is below `/__api__`. */
@@ -186,12 +191,21 @@ export class ConnectClient {
   }
 
   /**
-   * Returns when the report last rendered successfully, as Connect's RFC 3339 string, or null.
-   * Prefers the default variant's `render_time`. Without one (the variants route missing,
-   * rejected or empty), uses the `end_time` of the newest successful render job. Never uses
-   * `last_deployed_time`, which changes on deployment only. Errors of the jobs route propagate.
+   * Lists the report's successful renders from its job list, newest first, with their start
+   * and end times and durations. Only render jobs (tags build_report, build_site and
+   * build_jupyter) with status 1 or 2, exit code 0 and both times count. How long Connect
+   * keeps jobs is not documented, so the list may be short. Errors of the jobs route propagate.
    */
-  async getLastRenderedAt(guid: string, signal?: AbortSignal): Promise<string | null> {
+  async listRenderDurations(guid: string, signal?: AbortSignal): Promise<RenderDuration[]> {
+    return successfulRenderDurations(await this.listJobs(guid, signal));
+  }
+
+  /**
+   * Returns the default variant's `render_time` from the legacy variants route, or null when
+   * that variant has none or the route is missing, rejected or changed shape. Other errors
+   * propagate.
+   */
+  async getDefaultRenderTime(guid: string, signal?: AbortSignal): Promise<string | null> {
     let variants: Variant[] = [];
     try {
       variants = await this.listVariants(guid, signal);
@@ -200,7 +214,17 @@ export class ConnectClient {
         throw error;
       }
     }
-    const renderTime = variants.find((variant) => variant.is_default)?.render_time ?? null;
+    return variants.find((variant) => variant.is_default)?.render_time ?? null;
+  }
+
+  /**
+   * Returns when the report last rendered successfully, as Connect's RFC 3339 string, or null.
+   * Prefers the default variant's `render_time` (see getDefaultRenderTime). Without one, uses
+   * the `end_time` of the newest successful render job. Never uses `last_deployed_time`,
+   * which changes on deployment only. Errors of the jobs route propagate.
+   */
+  async getLastRenderedAt(guid: string, signal?: AbortSignal): Promise<string | null> {
+    const renderTime = await this.getDefaultRenderTime(guid, signal);
     if (renderTime !== null) {
       return renderTime;
     }

@@ -20,13 +20,20 @@ export {
   VariantSelectionError,
   isTaskNotFound,
 } from './errors.js';
-export { isRenderedAppMode, newestSuccessfulRenderEnd, RENDER_JOB_TAGS } from './render-rules.js';
+export {
+  isRenderedAppMode,
+  isSuccessfulRenderJob,
+  newestSuccessfulRenderEnd,
+  RENDER_JOB_TAGS,
+  successfulRenderDurations,
+} from './render-rules.js';
 export { stripTimestamp } from './timestamps.js';
 export { RENDERED_APP_MODES } from './types.js';
 export type {
   Content,
   Job,
   JobStatus,
+  RenderDuration,
   RenderRoute,
   RenderStarted,
   RenderedAppMode,

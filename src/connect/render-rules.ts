@@ -1,6 +1,6 @@
 /** Rules about what Connect renders and how to read render history. */
 import { VariantSelectionError } from './errors.js';
-import { RENDERED_APP_MODES, type Job, type Variant } from './types.js';
+import { RENDERED_APP_MODES, type Job, type RenderDuration, type Variant } from './types.js';
 
 const RENDERED_MODES: ReadonlySet<string> = new Set(RENDERED_APP_MODES);
 
@@ -19,11 +19,57 @@ export function isRenderedAppMode(mode: string): boolean {
   return RENDERED_MODES.has(mode);
 }
 
-/** Returns true for a render job that ended with exit code 0 and has an end time. */
+/**
+ * Job statuses of a job that has ended: 1 finished and 2 finalized. Connect moves an ended job
+ * from 1 to 2, and lists may show either. Status 3 (skipped, Connect 2026.03 and later) means
+ * the job never ran.
+ */
+const ENDED_JOB_STATUSES: ReadonlySet<number> = new Set([1, 2]);
+
+/**
+ * Returns true for a render job that ended with exit code 0 and has an end time. Any of the
+ * render tags counts, because which of them Connect gives Quarto renders is not documented.
+ */
 export function isSuccessfulRenderJob(job: Job): boolean {
   return (
-    RENDER_JOB_TAGS.has(job.tag) && job.status >= 1 && job.exit_code === 0 && job.end_time !== null
+    RENDER_JOB_TAGS.has(job.tag) &&
+    ENDED_JOB_STATUSES.has(job.status) &&
+    job.exit_code === 0 &&
+    job.end_time !== null
   );
+}
+
+/**
+ * Returns the successful render jobs that have start and end times as durations, newest end
+ * first (ties: newest start first). Jobs whose end precedes their start are left out.
+ */
+export function successfulRenderDurations(jobs: readonly Job[]): RenderDuration[] {
+  const durations: Array<RenderDuration & { startMs: number; endMs: number }> = [];
+  for (const job of jobs) {
+    if (!isSuccessfulRenderJob(job) || job.start_time === null) {
+      continue;
+    }
+    const startMs = Date.parse(job.start_time);
+    const endMs = Date.parse(job.end_time!);
+    if (endMs < startMs) {
+      continue;
+    }
+    durations.push({
+      jobKey: job.key,
+      startedAt: job.start_time,
+      finishedAt: job.end_time!,
+      durationS: (endMs - startMs) / 1000,
+      startMs,
+      endMs,
+    });
+  }
+  durations.sort((a, b) => b.endMs - a.endMs || b.startMs - a.startMs);
+  return durations.map(({ jobKey, startedAt, finishedAt, durationS }) => ({
+    jobKey,
+    startedAt,
+    finishedAt,
+    durationS,
+  }));
 }
 
 /** Returns the end time of the newest successful render job, or null when there is none. */

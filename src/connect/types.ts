@@ -49,6 +49,21 @@ export interface Job {
   bundle_id: string | null;
 }
 
+/** A successful render read from Connect's job list. */
+export interface RenderDuration {
+  /** Key of the render job. */
+  jobKey: string;
+  /** The job's `start_time`, as Connect sent it (RFC 3339). */
+  startedAt: string;
+  /** The job's `end_time`, as Connect sent it (RFC 3339). */
+  finishedAt: string;
+  /**
+   * Seconds from start to end, unrounded. Job times in recorded responses of Connect 2024.08
+   * and 2025.01 are whole seconds, so this may be off by up to one second.
+   */
+  durationS: number;
+}
+
 /** `GET /v1/tasks/{id}`, with output lines stripped of Connect's timestamp prefix. */
 export interface Task {
   id: string;

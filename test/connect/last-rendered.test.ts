@@ -49,6 +49,7 @@ const IGNORED_JOBS = [
   job({ id: '4', status: 0, exit_code: null, end_time: null }),
   job({ id: '5', tag: 'python_restore', end_time: '2025-03-07T00:00:00Z' }),
   job({ id: '6', status: 0, end_time: '2025-03-08T00:00:00Z' }),
+  job({ id: '7', status: 3, end_time: '2025-03-09T00:00:00Z' }),
 ];
 
 describe('ConnectClient.getLastRenderedAt', () => {
