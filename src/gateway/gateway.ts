@@ -125,7 +125,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
         'to share handles across restarts and gateways.',
     );
   }
-  const catalog = new ReportCatalog(options.config, client, app.log);
+  const catalog = new ReportCatalog(options.config, client, app.log, closing.signal);
   const renders = new RenderRegistry({
     client,
     catalog,

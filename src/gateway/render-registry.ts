@@ -1,6 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ConnectClient, Job, RenderStarted } from '../connect/index.js';
-import { ActiveJobChecks } from './active-job-check.js';
 import { auditRefresh } from './audit.js';
 import type { ReportConfig } from './config.js';
 import { logConnectFailure, toGatewayError } from './connect-failures.js';
@@ -78,13 +77,11 @@ export class RenderRegistry {
   private readonly queue = new KeyedQueue();
   private readonly factory: RenderFactory;
   private readonly jobs: RenderJobLister;
-  private readonly activeJobs: ActiveJobChecks;
 
   constructor(private readonly options: RenderRegistryOptions) {
     this.factory = new RenderFactory(options.handles, options.secrets);
     this.renders = new RenderTable({ ...options, factory: this.factory });
     this.jobs = new RenderJobLister(options.client, options.logger, options.signal);
-    this.activeJobs = new ActiveJobChecks(options.client, options.logger, options.signal);
   }
 
   /**
@@ -151,10 +148,11 @@ export class RenderRegistry {
 
   /**
    * Returns the report's record of the render in progress for the status route. Without one
-   * in memory, it checks Connect's job list (see ActiveJobChecks) and adopts an active render
-   * job as a refresh that joins it would, so the returned handle follows that render to its
-   * end. Returns undefined when no render is in progress or the check failed; never rejects
-   * because of Connect.
+   * in memory, it checks the job list that status requests share (see JobListCache), so that
+   * renders started elsewhere show: a schedule, the Connect dashboard or the API. It adopts
+   * an active render job as a refresh that joins it would, so the returned handle follows
+   * that render to its end. Returns undefined when no render is in progress or the job list
+   * read failed. Never rejects because of Connect.
    */
   async statusRender(name: string): Promise<RenderRecord | undefined> {
     const report = this.options.catalog.find(name);
@@ -166,7 +164,8 @@ export class RenderRegistry {
     if (known !== undefined) {
       return known.recordFor(name);
     }
-    const active = await this.activeJobs.find(name, report);
+    const read = await this.options.catalog.readJobs(name);
+    const active = read.jobs === null ? undefined : activeRenderJob(read.jobs);
     if (active === undefined) {
       return this.runningRender(name);
     }
@@ -245,7 +244,7 @@ export class RenderRegistry {
       },
       'Render started',
     );
-    this.follow(group, report, (context) => followRender(group, started, context));
+    this.follow(group, (context) => followRender(group, started, context));
     return group;
   }
 
@@ -261,22 +260,21 @@ export class RenderRegistry {
       { report: name, handle_id: group.primary.record.renderId, jobKey: job.key },
       'Joined a render job already active on Connect',
     );
-    this.follow(group, report, (context) => followJob(report.guid, job.key, context));
+    this.follow(group, (context) => followJob(report.guid, job.key, context));
     return group;
   }
 
   /**
-   * Follows a running render. Once it ends, the status route's stored job-list answer is
-   * dropped, so that it does not adopt the ended job again.
+   * Follows a running render. Once it ends, the job list that status requests share is marked
+   * stale, so that the status route does not adopt the ended job again.
    */
   private follow(
     group: RenderGroup,
-    report: ReportConfig,
     run: (context: FollowContext) => Promise<FollowOutcome>,
   ): void {
     this.renders.follow(group, async (context) => {
       const outcome = await run(context);
-      this.activeJobs.invalidate(report.guid);
+      this.options.catalog.invalidateJobs(group.primary.name);
       return outcome;
     });
   }

@@ -99,7 +99,11 @@ export class RenderTable {
     // The catalog learns first, so a request woken by a record reads the new time. It keeps
     // the time per content, so one call covers every member.
     if (outcome.kind === 'succeeded') {
-      catalog.recordSuccess(primary.name, primary.record.startedAt, finishedAt);
+      catalog.recordSuccess(primary.name, {
+        startedAt: primary.record.startedAt,
+        finishedAt,
+        jobKey: primary.record.jobKey,
+      });
     } else {
       catalog.recordFailure(primary.name);
     }

@@ -1,55 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { ConnectClient } from '../connect/index.js';
-import { CachedValue } from './cached-value.js';
+import { successfulRenderDurations, type ConnectClient } from '../connect/index.js';
 import type { GatewayConfig, ReportConfig } from './config.js';
 import { logConnectFailure } from './connect-failures.js';
+import { ContentEntry } from './content-entry.js';
+import type { JobListRead } from './job-list-cache.js';
+import { mergeRenderDurations, type ObservedRender } from './render-durations.js';
 import { reportRenderKey } from './render-group.js';
 
-/** How long a content title from Connect is reused. */
-export const TITLE_TTL_MS = 5 * 60_000;
-/** How long Connect's last-rendered time is reused, unless a render of the report finishes. */
-export const LAST_RENDERED_TTL_MS = 10_000;
-
-/** A successful render that the gateway followed itself. */
-interface ObservedRender {
-  startedAtMs: number;
-  finishedAt: string;
-}
-
-/**
- * The cached metadata of one content item on Connect, shared by every report name with its
- * GUID, because a render of any of them changes the last-rendered time and the cooldown of all.
- */
-class ContentEntry {
-  readonly title: CachedValue<string | null>;
-  readonly lastRendered: CachedValue<string | null>;
-  observed: ObservedRender | null = null;
-
-  constructor(guid: string, client: ConnectClient) {
-    this.title = new CachedValue(async () => (await client.getContent(guid)).title, TITLE_TTL_MS);
-    this.lastRendered = new CachedValue(
-      () => client.getLastRenderedAt(guid),
-      LAST_RENDERED_TTL_MS,
-    );
-  }
-
-  /**
-   * Combines Connect's value with the render the gateway saw succeed. The observed
-   * completion time wins only while Connect's value predates that render's start, so the
-   * element never shows an older time than the render it just watched finish.
-   */
-  combine(fromConnect: string | null): string | null {
-    if (this.observed === null) {
-      return fromConnect;
-    }
-    // NOTE: this compares Connect's clock with the gateway's; a large skew between the two
-    // keeps the observed time in place of Connect's value.
-    if (fromConnect === null || Date.parse(fromConnect) < this.observed.startedAtMs) {
-      return this.observed.finishedAt;
-    }
-    return fromConnect;
-  }
-}
+export { LAST_RENDERED_TTL_MS, TITLE_TTL_MS } from './content-entry.js';
 
 /** A configured report name with the entry of its content. */
 interface ReportEntry {
@@ -66,12 +24,14 @@ export class ReportCatalog {
     config: GatewayConfig,
     client: ConnectClient,
     private readonly logger: FastifyBaseLogger,
+    /** Aborts when the gateway closes, which stops job-list reads in flight. */
+    signal?: AbortSignal,
   ) {
     const contents = new Map<string, ContentEntry>();
     for (const [name, report] of Object.entries(config.reports)) {
       let content = contents.get(report.guid);
       if (content === undefined) {
-        content = new ContentEntry(report.guid, client);
+        content = new ContentEntry({ guid: report.guid, reportName: name, client, logger, signal });
         contents.set(report.guid, content);
       }
       this.entries.set(name, { name, config: report, content });
@@ -142,15 +102,38 @@ export class ReportCatalog {
   }
 
   /**
+   * Returns the report's job list as status requests share it: the stored read while fresh,
+   * otherwise a new one (see JobListCache). Never rejects.
+   */
+  readJobs(name: string): Promise<JobListRead> {
+    return this.entry(name).content.jobs.read();
+  }
+
+  /** Marks the report's stored job list stale, because a render of its content ended. */
+  invalidateJobs(name: string): void {
+    this.entry(name).content.jobs.invalidate();
+  }
+
+  /**
+   * Returns the durations in seconds of the report's recent successful renders for a status
+   * response, without a Connect call: the stored job list, whatever its age, merged with the
+   * renders the gateway followed (see mergeRenderDurations).
+   */
+  recentDurations(name: string): number[] {
+    const { content } = this.entry(name);
+    const jobs = content.jobs.peek()?.jobs ?? null;
+    const fromConnect = jobs === null ? [] : successfulRenderDurations(jobs);
+    return mergeRenderDurations(fromConnect, content.observed);
+  }
+
+  /**
    * Records a render that the gateway saw succeed, for every report of the same content, then
    * reloads Connect's value.
    */
-  recordSuccess(name: string, startedAt: Date, finishedAt: Date): void {
+  recordSuccess(name: string, render: ObservedRender): void {
     const entry = this.entry(name);
-    entry.content.observed = {
-      startedAtMs: startedAt.getTime(),
-      finishedAt: finishedAt.toISOString(),
-    };
+    entry.content.addObserved(render);
+    entry.content.jobs.invalidate();
     entry.content.lastRendered.invalidate();
     this.reloadLastRenderedAt(entry);
   }
@@ -158,6 +141,7 @@ export class ReportCatalog {
   /** Reloads Connect's last-rendered time after a render that failed. */
   recordFailure(name: string): void {
     const entry = this.entry(name);
+    entry.content.jobs.invalidate();
     entry.content.lastRendered.invalidate();
     this.reloadLastRenderedAt(entry);
   }

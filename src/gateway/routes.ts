@@ -158,13 +158,14 @@ async function reportStatus(
     throw toGatewayError(error, name);
   }
 
+  // First, because it may read the job list that the durations then take from the cache.
   const running = await renders.statusRender(name);
   return {
     name,
     title,
     last_rendered_at: lastRenderedAt,
     render: running === undefined ? null : running.summary(),
-    recent_durations: [],
+    recent_durations: catalog.recentDurations(name),
     server_time: new Date().toISOString(),
   };
 }

@@ -153,7 +153,10 @@ export interface Harness {
 export interface HarnessOptions {
   standIn?: StandInSwitches;
   gateway?: Partial<
-    Pick<GatewayOptions, 'taskGraceMs' | 'maxHeldRequests' | 'handleSecret' | 'jobPollMs' | 'env'>
+    Pick<
+      GatewayOptions,
+      'taskGraceMs' | 'maxHeldRequests' | 'handleSecret' | 'jobPollMs' | 'env' | 'fetch'
+    >
   >;
   /** The gateway's config; by default GATEWAY_CONFIG. */
   config?: GatewayConfig;

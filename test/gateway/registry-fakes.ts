@@ -74,7 +74,7 @@ export function fakeClient({ jobs = [], autoStart = false }: FakeClientOptions =
       }
       return jobs;
     },
-    getLastRenderedAt: async () => null,
+    getDefaultRenderTime: async () => null,
     getContent: async () => ({ title: 'Sales' }),
   };
   return { client: client as unknown as ConnectClient, renders, polls };

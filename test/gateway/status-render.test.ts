@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it, mock } from 'node:test';
 import { ConnectApiError, type Job } from '../../src/connect/index.js';
 import {
-  ACTIVE_JOB_CHECK_TTL_MS,
-  CHECK_WARNING_INTERVAL_MS,
-} from '../../src/gateway/active-job-check.js';
+  JOB_LIST_TTL_MS,
+  JOB_LIST_WARNING_INTERVAL_MS,
+} from '../../src/gateway/job-list-cache.js';
 import { parseGatewayConfig } from '../../src/gateway/config.js';
 import { connectFailureReason } from '../../src/gateway/connect-failures.js';
 import { deferred, job, setUpRegistry } from './registry-fakes.js';
@@ -14,8 +14,8 @@ const CONFIG = parseGatewayConfig({
 });
 const WHO = { who: 'anonymous 127.0.0.1' };
 const CHECK_WARNING =
-  'Could not read the job list to find a render started outside the gateway; ' +
-  'the status shows no render in progress';
+  'Failed to read the job list, so status responses show no render started outside ' +
+  'the gateway and no render durations from Connect';
 
 function forbidden(): ConnectApiError {
   return new ConnectApiError(
@@ -60,7 +60,7 @@ describe('RenderRegistry.statusRender', () => {
       assert.equal(record, undefined);
     }
 
-    mock.timers.tick(ACTIVE_JOB_CHECK_TTL_MS - 1);
+    mock.timers.tick(JOB_LIST_TTL_MS - 1);
     assert.equal(await registry.statusRender('sales'), undefined);
     assert.equal(reads.length, 1, 'the "none" answer is kept');
 
@@ -88,14 +88,14 @@ describe('RenderRegistry.statusRender', () => {
       const status = registry.statusRender('sales');
       reads.at(-1)!.reject(forbidden());
       assert.equal(await status, undefined);
-      mock.timers.tick(ACTIVE_JOB_CHECK_TTL_MS);
+      mock.timers.tick(JOB_LIST_TTL_MS);
     }
     assert.equal(reads.length, 3);
     const warnings = lines.filter((line) => line.msg === CHECK_WARNING);
     assert.equal(warnings.length, 1);
     assert.equal(warnings[0]!.connectStatus, 403);
 
-    mock.timers.tick(CHECK_WARNING_INTERVAL_MS);
+    mock.timers.tick(JOB_LIST_WARNING_INTERVAL_MS);
     const status = registry.statusRender('sales');
     reads.at(-1)!.reject(forbidden());
     await status;

@@ -24,11 +24,13 @@ describe('GET /v1/reports/{name}', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     assert.deepEqual(Object.keys(response.body).sort(), [
       'last_rendered_at',
       'name',
+      'recent_durations',
       'render',
       'server_time',
       'title',
     ]);
     assert.equal(response.body.name, 'sales');
+    assert.deepEqual(response.body.recent_durations, [], 'no render has run yet');
     assert.equal(response.body.title, 'Sales by region');
     assert.equal(response.body.render, null);
     assert.ok(
