@@ -109,6 +109,15 @@ describe('render history', () => {
     assert.equal(job.status, 2);
     assert.equal(job.exit_code, 0);
     assert.match(job.end_time, RFC3339_SECONDS);
+    assert.match(job.start_time, RFC3339_SECONDS);
+    assert.equal(job.tag, 'build_report');
+    // Job times are cut to whole seconds, so the job's span may differ from the rendering's
+    // nanosecond duration by up to one second either way.
+    const jobSpanMs = Date.parse(job.end_time) - Date.parse(job.start_time);
+    assert.ok(jobSpanMs >= 0, `job ends before it starts: ${job.start_time} ${job.end_time}`);
+    const renderingMs = newest.render_duration / 1e6;
+    assert.ok(Math.abs(jobSpanMs - renderingMs) < 1000,
+      `job span ${jobSpanMs} ms, rendering duration ${renderingMs} ms`);
     assert.equal(job.variant_id, String(variant.id));
     assert.equal(job.content_guid, REPORT_GUID);
   });
