@@ -6,15 +6,11 @@ import { LanguageController } from './language-watch.js';
 import { addMessages } from './message-registry.js';
 import type { Messages } from './messages.js';
 import { RefreshController } from './refresh-controller.js';
-import { formatAge } from './relative-time.js';
+import { formatAge, parseTime } from './relative-time.js';
 import { RenderNotifier } from './render-notifier.js';
 import { ClockController, SECOND_TICK_MS, SLOW_TICK_MS } from './shared-clock.js';
 import { acceptsRefresh, isBusy, type RefreshStatus } from './status.js';
-import {
-  countdownTemplate,
-  lastRenderedTemplate,
-  progressTemplate,
-} from './status-templates.js';
+import { statusLineTemplate } from './status-templates.js';
 import { styles } from './styles.js';
 import { indicatorTemplate, logTemplate, messageTemplate } from './view-templates.js';
 
@@ -222,7 +218,14 @@ export class ConnectRefreshButton extends LitElement {
         <span part="label"><slot>${this.label || messages.label}</slot></span>
       </button>
       <div class="status" aria-busy=${isBusy(this.status) ? 'true' : 'false'}>
-        ${this.renderProgress()} ${this.renderCountdown()} ${this.renderLastRendered()}
+        ${statusLineTemplate({
+          status: this.status,
+          view,
+          report: this.report,
+          serverNow: this.refreshes.serverNow(),
+          cooldownEndsAt: this.refreshes.cooldownEndsAt,
+          language: this.language.resolved,
+        })}
       </div>
       ${this.renderQuestion()}
       ${messageTemplate(this.status, message, view.detail, messages)}
@@ -282,52 +285,6 @@ export class ConnectRefreshButton extends LitElement {
     return this.question.template(messages.confirmQuestion(formatAge(age, locale)), messages);
   }
 
-  private renderProgress() {
-    const { messages } = this.language.resolved;
-
-    if (this.status === 'starting') {
-      return html`<span>${messages.starting}</span>`;
-    }
-
-    const startedAt = parseTime(this.refreshes.view.startedAt);
-
-    if (this.status !== 'running' || startedAt === null) {
-      return nothing;
-    }
-
-    const elapsed = this.refreshes.serverNow() - startedAt;
-    const name = this.refreshes.view.reportTitle || this.report;
-
-    return progressTemplate(elapsed, name, messages);
-  }
-
-  private renderCountdown() {
-    const endsAt = this.refreshes.cooldownEndsAt;
-
-    if (this.status !== 'cooldown' || endsAt === null) {
-      return nothing;
-    }
-
-    return countdownTemplate(endsAt - Date.now(), this.language.resolved.messages);
-  }
-
-  private renderLastRendered() {
-    const { lastRenderedAt } = this.refreshes.view;
-    const { messages, locale } = this.language.resolved;
-
-    if (lastRenderedAt === null) {
-      return lastRenderedTemplate(null, 0, messages, locale);
-    }
-
-    const time = parseTime(lastRenderedAt ?? null);
-
-    if (time === null) {
-      return nothing;
-    }
-
-    return lastRenderedTemplate(time, this.refreshes.serverNow(), messages, locale);
-  }
-
   /**
    * Returns the tick period in ms that the shown times need, or null when none is needed. It is
    * a second while the element counts seconds (elapsed time, a countdown, or an age under a
@@ -346,14 +303,4 @@ export class ConnectRefreshButton extends LitElement {
 
     return rendered !== null || this.refreshes.wantsTicks ? SLOW_TICK_MS : null;
   }
-}
-
-function parseTime(value: string | null): number | null {
-  if (value === null) {
-    return null;
-  }
-
-  const time = Date.parse(value);
-
-  return Number.isNaN(time) ? null : time;
 }
