@@ -1,10 +1,10 @@
 import type { ComplexAttributeConverter } from 'lit';
 
 /**
- * Returns the value of a boolean attribute: false when it is absent, or when its value is
- * `false` in any case or `0`, ignoring white space around it; true otherwise, also for an empty
- * value. R and Python wrappers write `notify="FALSE"` or `notify="false"` for a false option,
- * which the HTML rule (present means true) would read as true.
+ * Returns the value of a boolean attribute. It is false when the attribute is absent, or when its
+ * value is `false` in any case or `0`, ignoring white space around it. Any other value, also an
+ * empty one, gives true. R and Python wrappers write `notify="FALSE"` or `notify="false"` for a
+ * false option, which the HTML rule (present means true) would read as true.
  */
 export function parseBooleanAttribute(value: string | null): boolean {
   if (value === null) {

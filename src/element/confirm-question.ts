@@ -1,7 +1,7 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { Messages } from './messages.js';
 
-/** The element that asks a ConfirmQuestion. */
+/** The element that shows a ConfirmQuestion. */
 export interface QuestionHost extends ReactiveControllerHost, HTMLElement {
   readonly renderRoot: HTMLElement | DocumentFragment;
 }

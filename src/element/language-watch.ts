@@ -21,7 +21,7 @@ function updateAll(): void {
 }
 
 function startWatching(): void {
-  // NOTE: the observer sees `lang` attributes of the document's elements, not those inside
+  // NOTE: the observer watches `lang` attributes of the document's elements, not those inside
   // shadow roots, so a change of such a `lang` shows at the element's next update.
   observer = new MutationObserver(updateAll);
   observer.observe(document.documentElement, {

@@ -44,7 +44,7 @@ export function addMessages(lang: string, messages: Partial<Messages>): void {
   const tag = normalizeLanguageTag(lang);
 
   if (tag === null) {
-    throw new RangeError(`Invalid language tag "${lang}"; use a BCP 47 tag such as "de" or "de-AT".`);
+    throw new RangeError(`Invalid language tag "${lang}". Use a BCP 47 tag such as "de" or "de-AT".`);
   }
 
   const store = messageStore();

@@ -42,8 +42,8 @@ export function whenPageVisible(signal: AbortSignal): Promise<void> {
 const backgroundPollers = new Set<object>();
 
 /** Adds or removes an owner that needs render polls to go on while the page is hidden. */
-export function setBackgroundPolling(owner: object, wanted: boolean): void {
-  if (wanted) {
+export function setBackgroundPolling(owner: object, needed: boolean): void {
+  if (needed) {
     backgroundPollers.add(owner);
   } else {
     backgroundPollers.delete(owner);

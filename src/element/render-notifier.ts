@@ -35,8 +35,8 @@ export class RenderNotifier implements ReactiveController {
 
   /**
    * Asks for permission to show notifications when `notify` is set and the person has not
-   * decided yet. Call it only from the click that starts a refresh: browsers ignore or punish
-   * requests without a user gesture.
+   * decided yet. Call it only from the click that starts a refresh, because browsers may reject a
+   * request made without a user gesture.
    */
   requestPermission(): void {
     if (!this.host.notify || typeof Notification === 'undefined') {

@@ -13,7 +13,7 @@ import type { RefreshStatus } from './status.js';
 
 /** Templates of the status line: progress, cooldown countdown and last render time. */
 
-/** What the status line shows. */
+/** Data of the status line. */
 export interface StatusLine {
   status: RefreshStatus;
   view: RefreshView;

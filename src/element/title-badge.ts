@@ -23,7 +23,7 @@ export function showTitleBadge(outcome: BadgeOutcome): void {
     return;
   }
 
-  // The page may have set a new title since the last badge; that title is the one to restore.
+  // The page may have set a new title since the last badge, so that title is the one to restore.
   const original = badge !== null && document.title === badge.badged ? badge.original : document.title;
   document.title = TITLE_BADGES[outcome] + original;
   // The title getter strips and collapses white space, so the badged title is read back.

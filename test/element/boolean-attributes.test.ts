@@ -27,7 +27,7 @@ describe('boolean attributes', () => {
     });
   }
 
-  it('apply the rule to notify', async () => {
+  it('notify follows the rule', async () => {
     const el = await fixture<ConnectRefreshButton>(html`
       <connect-refresh-button lang="en"></connect-refresh-button>
     `);
@@ -43,7 +43,7 @@ describe('boolean attributes', () => {
     }
   });
 
-  it('reflect nothing back to the attribute', async () => {
+  it('notify is not reflected', async () => {
     const el = await fixture<ConnectRefreshButton>(html`
       <connect-refresh-button lang="en" notify="FALSE"></connect-refresh-button>
     `);

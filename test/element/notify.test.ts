@@ -17,11 +17,11 @@ const PAGE_TITLE = 'Sales dashboard';
 class FakeNotification extends EventTarget {
   static permission: NotificationPermission = 'granted';
   static requestPermission = sinon.stub();
-  static shown: Array<{ title: string; options: NotificationOptions }> = [];
+  static created: Array<{ title: string; options: NotificationOptions }> = [];
 
   constructor(title: string, options: NotificationOptions = {}) {
     super();
-    FakeNotification.shown.push({ title, options });
+    FakeNotification.created.push({ title, options });
   }
 
   close(): void {}
@@ -65,7 +65,7 @@ describe('connect-refresh-button notify', () => {
     document.title = PAGE_TITLE;
     FakeNotification.permission = 'granted';
     FakeNotification.requestPermission = sinon.stub().resolves('granted');
-    FakeNotification.shown = [];
+    FakeNotification.created = [];
     sinon.replace(window, 'Notification', FakeNotification as unknown as typeof Notification);
   });
 
@@ -118,10 +118,10 @@ describe('connect-refresh-button notify', () => {
     poll.respond(200, renderProgress({ handle, state: 'succeeded' }));
     await untilStatus(mounted.el, 'succeeded');
 
-    expect(FakeNotification.shown).to.have.length(1);
-    expect(FakeNotification.shown[0]!.title).to.equal('Sales overview');
-    expect(FakeNotification.shown[0]!.options.body).to.equal('Refresh finished.');
-    expect(FakeNotification.shown[0]!.options.lang).to.equal('en');
+    expect(FakeNotification.created).to.have.length(1);
+    expect(FakeNotification.created[0]!.title).to.equal('Sales overview');
+    expect(FakeNotification.created[0]!.options.body).to.equal('Refresh finished.');
+    expect(FakeNotification.created[0]!.options.lang).to.equal('en');
     expect(document.title).to.equal(`✓ ${PAGE_TITLE}`);
 
     visibility.set('visible');
@@ -137,7 +137,7 @@ describe('connect-refresh-button notify', () => {
     poll.respond(200, renderProgress({ handle, state: 'failed', error: 'Exit 1' }));
     await untilStatus(mounted.el, 'failed');
 
-    expect(FakeNotification.shown[0]!.options.body)
+    expect(FakeNotification.created[0]!.options.body)
       .to.equal('Refresh failed. The report failed while rendering.');
     expect(document.title).to.equal(`✕ ${PAGE_TITLE}`);
   });
@@ -150,7 +150,7 @@ describe('connect-refresh-button notify', () => {
     poll.respond(200, renderProgress({ handle, state: 'succeeded' }));
     await untilStatus(mounted.el, 'succeeded');
 
-    expect(FakeNotification.shown).to.have.length(0);
+    expect(FakeNotification.created).to.have.length(0);
     expect(document.title).to.equal(PAGE_TITLE);
   });
 
@@ -164,7 +164,7 @@ describe('connect-refresh-button notify', () => {
     poll.respond(200, renderProgress({ handle, state: 'succeeded' }));
     await untilStatus(mounted.el, 'succeeded');
 
-    expect(FakeNotification.shown).to.have.length(0);
+    expect(FakeNotification.created).to.have.length(0);
     expect(document.title).to.equal(`✓ ${PAGE_TITLE}`);
   });
 
@@ -206,7 +206,7 @@ describe('connect-refresh-button notify', () => {
     await untilStatus(first!, 'succeeded');
     await untilStatus(second!, 'succeeded');
 
-    expect(FakeNotification.shown).to.have.length(1);
+    expect(FakeNotification.created).to.have.length(1);
     expect(document.title).to.equal(`✓ ${PAGE_TITLE}`);
   });
 
