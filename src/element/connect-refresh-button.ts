@@ -1,15 +1,16 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
+import { booleanAttribute, secondsAttribute } from './attribute-converters.js';
+import { ConfirmQuestion } from './confirm-question.js';
+import { LanguageController } from './language-watch.js';
+import { addMessages } from './message-registry.js';
+import type { Messages } from './messages.js';
 import { RefreshController } from './refresh-controller.js';
-import {
-  formatAbsoluteTime,
-  formatAge,
-  formatCountdown,
-  formatElapsed,
-} from './relative-time.js';
-import { resolveLocale } from './locale.js';
+import { formatAge, parseTime } from './relative-time.js';
+import { RenderNotifier } from './render-notifier.js';
 import { ClockController, SECOND_TICK_MS, SLOW_TICK_MS } from './shared-clock.js';
 import { acceptsRefresh, isBusy, type RefreshStatus } from './status.js';
+import { statusLineTemplate } from './status-templates.js';
 import { styles } from './styles.js';
 import { indicatorTemplate, logTemplate, messageTemplate } from './view-templates.js';
 
@@ -34,6 +35,11 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * until the render ends. After a reload, the element first polls that handle, and it reads the
  * report's status instead when the gateway answers 404 `unknown_render`.
  *
+ * The element's text is in the language of its `lang` attribute or its nearest ancestor's, or
+ * else the browser's, with English built in. Other languages load as separate modules, and
+ * `ConnectRefreshButton.addMessages` adds or replaces messages. The gateway's own words stay as
+ * the gateway sent them.
+ *
  * @summary Re-renders a Posit Connect report through a refresh gateway and shows its progress.
  * @tag connect-refresh-button
  *
@@ -45,7 +51,8 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * @fires {RefreshErrorEvent} connect-refresh-error - A request failed or was refused (including a
  * cooldown), the gateway is unavailable, or the followed render failed. Detail `{report: string,
  * handle: string | null, code: string, message: string, gatewayMessage: string | null}`:
- * `message` is the element's text and `gatewayMessage` the gateway's own. Bubbles and is composed.
+ * `message` is the element's text in its language and `gatewayMessage` the gateway's own. Bubbles
+ * and is composed.
  *
  * @csspart button - The native button.
  * @csspart indicator - The status icon in the button: dot, spinner, check, cross or clock.
@@ -56,6 +63,10 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * @csspart log - The `<details>` block with the render log.
  * @csspart message - The message shown when the status is failed, unavailable or cooldown.
  * @csspart detail - The `<details>` block, closed at first, with the gateway's own words.
+ * @csspart confirm - The question of confirm mode, such as "Updated 3 minutes ago. Refresh
+ * anyway?", with its two buttons.
+ * @csspart confirm-refresh - The button of the question that starts the refresh.
+ * @csspart confirm-cancel - The button of the question that closes it.
  *
  * @cssprop [--connect-refresh-accent=#1558b0] - Background of the button; #a8c7fa in dark mode.
  * @cssprop [--connect-refresh-on-accent=#ffffff] - Text color of the button; #062e6f in dark mode.
@@ -87,14 +98,27 @@ export class ConnectRefreshButton extends LitElement {
     }
   }
 
+  /**
+   * Adds messages for a language tag such as `de` or `de-AT`, replacing earlier ones of the same
+   * keys, and re-renders every element on the page. Pass a few keys to override single messages,
+   * such as `addMessages('en', { label: 'Update figures' })`. Throws a RangeError for an invalid
+   * tag.
+   */
+  static addMessages(lang: string, messages: Partial<Messages>): void {
+    addMessages(lang, messages);
+  }
+
   /** Base URL of the refresh gateway, absolute or relative to the page, such as `/gateway`. */
   @property() gateway = '';
 
   /** Name of the report in the gateway's configuration. */
   @property() report = '';
 
-  /** Text of the button, unless the default slot has content. */
-  @property() label = 'Refresh data';
+  /**
+   * Text of the button, unless the default slot has content. When empty, the button shows the
+   * `label` message of the element's language, "Refresh data" in English.
+   */
+  @property() label = '';
 
   /**
    * Bearer token for the gateway, such as a signed user token that the host page was given. The
@@ -111,6 +135,23 @@ export class ConnectRefreshButton extends LitElement {
   @property({ attribute: false }) tokenProvider: (() => Promise<string>) | null = null;
 
   /**
+   * Confirm mode, in seconds: when the report was last rendered less than this long ago, a click
+   * first asks "Updated 3 minutes ago. Refresh anyway?" in the element, and sends no request
+   * until the person confirms. Escape or Cancel closes the question. 0, the default, never asks,
+   * and so does an empty, negative or unreadable value.
+   */
+  @property({ attribute: 'confirm-within', converter: secondsAttribute }) confirmWithin = 0;
+
+  /**
+   * When set and the page is hidden as a followed render ends, the element shows a browser
+   * notification and puts ✓ or ✕ before the page's title until the page is visible again. The
+   * click that starts a refresh asks for permission to notify, if the person has not decided;
+   * without permission only the title changes. While set, render polls go on in a hidden page.
+   * `false` in any case and `0` turn it off, as for every boolean attribute of the element.
+   */
+  @property({ converter: booleanAttribute }) notify = false;
+
+  /**
    * Progress of the refresh (idle, starting, running, succeeded, failed, unavailable or
    * cooldown), set by the element and reflected to the `status` attribute for styling. In
    * `cooldown` the gateway asked to wait, and the button accepts clicks again when the time is up.
@@ -123,7 +164,16 @@ export class ConnectRefreshButton extends LitElement {
    */
   @property({ reflect: true }) status: RefreshStatus = 'idle';
 
-  private readonly refreshes = new RefreshController(this);
+  private readonly language = new LanguageController(this);
+
+  private readonly refreshes = new RefreshController(this, () => this.language.resolved.messages);
+
+  private readonly question = new ConfirmQuestion(this, () => this.beginRefresh());
+
+  private readonly notifier = new RenderNotifier(this, () => ({
+    ...this.language.resolved,
+    title: this.refreshes.view.reportTitle || this.report,
+  }));
 
   constructor() {
     super();
@@ -131,8 +181,9 @@ export class ConnectRefreshButton extends LitElement {
   }
 
   /**
-   * Starts a refresh as a click does. Does nothing while busy, when unavailable, or without a
-   * gateway and report.
+   * Starts a refresh at once, without the question of confirm mode and without asking for
+   * permission to notify. Does nothing while busy, when unavailable, or without a gateway and
+   * report.
    */
   startRefresh(): void {
     this.refreshes.start();
@@ -142,85 +193,96 @@ export class ConnectRefreshButton extends LitElement {
     if (changed.has('token') || changed.has('tokenProvider')) {
       this.refreshes.credentialsChanged();
     }
+
+    // A render that started meanwhile, or a failure, makes the question moot.
+    if (this.question.open && !this.acceptsClick()) {
+      const focused = this.shadowRoot?.activeElement?.closest('[part="confirm"]') != null;
+      void this.question.cancel(focused);
+    }
   }
 
   protected override render() {
-    const inactive = !this.gateway || !this.report || !acceptsRefresh(this.status);
+    const inactive = !this.acceptsClick();
     const { view } = this.refreshes;
+    const { messages } = this.language.resolved;
+    const message = view.message?.(messages) ?? '';
 
     return html`
       <button
         part="button"
         type="button"
         aria-disabled=${inactive ? 'true' : 'false'}
-        @click=${this.startRefresh}
+        @click=${this.onClick}
       >
         ${indicatorTemplate(this.status)}
-        <span part="label"><slot>${this.label}</slot></span>
+        <span part="label"><slot>${this.label || messages.label}</slot></span>
       </button>
       <div class="status" aria-busy=${isBusy(this.status) ? 'true' : 'false'}>
-        ${this.renderProgress()} ${this.renderCountdown()} ${this.renderLastRendered()}
+        ${statusLineTemplate({
+          status: this.status,
+          view,
+          report: this.report,
+          serverNow: this.refreshes.serverNow(),
+          cooldownEndsAt: this.refreshes.cooldownEndsAt,
+          language: this.language.resolved,
+        })}
       </div>
-      ${messageTemplate(this.status, view.message, view.detail)} ${logTemplate(view.log)}
-      <div class="visually-hidden" role="status">${view.announcement}</div>
+      ${this.renderQuestion()}
+      ${messageTemplate(this.status, message, view.detail, messages)}
+      ${logTemplate(view.log, messages)}
+      <div class="visually-hidden" role="status">${view.announcement?.(messages) ?? ''}</div>
     `;
   }
 
-  private renderProgress() {
-    if (this.status === 'starting') {
-      return html`<span>Starting…</span>`;
+  private readonly onClick = (): void => {
+    if (!this.acceptsClick()) {
+      return;
     }
 
-    const startedAt = parseTime(this.refreshes.view.startedAt);
-
-    if (this.status !== 'running' || startedAt === null) {
-      return nothing;
+    if (this.question.open || this.lastRenderAge() !== null) {
+      void this.question.ask();
+      return;
     }
 
-    const elapsed = formatElapsed(this.refreshes.serverNow() - startedAt);
-    const name = this.refreshes.view.reportTitle || this.report;
+    this.beginRefresh();
+  };
 
-    return html`
-      <span>Rendering <span class="elapsed">${elapsed}</span></span>
-      <progress part="progress" aria-label=${`Rendering ${name}`}></progress>
-    `;
+  /** Starts a refresh from a click, which may ask for permission to notify. */
+  private beginRefresh(): void {
+    this.notifier.requestPermission();
+    this.refreshes.start();
   }
 
-  private renderCountdown() {
-    const endsAt = this.refreshes.cooldownEndsAt;
-
-    if (this.status !== 'cooldown' || endsAt === null) {
-      return nothing;
-    }
-
-    const remaining = formatCountdown(endsAt - Date.now());
-
-    return html`<span part="countdown">
-      Refresh again in <span class="remaining">${remaining}</span>
-    </span>`;
+  private acceptsClick(): boolean {
+    return Boolean(this.gateway && this.report) && acceptsRefresh(this.status);
   }
 
-  private renderLastRendered() {
-    const { lastRenderedAt } = this.refreshes.view;
+  /**
+   * Returns the age in ms of the last render when confirm mode asks about it, that is when it is
+   * under `confirmWithin`, or null.
+   */
+  private lastRenderAge(): number | null {
+    const renderedAt = parseTime(this.refreshes.view.lastRenderedAt ?? null);
 
-    if (lastRenderedAt === null) {
-      return html`<span>Not rendered yet</span>`;
+    if (this.confirmWithin <= 0 || renderedAt === null) {
+      return null;
     }
 
-    const time = parseTime(lastRenderedAt ?? null);
+    const age = this.refreshes.serverNow() - renderedAt;
 
-    if (time === null) {
+    return age < this.confirmWithin * 1000 ? age : null;
+  }
+
+  private renderQuestion() {
+    if (!this.question.open) {
       return nothing;
     }
 
-    const locale = resolveLocale(this);
-    const age = formatAge(this.refreshes.serverNow() - time, locale);
-    const absolute = formatAbsoluteTime(time, locale);
-    const datetime = new Date(time).toISOString();
+    const { messages, locale } = this.language.resolved;
+    const renderedAt = parseTime(this.refreshes.view.lastRenderedAt ?? null);
+    const age = renderedAt === null ? 0 : this.refreshes.serverNow() - renderedAt;
 
-    return html`<span>
-      Last rendered <time part="time" datetime=${datetime} title=${absolute}>${age}</time>
-    </span>`;
+    return this.question.template(messages.confirmQuestion(formatAge(age, locale)), messages);
   }
 
   /**
@@ -241,14 +303,4 @@ export class ConnectRefreshButton extends LitElement {
 
     return rendered !== null || this.refreshes.wantsTicks ? SLOW_TICK_MS : null;
   }
-}
-
-function parseTime(value: string | null): number | null {
-  if (value === null) {
-    return null;
-  }
-
-  const time = Date.parse(value);
-
-  return Number.isNaN(time) ? null : time;
 }

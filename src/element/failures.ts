@@ -4,6 +4,7 @@ import {
   HTTP_ERROR,
   INVALID_RESPONSE,
 } from './gateway-errors.js';
+import { type Messages, plain, type Text } from './messages.js';
 import { INVALID_TOKEN, TokenError } from './token-store.js';
 
 /** Code of a request that got no HTTP response. */
@@ -21,8 +22,8 @@ export const DEFAULT_COOLDOWN_MS = 60_000;
 /** Fields of every failure. */
 interface FailureText {
   code: string;
-  /** Message for people, in the element's words. */
-  message: string;
+  /** Message for people, in the element's words and language. */
+  message: Text;
   /** Message of the gateway's error body, or null when the failure has none. */
   gatewayMessage: string | null;
 }
@@ -54,7 +55,7 @@ export function describeFailure(error: unknown, report: string): Failure {
   return {
     status: 'failed',
     code: UNEXPECTED_ERROR,
-    message: `The refresh failed unexpectedly: ${reason}`,
+    message: (messages) => messages.unexpectedError(reason),
     gatewayMessage: null,
   };
 }
@@ -108,17 +109,13 @@ export function retryAfterOf(error: unknown): number | null {
 }
 
 function describeNetworkError(error: GatewayNetworkError): Failure {
-  const message = error.timedOut
-    ? 'The refresh service did not respond in time. Try again later.'
-    : 'The refresh service could not be reached. Check your connection and try again later.';
+  const message = plain(error.timedOut ? 'requestTimedOut' : 'serviceUnreachable');
 
   return { status: 'failed', code: NETWORK_ERROR, message, gatewayMessage: null };
 }
 
 function describeTokenError(error: TokenError): Failure {
-  const message = error.code === INVALID_TOKEN
-    ? 'The sign-in token of the refresh button is not valid. Reload the page and sign in again.'
-    : 'The refresh button could not get a sign-in token. Reload the page and sign in again.';
+  const message = plain(error.code === INVALID_TOKEN ? 'tokenInvalid' : 'tokenUnavailable');
 
   return { status: 'unavailable', code: error.code, message, gatewayMessage: null };
 }
@@ -127,9 +124,7 @@ function describeRequestError(error: GatewayRequestError, report: string): Failu
   const { status, code, gatewayMessage } = error;
 
   if (status === 401) {
-    const message = code === 'token_expired'
-      ? 'Your sign-in has expired. Sign in again to refresh this report.'
-      : 'Sign in to refresh this report.';
+    const message = plain(code === 'token_expired' ? 'signInExpired' : 'signInRequired');
     return { status: 'unavailable', code, message, gatewayMessage };
   }
 
@@ -138,14 +133,12 @@ function describeRequestError(error: GatewayRequestError, report: string): Failu
   }
 
   if (status === 404 && code === 'unknown_render') {
-    const message = 'The render could not be found on the refresh service, so its outcome is '
-      + 'unknown. Refresh again to start a new render.';
+    const message = plain('unknownRender');
     return { status: 'failed', code, message, gatewayMessage };
   }
 
   if (status === 404 && code === 'unknown_report') {
-    const message = `The refresh service has no report named "${report}". Check the report `
-      + 'attribute of the refresh button.';
+    const message: Text = (messages) => messages.unknownReport(report);
     return { status: 'unavailable', code, message, gatewayMessage };
   }
 
@@ -164,73 +157,68 @@ function describeTooManyRequests(error: GatewayRequestError): Failure {
   const { code, retryAfterMs, gatewayMessage } = error;
 
   if (code === 'cooldown') {
-    const message = 'This report was rendered recently.';
+    const message = plain('cooldown');
     const waitMs = retryAfterMs ?? DEFAULT_COOLDOWN_MS;
     return { status: 'cooldown', code, message, gatewayMessage, waitMs };
   }
 
   if (retryAfterMs !== null) {
-    const message = 'Too many requests were sent to the refresh service.';
+    const message = plain('rateLimited');
     return { status: 'cooldown', code, message, gatewayMessage, waitMs: retryAfterMs };
   }
 
-  const message = gatewayMessage ?? 'Too many refresh requests. Wait a minute and try again.';
+  const message: Text = (messages) => gatewayMessage ?? messages.rateLimitedWithoutWait;
 
   return { status: 'failed', code, message, gatewayMessage };
 }
 
 function describeForbidden(error: GatewayRequestError): Failure {
   const { code, gatewayMessage } = error;
-  let message: string;
+  let message: Text;
 
   if (code === 'connect_forbidden') {
-    message = 'The refresh service is not permitted to render this report on Connect. Ask the '
-      + 'administrator of the refresh service to give it access to the report.';
+    message = plain('connectForbidden');
   } else if (code === 'origin_not_allowed') {
-    message = `The refresh service does not allow requests from ${describePageOrigin()}. Ask `
-      + 'its administrator to add the origin to the allowed origins of the gateway.';
+    message = (messages) => messages.originNotAllowed(describePageOrigin(messages));
   } else {
-    message = 'You are not allowed to refresh this report. Ask the administrator of the refresh '
-      + 'service for access.';
+    message = plain('forbidden');
   }
 
   return { status: 'unavailable', code, message, gatewayMessage };
 }
 
 /** Returns the page's origin, or "this page" for an opaque origin such as a sandboxed frame. */
-function describePageOrigin(): string {
+function describePageOrigin(messages: Messages): string {
   const origin = globalThis.location?.origin;
 
-  return origin && origin !== 'null' ? origin : 'this page';
+  return origin && origin !== 'null' ? origin : messages.opaqueOrigin;
 }
 
 function describeOtherStatus(error: GatewayRequestError): Failure {
   const { status, code, gatewayMessage } = error;
 
   if (code === 'not_renderable') {
-    const message = 'This report is set up wrong on the refresh service, so it cannot be '
-      + 'rendered. Ask the administrator of the refresh service to correct it.';
+    const message = plain('notRenderable');
     return { status: 'unavailable', code, message, gatewayMessage };
   }
 
   if (code === 'connect_error') {
-    const message = 'Connect returned an error to the refresh service.';
+    const message = plain('connectError');
     return { status: 'failed', code, message, gatewayMessage };
   }
 
   if (status >= 500) {
-    const message = 'The report server is unavailable right now. Try again later.';
+    const message = plain('serverUnavailable');
     return { status: 'failed', code, message, gatewayMessage };
   }
 
   if (code === INVALID_RESPONSE || code === HTTP_ERROR) {
-    const message = `The refresh service sent a response that could not be read (HTTP ${status}). `
-      + 'Try again later.';
+    const message: Text = (messages) => messages.unreadableResponse(status);
     return { status: 'failed', code, message, gatewayMessage };
   }
 
   const reason = gatewayMessage ?? `HTTP ${status}`;
-  const message = `The refresh service rejected the request: ${reason}`;
+  const message: Text = (messages) => messages.requestRejected(reason);
 
   return { status: 'failed', code, message, gatewayMessage };
 }

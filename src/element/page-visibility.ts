@@ -37,3 +37,28 @@ export function whenPageVisible(signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** Owners, such as elements with `notify`, that need render polls to go on while hidden. */
+const backgroundPollers = new Set<object>();
+
+/** Adds or removes an owner that needs render polls to go on while the page is hidden. */
+export function setBackgroundPolling(owner: object, needed: boolean): void {
+  if (needed) {
+    backgroundPollers.add(owner);
+  } else {
+    backgroundPollers.delete(owner);
+  }
+}
+
+/**
+ * Resolves when a new render poll may start: at once while the page is visible or an owner
+ * needs polls while hidden (see setBackgroundPolling), else as whenPageVisible does. A poll that
+ * already waits for the page keeps waiting when such an owner arrives.
+ */
+export function whenPollAllowed(signal: AbortSignal): Promise<void> {
+  if (backgroundPollers.size > 0 && !signal.aborted) {
+    return Promise.resolve();
+  }
+
+  return whenPageVisible(signal);
+}

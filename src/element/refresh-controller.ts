@@ -5,6 +5,7 @@ import { Cooldown } from './cooldown.js';
 import { GatewayRequestError } from './gateway-errors.js';
 import { describeFailure, isOutage, needsNewCredentials, retryAfterOf } from './failures.js';
 import { OutageRecovery } from './outage-recovery.js';
+import type { Messages } from './messages.js';
 import { join, leave, sharedStatusRead, type SharingMember, sharingKey } from './page-sharing.js';
 import { RefreshDisplay } from './refresh-display.js';
 import { failureTransition, type FollowReason } from './refresh-transitions.js';
@@ -52,9 +53,10 @@ export class RefreshController implements ReactiveController, SharingMember {
   /** True while the host is unavailable for want of a token that a new one may fix. */
   private awaitingCredentials = false;
 
-  constructor(host: RefreshHost) {
+  /** `messages` returns the host's catalog, for the text of the events. */
+  constructor(host: RefreshHost, messages: () => Messages) {
     this.host = host;
-    this.display = new RefreshDisplay(host);
+    this.display = new RefreshDisplay(host, messages);
     this.tokens = new TokenStore(host);
     host.addController(this);
   }

@@ -1,5 +1,6 @@
 import type { ReactiveControllerHost } from 'lit';
 import type { RenderProgress, ReportStatus } from '../protocol/index.js';
+import { type Messages, plain } from './messages.js';
 import type { Transition } from './refresh-transitions.js';
 import { appendLog, emptyView, type RefreshView } from './refresh-view.js';
 import type { RefreshStatus } from './status.js';
@@ -21,10 +22,13 @@ export class RefreshDisplay {
   readyStatus: 'idle' | 'succeeded' = 'idle';
 
   private readonly host: DisplayHost;
+  private readonly messages: () => Messages;
   private clockOffsetMs = 0;
 
-  constructor(host: DisplayHost) {
+  /** `messages` returns the host's catalog, for the text of the events. */
+  constructor(host: DisplayHost, messages: () => Messages) {
     this.host = host;
+    this.messages = messages;
   }
 
   /** Returns the gateway's current time in ms, from the offset of its last `server_time`. */
@@ -44,9 +48,9 @@ export class RefreshDisplay {
       ...this.view,
       startedAt: null,
       log: [],
-      message: '',
+      message: null,
       detail: '',
-      announcement: '',
+      announcement: null,
     };
     this.setStatus('starting');
   }
@@ -78,8 +82,8 @@ export class RefreshDisplay {
 
   /** Clears the failure message and shows that the button accepts a refresh again. */
   showReady(): void {
-    const announcement = 'The report can be refreshed again.';
-    this.view = { ...this.view, message: '', detail: '', announcement };
+    const announcement = plain('refreshReady');
+    this.view = { ...this.view, message: null, detail: '', announcement };
     this.setStatus(this.readyStatus);
   }
 
@@ -93,7 +97,7 @@ export class RefreshDisplay {
   apply(transition: Transition): void {
     this.view = transition.view;
     this.setStatus(transition.status);
-    this.host.dispatchEvent(transition.event);
+    this.host.dispatchEvent(transition.event(this.messages()));
   }
 
   private observeServerTime(serverTime: string): void {

@@ -1,24 +1,28 @@
 import type { RenderProgress, RenderSummary } from '../protocol/index.js';
 import { RefreshErrorEvent, RefreshStartEvent, RefreshSuccessEvent } from './events.js';
 import { type Failure, RENDER_FAILED } from './failures.js';
+import { type Messages, type PlainMessageKey, plain, type Text } from './messages.js';
 import type { RefreshView } from './refresh-view.js';
 import { formatCountdown } from './relative-time.js';
 import type { RefreshStatus } from './status.js';
 
-/** A change of the element's status: its next view and status, and the event that reports it. */
+/**
+ * A change of the element's status: its next view and status, and the event that reports it,
+ * built with the element's messages at the time it fires.
+ */
 export interface Transition {
   view: RefreshView;
   status: RefreshStatus;
-  event: Event;
+  event: (messages: Messages) => Event;
 }
 
 /** Reason the element follows a render: it started it, joined it, or found it running. */
 export type FollowReason = 'started' | 'joined' | 'resumed';
 
-const ANNOUNCEMENTS: Record<FollowReason, string> = {
-  started: 'Refresh started.',
-  joined: 'Joined a refresh that was already running.',
-  resumed: 'A refresh is running.',
+const ANNOUNCEMENTS: Record<FollowReason, PlainMessageKey> = {
+  started: 'refreshStarted',
+  joined: 'refreshJoined',
+  resumed: 'refreshRunning',
 };
 
 /** Returns the transition to following a render. */
@@ -30,12 +34,12 @@ export function followTransition(
 ): Transition {
   const { handle } = render;
   const joined = reason !== 'started';
-  const announcement = ANNOUNCEMENTS[reason];
+  const announcement = plain(ANNOUNCEMENTS[reason]);
 
   return {
     view: { ...view, startedAt: render.started_at, announcement },
     status: 'running',
-    event: new RefreshStartEvent({ report, handle, joined }),
+    event: () => new RefreshStartEvent({ report, handle, joined }),
   };
 }
 
@@ -50,21 +54,27 @@ export function renderEndTransition(
 
   if (progress.state === 'succeeded') {
     return {
-      view: { ...view, lastRenderedAt, announcement: 'Refresh finished.' },
+      view: { ...view, lastRenderedAt, announcement: plain('refreshFinished') },
       status: 'succeeded',
-      event: new RefreshSuccessEvent({ report, handle, lastRenderedAt }),
+      event: () => new RefreshSuccessEvent({ report, handle, lastRenderedAt }),
     };
   }
 
-  const message = 'The report failed while rendering.';
+  const message = plain('renderFailed');
   const gatewayMessage = progress.error;
   const detail = gatewayMessage ?? '';
-  const announcement = `Refresh failed. ${message}`;
+  const announcement: Text = (messages) => messages.refreshFailed(message(messages));
 
   return {
     view: { ...view, lastRenderedAt, message, detail, announcement },
     status: 'failed',
-    event: new RefreshErrorEvent({ report, handle, code: RENDER_FAILED, message, gatewayMessage }),
+    event: (messages) => new RefreshErrorEvent({
+      report,
+      handle,
+      code: RENDER_FAILED,
+      message: message(messages),
+      gatewayMessage,
+    }),
   };
 }
 
@@ -76,22 +86,31 @@ export function failureTransition(
   failure: Failure,
 ): Transition {
   const { status, code, message, gatewayMessage } = failure;
-  // A gateway message that the element's message already quotes is not shown twice.
-  const detail = gatewayMessage !== null && !message.includes(gatewayMessage) ? gatewayMessage : '';
 
   return {
-    view: { ...view, message, detail, announcement: announceFailure(failure) },
+    view: { ...view, message, detail: gatewayMessage ?? '', announcement: announceFailure(failure) },
     status,
-    event: new RefreshErrorEvent({ report, handle, code, message, gatewayMessage }),
+    event: (messages) => new RefreshErrorEvent({
+      report,
+      handle,
+      code,
+      message: message(messages),
+      gatewayMessage,
+    }),
   };
 }
 
-function announceFailure(failure: Failure): string {
+function announceFailure(failure: Failure): Text {
+  const { message } = failure;
+
   if (failure.status === 'cooldown') {
-    return `${failure.message} Refresh again in ${formatCountdown(failure.waitMs)}.`;
+    const remaining = formatCountdown(failure.waitMs);
+    return (messages) => messages.cooldownAnnouncement(message(messages), remaining);
   }
 
-  const prefix = failure.status === 'failed' ? 'Refresh failed.' : 'Refresh unavailable.';
+  if (failure.status === 'failed') {
+    return (messages) => messages.refreshFailed(message(messages));
+  }
 
-  return `${prefix} ${failure.message}`;
+  return (messages) => messages.refreshUnavailable(message(messages));
 }

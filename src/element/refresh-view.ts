@@ -1,3 +1,5 @@
+import type { Text } from './messages.js';
+
 /** Display data of the element: the report and the render that the element follows. */
 export interface RefreshView {
   /** Title of the report, from the last status read, or an empty string. */
@@ -8,12 +10,15 @@ export interface RefreshView {
   startedAt: string | null;
   /** Log lines of the followed render, at most MAX_LOG_LINES of the latest. */
   log: readonly string[];
-  /** Message for people about the last failure, or an empty string. */
-  message: string;
-  /** The gateway's own words about the last failure, shown on request, or an empty string. */
+  /** Message for people about the last failure, or null. */
+  message: Text | null;
+  /**
+   * The gateway's own words about the last failure, shown on request unless the message quotes
+   * them, or an empty string.
+   */
   detail: string;
-  /** Text of the polite live region, set when a refresh starts, succeeds or fails. */
-  announcement: string;
+  /** Text of the polite live region, set when a refresh starts, succeeds or fails, or null. */
+  announcement: Text | null;
 }
 
 /** Maximum number of render log lines kept; older lines are dropped first. */
@@ -26,9 +31,9 @@ export function emptyView(): RefreshView {
     lastRenderedAt: undefined,
     startedAt: null,
     log: [],
-    message: '',
+    message: null,
     detail: '',
-    announcement: '',
+    announcement: null,
   };
 }
 

@@ -81,3 +81,14 @@ export function formatCountdown(remainingMs: number): string {
 
   return `${hours}:${String(minutes).padStart(2, '0')}:${seconds}`;
 }
+
+/** Parses an RFC 3339 time into ms since the epoch, or returns null for null or an invalid time. */
+export function parseTime(value: string | null): number | null {
+  if (value === null) {
+    return null;
+  }
+
+  const time = Date.parse(value);
+
+  return Number.isNaN(time) ? null : time;
+}

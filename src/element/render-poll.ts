@@ -2,7 +2,7 @@ import type { RenderProgress } from '../protocol/index.js';
 import type { AuthorizedGateway } from './authorized-gateway.js';
 import { delay, retryDelay } from './backoff.js';
 import { isTransient, retryAfterOf } from './failures.js';
-import { whenPageVisible } from './page-visibility.js';
+import { whenPollAllowed } from './page-visibility.js';
 
 /** Hold time in seconds that each long poll requests from the gateway. */
 export const POLL_WAIT_SECONDS = 20;
@@ -13,8 +13,9 @@ export const POLL_WAIT_SECONDS = 20;
  * on. Errors that isTransient accepts, such as network errors, 503 and 429, are retried with
  * backoff for as long as the signal allows, because the render goes on in Connect meanwhile. A
  * retry waits at least the time in the response's `Retry-After` header. While the page is hidden,
- * no new request starts: a held request may finish, and the next one waits until the page is
- * visible again. Other errors, and the signal's reason on abort, are thrown.
+ * no new request starts unless an element with `notify` is on the page (see whenPollAllowed): a
+ * held request may finish, and the next one waits until the page is visible again. Other
+ * errors, and the signal's reason on abort, are thrown.
  */
 export async function* pollRender(
   gateway: AuthorizedGateway,
@@ -27,7 +28,7 @@ export async function* pollRender(
   for (;;) {
     let progress: RenderProgress;
 
-    await whenPageVisible(signal);
+    await whenPollAllowed(signal);
 
     try {
       progress = await gateway.readRenderProgress(handle, after, POLL_WAIT_SECONDS, signal);

@@ -127,6 +127,25 @@ export const styles = css`
     margin: 0;
   }
 
+  .confirm {
+    display: flex;
+    flex-basis: 100%;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: var(--_gap);
+  }
+
+  .confirm:focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 2px;
+  }
+
+  .confirm [part='confirm-cancel'] {
+    border-color: currentColor;
+    background: transparent;
+    color: inherit;
+  }
+
   details {
     flex-basis: 100%;
   }

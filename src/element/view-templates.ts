@@ -1,4 +1,5 @@
 import { html, nothing, svg } from 'lit';
+import type { Messages } from './messages.js';
 import { isBusy, type RefreshStatus } from './status.js';
 
 /** Templates of the element's parts that depend on nothing but their arguments. */
@@ -28,32 +29,38 @@ export function indicatorTemplate(status: RefreshStatus) {
 
 /**
  * Renders the message in the failed, unavailable and cooldown statuses, and the detail, if any,
- * in a closed `<details>` block after it. Renders nothing in other statuses.
+ * in a closed `<details>` block after it. A detail that the message quotes is not shown twice.
+ * Renders nothing in other statuses.
  */
-export function messageTemplate(status: RefreshStatus, message: string, detail: string) {
+export function messageTemplate(
+  status: RefreshStatus,
+  message: string,
+  detail: string,
+  messages: Messages,
+) {
   const shown = status === 'failed' || status === 'unavailable' || status === 'cooldown';
 
   if (!message || !shown) {
     return nothing;
   }
 
-  const detailBlock = detail
-    ? html`<details part="detail"><summary>Details</summary><p>${detail}</p></details>`
+  const detailBlock = detail && !message.includes(detail)
+    ? html`<details part="detail"><summary>${messages.details}</summary><p>${detail}</p></details>`
     : nothing;
 
   return html`<p part="message" class="message">${message}</p>${detailBlock}`;
 }
 
 /** Renders the render log in a closed `<details>` block, or nothing without log lines. */
-export function logTemplate(log: readonly string[]) {
+export function logTemplate(log: readonly string[], messages: Messages) {
   if (log.length === 0) {
     return nothing;
   }
 
   return html`
     <details part="log">
-      <summary>Render log</summary>
-      <pre tabindex="0" role="region" aria-label="Render log">${log.join('\n')}</pre>
+      <summary>${messages.renderLog}</summary>
+      <pre tabindex="0" role="region" aria-label=${messages.renderLog}>${log.join('\n')}</pre>
     </details>
   `;
 }

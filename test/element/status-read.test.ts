@@ -1,5 +1,7 @@
 import { expect, html } from '@open-wc/testing';
 import sinon from 'sinon';
+// Times follow the language of the text, so the German test needs the German catalog.
+import '../../src/element/locales/de.js';
 import {
   loadStatus,
   mount,

@@ -1,0 +1,70 @@
+import { addMessages } from '../message-registry.js';
+import type { Messages } from '../messages.js';
+
+/** German messages of `<connect-refresh-button>`. Importing this module adds them for `de`. */
+export const de: Messages = {
+  label: 'Daten aktualisieren',
+  starting: 'Wird gestartet…',
+  rendering: (elapsed) => `Rendern läuft ${elapsed}`,
+  renderingReport: (report) => `${report} wird gerendert`,
+  refreshAgainIn: (remaining) => `Erneut aktualisieren in ${remaining}`,
+  notRenderedYet: 'Noch nicht gerendert',
+  lastRendered: (age) => `Zuletzt gerendert ${age}`,
+  details: 'Details',
+  renderLog: 'Render-Protokoll',
+
+  confirmQuestion: (age) => `Aktualisiert ${age}. Trotzdem aktualisieren?`,
+  confirmRefresh: 'Trotzdem aktualisieren',
+  confirmCancel: 'Abbrechen',
+
+  refreshStarted: 'Aktualisierung gestartet.',
+  refreshJoined: 'Einer bereits laufenden Aktualisierung angeschlossen.',
+  refreshRunning: 'Eine Aktualisierung läuft.',
+  refreshFinished: 'Aktualisierung abgeschlossen.',
+  refreshReady: 'Der Bericht kann wieder aktualisiert werden.',
+  refreshFailed: (message) => `Aktualisierung fehlgeschlagen. ${message}`,
+  refreshUnavailable: (message) => `Aktualisierung nicht möglich. ${message}`,
+  cooldownAnnouncement: (message, remaining) => `${message} Erneut aktualisieren in ${remaining}.`,
+
+  renderFailed: 'Beim Rendern des Berichts ist ein Fehler aufgetreten.',
+  unexpectedError: (reason) => `Die Aktualisierung ist unerwartet fehlgeschlagen: ${reason}`,
+  requestTimedOut: 'Der Aktualisierungsdienst hat nicht rechtzeitig geantwortet. Versuchen Sie '
+    + 'es später erneut.',
+  serviceUnreachable: 'Der Aktualisierungsdienst ist nicht erreichbar. Prüfen Sie Ihre '
+    + 'Verbindung und versuchen Sie es später erneut.',
+  tokenInvalid: 'Das Anmeldetoken der Aktualisierungsschaltfläche ist ungültig. Laden Sie die '
+    + 'Seite neu und melden Sie sich erneut an.',
+  tokenUnavailable: 'Die Aktualisierungsschaltfläche konnte kein Anmeldetoken abrufen. Laden Sie '
+    + 'die Seite neu und melden Sie sich erneut an.',
+  signInExpired: 'Ihre Anmeldung ist abgelaufen. Melden Sie sich erneut an, um diesen Bericht zu '
+    + 'aktualisieren.',
+  signInRequired: 'Melden Sie sich an, um diesen Bericht zu aktualisieren.',
+  unknownRender: 'Der Render-Vorgang ist dem Aktualisierungsdienst nicht bekannt, daher ist sein '
+    + 'Ergebnis unbekannt. Aktualisieren Sie erneut, um einen neuen Render-Vorgang zu starten.',
+  unknownReport: (report) => `Der Aktualisierungsdienst kennt keinen Bericht namens „${report}“. `
+    + 'Prüfen Sie das Attribut report der Aktualisierungsschaltfläche.',
+  cooldown: 'Dieser Bericht wurde vor Kurzem gerendert.',
+  rateLimited: 'Es wurden zu viele Anfragen an den Aktualisierungsdienst gesendet.',
+  rateLimitedWithoutWait: 'Zu viele Aktualisierungsanfragen. Warten Sie eine Minute und '
+    + 'versuchen Sie es erneut.',
+  connectForbidden: 'Der Aktualisierungsdienst darf diesen Bericht auf Connect nicht rendern. '
+    + 'Bitten Sie die Administration des Aktualisierungsdienstes, ihm Zugriff auf den Bericht zu '
+    + 'geben.',
+  originNotAllowed: (origin) => `Der Aktualisierungsdienst lässt keine Anfragen von ${origin} `
+    + 'zu. Bitten Sie die Administration, den Ursprung zu den erlaubten Ursprüngen des Gateways '
+    + 'hinzuzufügen.',
+  opaqueOrigin: 'dieser Seite',
+  forbidden: 'Sie dürfen diesen Bericht nicht aktualisieren. Bitten Sie die Administration des '
+    + 'Aktualisierungsdienstes um Zugriff.',
+  notRenderable: 'Dieser Bericht ist im Aktualisierungsdienst falsch eingerichtet und kann daher '
+    + 'nicht gerendert werden. Bitten Sie die Administration des Aktualisierungsdienstes, die '
+    + 'Einrichtung zu korrigieren.',
+  connectError: 'Connect hat dem Aktualisierungsdienst einen Fehler gemeldet.',
+  serverUnavailable: 'Der Berichtsserver ist gerade nicht verfügbar. Versuchen Sie es später '
+    + 'erneut.',
+  unreadableResponse: (status) => 'Der Aktualisierungsdienst hat eine Antwort gesendet, die nicht '
+    + `gelesen werden konnte (HTTP ${status}). Versuchen Sie es später erneut.`,
+  requestRejected: (reason) => `Der Aktualisierungsdienst hat die Anfrage abgelehnt: ${reason}`,
+};
+
+addMessages('de', de);

@@ -1,0 +1,67 @@
+import { addMessages } from '../message-registry.js';
+import type { Messages } from '../messages.js';
+
+/** Spanish messages of `<connect-refresh-button>`. Importing this module adds them for `es`. */
+export const es: Messages = {
+  label: 'Actualizar datos',
+  starting: 'Iniciando…',
+  rendering: (elapsed) => `Generando ${elapsed}`,
+  renderingReport: (report) => `Generando ${report}`,
+  refreshAgainIn: (remaining) => `Podrá actualizar de nuevo en ${remaining}`,
+  notRenderedYet: 'Aún no se ha generado',
+  lastRendered: (age) => `Última generación ${age}`,
+  details: 'Detalles',
+  renderLog: 'Registro de generación',
+
+  confirmQuestion: (age) => `Actualizado ${age}. ¿Actualizar de todos modos?`,
+  confirmRefresh: 'Actualizar de todos modos',
+  confirmCancel: 'Cancelar',
+
+  refreshStarted: 'Actualización iniciada.',
+  refreshJoined: 'Ya había una actualización en curso y el botón la sigue.',
+  refreshRunning: 'Hay una actualización en curso.',
+  refreshFinished: 'Actualización terminada.',
+  refreshReady: 'El informe ya se puede actualizar de nuevo.',
+  refreshFailed: (message) => `La actualización falló. ${message}`,
+  refreshUnavailable: (message) => `Actualización no disponible. ${message}`,
+  cooldownAnnouncement: (message, remaining) =>
+    `${message} Podrá actualizar de nuevo en ${remaining}.`,
+
+  renderFailed: 'El informe falló durante la generación.',
+  unexpectedError: (reason) => `La actualización falló de forma inesperada: ${reason}`,
+  requestTimedOut: 'El servicio de actualización no respondió a tiempo. Inténtelo de nuevo más '
+    + 'tarde.',
+  serviceUnreachable: 'No se pudo conectar con el servicio de actualización. Compruebe su conexión '
+    + 'e inténtelo de nuevo más tarde.',
+  tokenInvalid: 'El token de inicio de sesión del botón de actualización no es válido. Vuelva a '
+    + 'cargar la página e inicie sesión de nuevo.',
+  tokenUnavailable: 'El botón de actualización no pudo obtener un token de inicio de sesión. '
+    + 'Vuelva a cargar la página e inicie sesión de nuevo.',
+  signInExpired: 'Su sesión ha caducado. Inicie sesión de nuevo para actualizar este informe.',
+  signInRequired: 'Inicie sesión para actualizar este informe.',
+  unknownRender: 'El servicio de actualización no encuentra la generación, así que se desconoce '
+    + 'su resultado. Actualice de nuevo para iniciar una generación nueva.',
+  unknownReport: (report) => 'El servicio de actualización no tiene ningún informe llamado '
+    + `«${report}». Compruebe el atributo report del botón de actualización.`,
+  cooldown: 'Este informe se generó hace poco.',
+  rateLimited: 'Se enviaron demasiadas solicitudes al servicio de actualización.',
+  rateLimitedWithoutWait: 'Demasiadas solicitudes de actualización. Espere un minuto e inténtelo '
+    + 'de nuevo.',
+  connectForbidden: 'El servicio de actualización no tiene permiso para generar este informe en '
+    + 'Connect. Pida al administrador del servicio de actualización que le dé acceso al informe.',
+  originNotAllowed: (origin) => `El servicio de actualización no admite solicitudes desde ${origin}. `
+    + 'Pida a su administrador que añada el origen a los orígenes permitidos de la pasarela.',
+  opaqueOrigin: 'esta página',
+  forbidden: 'No tiene permiso para actualizar este informe. Pida acceso al administrador del '
+    + 'servicio de actualización.',
+  notRenderable: 'Este informe está mal configurado en el servicio de actualización, por lo que no '
+    + 'se puede generar. Pida al administrador del servicio de actualización que lo corrija.',
+  connectError: 'Connect devolvió un error al servicio de actualización.',
+  serverUnavailable: 'El servidor de informes no está disponible en este momento. Inténtelo de '
+    + 'nuevo más tarde.',
+  unreadableResponse: (status) => 'El servicio de actualización envió una respuesta que no se pudo '
+    + `leer (HTTP ${status}). Inténtelo de nuevo más tarde.`,
+  requestRejected: (reason) => `El servicio de actualización rechazó la solicitud: ${reason}`,
+};
+
+addMessages('es', es);

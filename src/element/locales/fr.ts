@@ -1,0 +1,70 @@
+import { addMessages } from '../message-registry.js';
+import type { Messages } from '../messages.js';
+
+// French typography puts a narrow no-break space (U+202F) before "?" and a no-break space
+// (U+00A0) before ":" and inside guillemets.
+
+/** French messages of `<connect-refresh-button>`. Importing this module adds them for `fr`. */
+export const fr: Messages = {
+  label: 'Actualiser les données',
+  starting: 'Démarrage…',
+  rendering: (elapsed) => `Génération en cours ${elapsed}`,
+  renderingReport: (report) => `Génération de ${report}`,
+  refreshAgainIn: (remaining) => `Nouvelle actualisation possible dans ${remaining}`,
+  notRenderedYet: 'Pas encore généré',
+  lastRendered: (age) => `Dernière génération ${age}`,
+  details: 'Détails',
+  renderLog: 'Journal de génération',
+
+  confirmQuestion: (age) => `Mis à jour ${age}. Actualiser quand même\u202F?`,
+  confirmRefresh: 'Actualiser quand même',
+  confirmCancel: 'Annuler',
+
+  refreshStarted: 'Actualisation lancée.',
+  refreshJoined: 'Une actualisation était déjà en cours et le bouton la suit.',
+  refreshRunning: 'Une actualisation est en cours.',
+  refreshFinished: 'Actualisation terminée.',
+  refreshReady: 'Le rapport peut de nouveau être actualisé.',
+  refreshFailed: (message) => `Échec de l’actualisation. ${message}`,
+  refreshUnavailable: (message) => `Actualisation indisponible. ${message}`,
+  cooldownAnnouncement: (message, remaining) =>
+    `${message} Nouvelle actualisation possible dans ${remaining}.`,
+
+  renderFailed: 'La génération du rapport a échoué.',
+  unexpectedError: (reason) => `L’actualisation a échoué de façon inattendue\u00A0: ${reason}`,
+  requestTimedOut: 'Le service d’actualisation n’a pas répondu à temps. Réessayez plus tard.',
+  serviceUnreachable: 'Le service d’actualisation est injoignable. Vérifiez votre connexion et '
+    + 'réessayez plus tard.',
+  tokenInvalid: 'Le jeton de connexion du bouton d’actualisation n’est pas valide. Rechargez la '
+    + 'page et reconnectez-vous.',
+  tokenUnavailable: 'Le bouton d’actualisation n’a pas pu obtenir de jeton de connexion. '
+    + 'Rechargez la page et reconnectez-vous.',
+  signInExpired: 'Votre session a expiré. Reconnectez-vous pour actualiser ce rapport.',
+  signInRequired: 'Connectez-vous pour actualiser ce rapport.',
+  unknownRender: 'Le service d’actualisation ne trouve pas cette génération, son résultat est '
+    + 'donc inconnu. Actualisez de nouveau pour lancer une nouvelle génération.',
+  unknownReport: (report) => 'Le service d’actualisation ne connaît aucun rapport nommé '
+    + `«\u00A0${report}\u00A0». Vérifiez l’attribut report du bouton d’actualisation.`,
+  cooldown: 'Ce rapport a été généré récemment.',
+  rateLimited: 'Trop de requêtes ont été envoyées au service d’actualisation.',
+  rateLimitedWithoutWait: 'Trop de demandes d’actualisation. Patientez une minute et réessayez.',
+  connectForbidden: 'Le service d’actualisation n’est pas autorisé à générer ce rapport sur '
+    + 'Connect. Demandez à l’administrateur du service d’actualisation de lui donner accès au '
+    + 'rapport.',
+  originNotAllowed: (origin) => 'Le service d’actualisation n’accepte pas les requêtes provenant '
+    + `de ${origin}. Demandez à son administrateur d’ajouter cette origine aux origines `
+    + 'autorisées de la passerelle.',
+  opaqueOrigin: 'cette page',
+  forbidden: 'Vous n’êtes pas autorisé à actualiser ce rapport. Demandez l’accès à '
+    + 'l’administrateur du service d’actualisation.',
+  notRenderable: 'Ce rapport est mal configuré sur le service d’actualisation et ne peut donc pas '
+    + 'être généré. Demandez à l’administrateur du service d’actualisation de corriger sa '
+    + 'configuration.',
+  connectError: 'Connect a renvoyé une erreur au service d’actualisation.',
+  serverUnavailable: 'Le serveur de rapports est indisponible pour le moment. Réessayez plus tard.',
+  unreadableResponse: (status) => 'Le service d’actualisation a envoyé une réponse illisible '
+    + `(HTTP ${status}). Réessayez plus tard.`,
+  requestRejected: (reason) => `Le service d’actualisation a refusé la requête\u00A0: ${reason}`,
+};
+
+addMessages('fr', fr);

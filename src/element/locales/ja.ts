@@ -1,0 +1,64 @@
+import { addMessages } from '../message-registry.js';
+import type { Messages } from '../messages.js';
+
+/** Japanese messages of `<connect-refresh-button>`. Importing this module adds them for `ja`. */
+export const ja: Messages = {
+  label: 'データを更新',
+  starting: '開始しています…',
+  rendering: (elapsed) => `レンダリング中 ${elapsed}`,
+  renderingReport: (report) => `${report} をレンダリング中`,
+  refreshAgainIn: (remaining) => `${remaining} 後に再度更新できます`,
+  notRenderedYet: 'まだレンダリングされていません',
+  lastRendered: (age) => `最終レンダリング: ${age}`,
+  details: '詳細',
+  renderLog: 'レンダリングログ',
+
+  confirmQuestion: (age) => `最終更新: ${age}。それでも更新しますか？`,
+  confirmRefresh: 'それでも更新する',
+  confirmCancel: 'キャンセル',
+
+  refreshStarted: '更新を開始しました。',
+  refreshJoined: '実行中の更新に合流しました。',
+  refreshRunning: '更新を実行中です。',
+  refreshFinished: '更新が完了しました。',
+  refreshReady: 'レポートを再び更新できます。',
+  refreshFailed: (message) => `更新に失敗しました。${message}`,
+  refreshUnavailable: (message) => `更新できません。${message}`,
+  cooldownAnnouncement: (message, remaining) => `${message}${remaining} 後に再度更新できます。`,
+
+  renderFailed: 'レポートのレンダリング中にエラーが発生しました。',
+  unexpectedError: (reason) => `更新が予期せず失敗しました: ${reason}`,
+  requestTimedOut: '更新サービスが時間内に応答しませんでした。しばらくしてからもう一度お試しください。',
+  serviceUnreachable: '更新サービスに接続できませんでした。接続を確認し、しばらくしてからもう一度お試し'
+    + 'ください。',
+  tokenInvalid: '更新ボタンのサインイントークンが無効です。ページを再読み込みして、もう一度サインイン'
+    + 'してください。',
+  tokenUnavailable: '更新ボタンがサインイントークンを取得できませんでした。ページを再読み込みして、'
+    + 'もう一度サインインしてください。',
+  signInExpired: 'サインインの有効期限が切れました。このレポートを更新するには、もう一度サインイン'
+    + 'してください。',
+  signInRequired: 'このレポートを更新するにはサインインしてください。',
+  unknownRender: '更新サービスでレンダリングが見つからないため、結果は不明です。新しいレンダリングを'
+    + '開始するには、もう一度更新してください。',
+  unknownReport: (report) => `更新サービスに「${report}」という名前のレポートはありません。`
+    + '更新ボタンの report 属性を確認してください。',
+  cooldown: 'このレポートは最近レンダリングされました。',
+  rateLimited: '更新サービスへのリクエストが多すぎます。',
+  rateLimitedWithoutWait: '更新リクエストが多すぎます。1 分待ってからもう一度お試しください。',
+  connectForbidden: '更新サービスには Connect でこのレポートをレンダリングする権限がありません。'
+    + '更新サービスの管理者に、レポートへのアクセス権を付与するよう依頼してください。',
+  originNotAllowed: (origin) => `更新サービスは ${origin} からのリクエストを許可していません。`
+    + '管理者に、このオリジンをゲートウェイの許可オリジンに追加するよう依頼してください。',
+  opaqueOrigin: 'このページ',
+  forbidden: 'このレポートを更新する権限がありません。更新サービスの管理者にアクセス権を依頼して'
+    + 'ください。',
+  notRenderable: 'このレポートは更新サービスでの設定に誤りがあるため、レンダリングできません。'
+    + '更新サービスの管理者に修正を依頼してください。',
+  connectError: 'Connect が更新サービスにエラーを返しました。',
+  serverUnavailable: 'レポートサーバーは現在利用できません。しばらくしてからもう一度お試しください。',
+  unreadableResponse: (status) => `更新サービスから読み取れない応答が返されました (HTTP ${status})。`
+    + 'しばらくしてからもう一度お試しください。',
+  requestRejected: (reason) => `更新サービスがリクエストを拒否しました: ${reason}`,
+};
+
+addMessages('ja', ja);

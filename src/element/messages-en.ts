@@ -1,0 +1,60 @@
+import type { Messages } from './messages.js';
+
+/** The built-in English catalog, which fills in every message that no other catalog has. */
+export const en: Messages = {
+  label: 'Refresh data',
+  starting: 'Starting…',
+  rendering: (elapsed) => `Rendering ${elapsed}`,
+  renderingReport: (report) => `Rendering ${report}`,
+  refreshAgainIn: (remaining) => `Refresh again in ${remaining}`,
+  notRenderedYet: 'Not rendered yet',
+  lastRendered: (age) => `Last rendered ${age}`,
+  details: 'Details',
+  renderLog: 'Render log',
+
+  confirmQuestion: (age) => `Updated ${age}. Refresh anyway?`,
+  confirmRefresh: 'Refresh anyway',
+  confirmCancel: 'Cancel',
+
+  refreshStarted: 'Refresh started.',
+  refreshJoined: 'Joined a refresh that was already running.',
+  refreshRunning: 'A refresh is running.',
+  refreshFinished: 'Refresh finished.',
+  refreshReady: 'The report can be refreshed again.',
+  refreshFailed: (message) => `Refresh failed. ${message}`,
+  refreshUnavailable: (message) => `Refresh unavailable. ${message}`,
+  cooldownAnnouncement: (message, remaining) => `${message} Refresh again in ${remaining}.`,
+
+  renderFailed: 'The report failed while rendering.',
+  unexpectedError: (reason) => `The refresh failed unexpectedly: ${reason}`,
+  requestTimedOut: 'The refresh service did not respond in time. Try again later.',
+  serviceUnreachable:
+    'The refresh service could not be reached. Check your connection and try again later.',
+  tokenInvalid:
+    'The sign-in token of the refresh button is not valid. Reload the page and sign in again.',
+  tokenUnavailable:
+    'The refresh button could not get a sign-in token. Reload the page and sign in again.',
+  signInExpired: 'Your sign-in has expired. Sign in again to refresh this report.',
+  signInRequired: 'Sign in to refresh this report.',
+  unknownRender: 'The render could not be found on the refresh service, so its outcome is '
+    + 'unknown. Refresh again to start a new render.',
+  unknownReport: (report) => `The refresh service has no report named "${report}". Check the `
+    + 'report attribute of the refresh button.',
+  cooldown: 'This report was rendered recently.',
+  rateLimited: 'Too many requests were sent to the refresh service.',
+  rateLimitedWithoutWait: 'Too many refresh requests. Wait a minute and try again.',
+  connectForbidden: 'The refresh service is not permitted to render this report on Connect. '
+    + 'Ask the administrator of the refresh service to give it access to the report.',
+  originNotAllowed: (origin) => `The refresh service does not allow requests from ${origin}. `
+    + 'Ask its administrator to add the origin to the allowed origins of the gateway.',
+  opaqueOrigin: 'this page',
+  forbidden: 'You are not allowed to refresh this report. Ask the administrator of the refresh '
+    + 'service for access.',
+  notRenderable: 'This report is set up wrong on the refresh service, so it cannot be rendered. '
+    + 'Ask the administrator of the refresh service to correct it.',
+  connectError: 'Connect returned an error to the refresh service.',
+  serverUnavailable: 'The report server is unavailable right now. Try again later.',
+  unreadableResponse: (status) => 'The refresh service sent a response that could not be read '
+    + `(HTTP ${status}). Try again later.`,
+  requestRejected: (reason) => `The refresh service rejected the request: ${reason}`,
+};

@@ -1,0 +1,110 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { RefreshErrorEvent, RefreshSuccessEvent } from './events.js';
+import { RENDER_FAILED } from './failures.js';
+import type { ResolvedMessages } from './message-lookup.js';
+import { isPageHidden, setBackgroundPolling } from './page-visibility.js';
+import { type BadgeOutcome, showTitleBadge } from './title-badge.js';
+
+/** The element whose followed renders a RenderNotifier reports. */
+export interface NotifierHost extends ReactiveControllerHost, HTMLElement {
+  notify: boolean;
+  gateway: string;
+}
+
+/** Gateways and handles of the renders reported already, so that elements report each once. */
+const reported = new Set<string>();
+
+/**
+ * Tells a person whose page is hidden that a render the host followed ended, when the host's
+ * `notify` is set: with a browser notification, if permitted, and a badge in `document.title`
+ * (see showTitleBadge). While `notify` is set, render polls go on while the page is hidden.
+ */
+export class RenderNotifier implements ReactiveController {
+  private readonly host: NotifierHost;
+  private readonly describe: () => ResolvedMessages & { title: string };
+  private readonly onRenderEnd = (event: RefreshSuccessEvent | RefreshErrorEvent) => {
+    this.renderEnded(event);
+  };
+
+  /** `describe` returns the host's messages and locale, and the report's title or name. */
+  constructor(host: NotifierHost, describe: () => ResolvedMessages & { title: string }) {
+    this.host = host;
+    this.describe = describe;
+    host.addController(this);
+  }
+
+  /**
+   * Asks for permission to show notifications when `notify` is set and the person has not
+   * decided yet. Call it only from the click that starts a refresh, because browsers may reject a
+   * request made without a user gesture.
+   */
+  requestPermission(): void {
+    if (!this.host.notify || typeof Notification === 'undefined') {
+      return;
+    }
+
+    if (Notification.permission === 'default') {
+      Notification.requestPermission().catch(() => undefined);
+    }
+  }
+
+  hostConnected(): void {
+    this.host.addEventListener(RefreshSuccessEvent.type, this.onRenderEnd);
+    this.host.addEventListener(RefreshErrorEvent.type, this.onRenderEnd);
+  }
+
+  hostUpdated(): void {
+    setBackgroundPolling(this, this.host.isConnected && this.host.notify);
+  }
+
+  hostDisconnected(): void {
+    this.host.removeEventListener(RefreshSuccessEvent.type, this.onRenderEnd);
+    this.host.removeEventListener(RefreshErrorEvent.type, this.onRenderEnd);
+    setBackgroundPolling(this, false);
+  }
+
+  private renderEnded(event: RefreshSuccessEvent | RefreshErrorEvent): void {
+    const failed = event instanceof RefreshErrorEvent;
+    const { handle } = event.detail;
+
+    if (!this.host.notify || !isPageHidden() || handle === null) {
+      return;
+    }
+
+    if (failed && event.detail.code !== RENDER_FAILED) {
+      return;
+    }
+
+    const key = `${this.host.gateway}\n${handle}`;
+
+    if (reported.has(key)) {
+      return;
+    }
+
+    reported.add(key);
+    const outcome: BadgeOutcome = failed ? 'failed' : 'succeeded';
+    showTitleBadge(outcome);
+    this.showNotification(outcome, key);
+  }
+
+  private showNotification(outcome: BadgeOutcome, tag: string): void {
+    if (typeof Notification === 'undefined' || Notification.permission !== 'granted') {
+      return;
+    }
+
+    const { messages, locale, title } = this.describe();
+    const body = outcome === 'succeeded'
+      ? messages.refreshFinished
+      : messages.refreshFailed(messages.renderFailed);
+
+    try {
+      const notification = new Notification(title, { body, tag, lang: locale });
+      notification.addEventListener('click', () => {
+        globalThis.focus();
+        notification.close();
+      });
+    } catch {
+      // Chrome on Android throws here: it shows notifications only from service workers.
+    }
+  }
+}
