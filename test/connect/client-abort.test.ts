@@ -27,7 +27,9 @@ describe('request timeout on a real server', () => {
     assert.ok(error instanceof ConnectUnreachableError);
     assert.equal(error.timedOut, true);
     assert.match(error.message, /^GET \/__api__\/v1\/content\/g1 to Connect at .* after 50 ms/);
-    assert.equal(server.requests.length, 1);
+    // The 50 ms timer may fire before a loaded machine delivers the request, so only a retry
+    // (a second request) is an error here.
+    assert.ok(server.requests.length <= 1, `sent ${server.requests.length} requests, expected 1`);
   });
 });
 
