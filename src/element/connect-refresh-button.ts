@@ -7,6 +7,7 @@ import {
   formatCountdown,
   formatElapsed,
 } from './relative-time.js';
+import { LiveAnnouncer } from './live-announcer.js';
 import { resolveLocale } from './locale.js';
 import { ClockController, SECOND_TICK_MS, SLOW_TICK_MS } from './shared-clock.js';
 import { acceptsRefresh, isBusy, type RefreshStatus } from './status.js';
@@ -124,6 +125,7 @@ export class ConnectRefreshButton extends LitElement {
   @property({ reflect: true }) status: RefreshStatus = 'idle';
 
   private readonly refreshes = new RefreshController(this);
+  private readonly announcer = new LiveAnnouncer(this);
 
   constructor() {
     super();
@@ -142,6 +144,8 @@ export class ConnectRefreshButton extends LitElement {
     if (changed.has('token') || changed.has('tokenProvider')) {
       this.refreshes.credentialsChanged();
     }
+
+    this.announcer.announce(this.refreshes.view.announcement);
   }
 
   protected override render() {
@@ -162,7 +166,9 @@ export class ConnectRefreshButton extends LitElement {
         ${this.renderProgress()} ${this.renderCountdown()} ${this.renderLastRendered()}
       </div>
       ${messageTemplate(this.status, view.message, view.detail)} ${logTemplate(view.log)}
-      <div class="visually-hidden" role="status">${view.announcement}</div>
+      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
+        ${this.announcer.text}
+      </div>
     `;
   }
 
