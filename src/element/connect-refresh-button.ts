@@ -35,18 +35,24 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * until the render ends. After a reload, the element first polls that handle, and it reads the
  * report's status instead when the gateway answers 404 `unknown_render`.
  *
+ * Colors come in a light and a dark set, picked by `light-dark()` from the `color-scheme` that
+ * the element inherits from the page or has itself. Under `prefers-reduced-motion: reduce` the
+ * spinner and the progress bar stand still. Changes of status are announced in one polite live
+ * region, at most one message every 1.5 s, the latest first.
+ *
  * @summary Re-renders a Posit Connect report through a refresh gateway and shows its progress.
  * @tag connect-refresh-button
  *
  * @fires {RefreshStartEvent} connect-refresh-start - The element started following a render that
- * it started, joined or found running. Detail `{report: string, handle: string, joined: boolean}`.
- * Bubbles and is composed.
- * @fires {RefreshSuccessEvent} connect-refresh-success - The followed render succeeded. Detail
- * `{report: string, handle: string, lastRenderedAt: string | null}`. Bubbles and is composed.
+ * it started, joined or found running. `joined` is false only for a render that this element's
+ * own request started.
+ * @fires {RefreshSuccessEvent} connect-refresh-success - The followed render succeeded.
+ * `lastRenderedAt` is the render's completion time, or null when the gateway sent none.
  * @fires {RefreshErrorEvent} connect-refresh-error - A request failed or was refused (including a
- * cooldown), the gateway is unavailable, or the followed render failed. Detail `{report: string,
- * handle: string | null, code: string, message: string, gatewayMessage: string | null}`:
- * `message` is the element's text and `gatewayMessage` the gateway's own. Bubbles and is composed.
+ * cooldown), the gateway is unavailable, or the followed render failed. `message` is the
+ * element's text and `gatewayMessage` the gateway's own, and `code` is the gateway's error code
+ * or one of the element's (`render_failed`, `network_error`, `invalid_response`, `http_error`,
+ * `token_unavailable`, `invalid_token`).
  *
  * @csspart button - The native button.
  * @csspart indicator - The status icon in the button: dot, spinner, check, cross or clock.
@@ -58,10 +64,19 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * @csspart message - The message shown when the status is failed, unavailable or cooldown.
  * @csspart detail - The `<details>` block, closed at first, with the gateway's own words.
  *
- * @cssprop [--connect-refresh-accent=#1558b0] - Background of the button; #a8c7fa in dark mode.
- * @cssprop [--connect-refresh-on-accent=#ffffff] - Text color of the button; #062e6f in dark mode.
+ * @cssprop [--connect-refresh-accent=light-dark(#1558b0, #a8c7fa)] - Background of the button,
+ * and color of its focus ring unless `--connect-refresh-focus-ring` is set.
+ * @cssprop [--connect-refresh-on-accent=light-dark(#ffffff, #062e6f)] - Text and icon color of
+ * the button.
+ * @cssprop [--connect-refresh-focus-ring=the accent] - Color of the button's
+ * 2px focus outline.
+ * @cssprop [--connect-refresh-error=light-dark(#b3261e, #f2b8b5)] - Text color of the message
+ * in the failed and unavailable statuses.
+ * @cssprop [--connect-refresh-log-background=color-mix(in srgb, currentColor 8%, transparent)] -
+ * Background of the render log.
  * @cssprop [--connect-refresh-radius=0.375rem] - Corner radius of the button and the log.
  * @cssprop [--connect-refresh-gap=0.5rem] - Space between the parts.
+ * @cssprop [--connect-refresh-font=inherit] - Font of the element, as the `font` shorthand.
  *
  * @slot - Content of the button, in place of the `label` text.
  */
