@@ -1,8 +1,14 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { emulateMedia } from '@web/test-runner-commands';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import sinon from 'sinon';
 import type { ConnectRefreshButton } from '../../src/element/connect-refresh-button.js';
-import { boundaryContrast, paintedColor, parseColor, textContrast } from './contrast.js';
+import {
+  boundaryContrast,
+  contrastRatio,
+  paintedColor,
+  parseColor,
+  textContrast,
+} from './contrast.js';
 import { button, mount, part } from './helpers.js';
 import { showStatus, STATUSES } from './statuses.js';
 
@@ -74,6 +80,22 @@ for (const scheme of ['light', 'dark'] as const) {
         const edgeRatio = boundaryContrast(button(mounted.el));
         expect(edgeRatio, `button edge: ${edgeRatio.toFixed(2)}`).to.be.at.least(GRAPHIC_MINIMUM);
         expect(checked).to.be.at.least(3);
+      });
+
+      it(`shows a visible focus ring when ${status}`, async () => {
+        const mounted = await mount();
+        await showStatus(mounted, status);
+        mounted.clock.restore();
+        await sendKeys({ press: 'Tab' });
+        const target = button(mounted.el);
+        const style = getComputedStyle(target);
+
+        expect(mounted.el.shadowRoot!.activeElement).to.equal(target);
+        expect(target.matches(':focus-visible')).to.equal(true);
+        expect(style.outlineStyle).to.equal('solid');
+        const ring = parseColor(style.outlineColor);
+        const ratio = contrastRatio(ring, paintedColor(mounted.el));
+        expect(ratio, `focus ring: ${ratio.toFixed(2)}`).to.be.at.least(GRAPHIC_MINIMUM);
       });
 
       it(`passes axe when ${status}`, async () => {
