@@ -38,7 +38,7 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * Colors come in a light and a dark set, picked by `light-dark()` from the `color-scheme` that
  * the element inherits from the page or has itself. Under `prefers-reduced-motion: reduce` the
  * spinner and the progress bar stand still. Changes of status are announced in one polite live
- * region, at most one message every 1.5 s, the latest first.
+ * region, at most one message every 1.5 s, and a newer message replaces one that waits.
  *
  * @summary Re-renders a Posit Connect report through a refresh gateway and shows its progress.
  * @tag connect-refresh-button
