@@ -8,6 +8,7 @@ import type { Messages } from './messages.js';
 import { RefreshController } from './refresh-controller.js';
 import { formatAge, parseTime } from './relative-time.js';
 import { RenderNotifier } from './render-notifier.js';
+import { LiveAnnouncer } from './live-announcer.js';
 import { ClockController, SECOND_TICK_MS, SLOW_TICK_MS } from './shared-clock.js';
 import { acceptsRefresh, isBusy, type RefreshStatus } from './status.js';
 import { statusLineTemplate } from './status-templates.js';
@@ -40,19 +41,24 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * `ConnectRefreshButton.addMessages` adds or replaces messages. The gateway's own words stay as
  * the gateway sent them.
  *
+ * Colors come in a light and a dark set, picked by `light-dark()` from the `color-scheme` that
+ * the element inherits from the page or has itself. Under `prefers-reduced-motion: reduce` the
+ * spinner and the progress bar stand still. Changes of status are announced in one polite live
+ * region, at most one message every 1.5 s, and a newer message replaces one that waits.
+ *
  * @summary Re-renders a Posit Connect report through a refresh gateway and shows its progress.
  * @tag connect-refresh-button
  *
  * @fires {RefreshStartEvent} connect-refresh-start - The element started following a render that
- * it started, joined or found running. Detail `{report: string, handle: string, joined: boolean}`.
- * Bubbles and is composed.
- * @fires {RefreshSuccessEvent} connect-refresh-success - The followed render succeeded. Detail
- * `{report: string, handle: string, lastRenderedAt: string | null}`. Bubbles and is composed.
+ * it started, joined or found running. `joined` is false only for a render that this element's
+ * own request started.
+ * @fires {RefreshSuccessEvent} connect-refresh-success - The followed render succeeded.
+ * `lastRenderedAt` is the render's completion time, or null when the gateway sent none.
  * @fires {RefreshErrorEvent} connect-refresh-error - A request failed or was refused (including a
- * cooldown), the gateway is unavailable, or the followed render failed. Detail `{report: string,
- * handle: string | null, code: string, message: string, gatewayMessage: string | null}`:
- * `message` is the element's text in its language and `gatewayMessage` the gateway's own. Bubbles
- * and is composed.
+ * cooldown), the gateway is unavailable, or the followed render failed. `message` is the
+ * element's text and `gatewayMessage` the gateway's own, and `code` is the gateway's error code
+ * or one of the element's (`render_failed`, `network_error`, `invalid_response`, `http_error`,
+ * `token_unavailable`, `invalid_token`).
  *
  * @csspart button - The native button.
  * @csspart indicator - The status icon in the button: dot, spinner, check, cross or clock.
@@ -68,10 +74,19 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * @csspart confirm-refresh - The button of the question that starts the refresh.
  * @csspart confirm-cancel - The button of the question that closes it.
  *
- * @cssprop [--connect-refresh-accent=#1558b0] - Background of the button; #a8c7fa in dark mode.
- * @cssprop [--connect-refresh-on-accent=#ffffff] - Text color of the button; #062e6f in dark mode.
+ * @cssprop [--connect-refresh-accent=light-dark(#1558b0, #a8c7fa)] - Background of the button,
+ * and color of its focus ring unless `--connect-refresh-focus-ring` is set.
+ * @cssprop [--connect-refresh-on-accent=light-dark(#ffffff, #062e6f)] - Text and icon color of
+ * the button.
+ * @cssprop [--connect-refresh-focus-ring=the accent] - Color of the button's
+ * 2px focus outline.
+ * @cssprop [--connect-refresh-error=light-dark(#b3261e, #f2b8b5)] - Text color of the message
+ * in the failed and unavailable statuses.
+ * @cssprop [--connect-refresh-log-background=color-mix(in srgb, currentColor 8%, transparent)] -
+ * Background of the render log.
  * @cssprop [--connect-refresh-radius=0.375rem] - Corner radius of the button and the log.
  * @cssprop [--connect-refresh-gap=0.5rem] - Space between the parts.
+ * @cssprop [--connect-refresh-font=inherit] - Font of the element, as the `font` shorthand.
  *
  * @slot - Content of the button, in place of the `label` text.
  */
@@ -175,6 +190,8 @@ export class ConnectRefreshButton extends LitElement {
     title: this.refreshes.view.reportTitle || this.report,
   }));
 
+  private readonly announcer = new LiveAnnouncer(this);
+
   constructor() {
     super();
     new ClockController(this, () => this.tickPeriod(), () => this.refreshes.tick());
@@ -199,6 +216,9 @@ export class ConnectRefreshButton extends LitElement {
       const focused = this.shadowRoot?.activeElement?.closest('[part="confirm"]') != null;
       void this.question.cancel(focused);
     }
+
+    const { messages } = this.language.resolved;
+    this.announcer.announce(this.refreshes.view.announcement?.(messages) ?? '');
   }
 
   protected override render() {
@@ -230,7 +250,9 @@ export class ConnectRefreshButton extends LitElement {
       ${this.renderQuestion()}
       ${messageTemplate(this.status, message, view.detail, messages)}
       ${logTemplate(view.log, messages)}
-      <div class="visually-hidden" role="status">${view.announcement?.(messages) ?? ''}</div>
+      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
+        ${this.announcer.text}
+      </div>
     `;
   }
 

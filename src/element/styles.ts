@@ -1,15 +1,25 @@
 import { css } from 'lit';
 
 /**
- * Styles of `<connect-refresh-button>`. Text takes the page's color and font, and native
- * controls follow the page's inherited `color-scheme`. The button brings its own background and
- * text colors, so its contrast does not depend on the page, with a lighter accent for people who
- * prefer a dark color scheme.
+ * Styles of `<connect-refresh-button>`. Text takes the page's color, and the font is the page's
+ * unless `--connect-refresh-font` is set. The colors follow the element's used `color-scheme`
+ * through `light-dark()`. The element inherits `color-scheme` from the page, so a page with
+ * `color-scheme: light dark` gets the dark colors when the reader prefers a dark color scheme.
+ * `color-scheme: dark` on the element picks them always. Native controls inside, such as the
+ * progress bar and the disclosure triangles, follow the same scheme. Each default color has a
+ * contrast of at least 4.5:1 with its background in both schemes: the button's text on the
+ * accent, and the accent and the failure text on the page's `Canvas` color.
  */
 export const styles = css`
   :host {
-    --_accent: var(--connect-refresh-accent, #1558b0);
-    --_on-accent: var(--connect-refresh-on-accent, #ffffff);
+    --_accent: var(--connect-refresh-accent, light-dark(#1558b0, #a8c7fa));
+    --_on-accent: var(--connect-refresh-on-accent, light-dark(#ffffff, #062e6f));
+    --_focus-ring: var(--connect-refresh-focus-ring, var(--_accent));
+    --_error: var(--connect-refresh-error, light-dark(#b3261e, #f2b8b5));
+    --_log-background: var(
+      --connect-refresh-log-background,
+      color-mix(in srgb, currentColor 8%, transparent)
+    );
     --_radius: var(--connect-refresh-radius, 0.375rem);
     --_gap: var(--connect-refresh-gap, 0.5rem);
 
@@ -17,14 +27,7 @@ export const styles = css`
     flex-wrap: wrap;
     align-items: center;
     gap: var(--_gap);
-    font: inherit;
-  }
-
-  @media (prefers-color-scheme: dark) {
-    :host {
-      --_accent: var(--connect-refresh-accent, #a8c7fa);
-      --_on-accent: var(--connect-refresh-on-accent, #062e6f);
-    }
+    font: var(--connect-refresh-font, inherit);
   }
 
   :host([hidden]) {
@@ -46,7 +49,7 @@ export const styles = css`
   }
 
   button:focus-visible {
-    outline: 2px solid var(--_accent);
+    outline: 2px solid var(--_focus-ring);
     outline-offset: 2px;
   }
 
@@ -100,9 +103,21 @@ export const styles = css`
     }
   }
 
+  /* The spinner stops as a broken ring, which still looks busy. */
   @media (prefers-reduced-motion: reduce) {
-    .spinner {
-      animation-duration: 3s;
+    *,
+    ::before,
+    ::after {
+      animation: none !important;
+      transition: none !important;
+    }
+
+    /*
+     * Chromium 156 moves the native indeterminate bar without a CSS animation, even under
+     * reduced motion. Without its native appearance the bar is a still, empty track.
+     */
+    progress:indeterminate {
+      appearance: none;
     }
   }
 
@@ -146,6 +161,11 @@ export const styles = css`
     color: inherit;
   }
 
+  :host([status='failed']) .message,
+  :host([status='unavailable']) .message {
+    color: var(--_error);
+  }
+
   details {
     flex-basis: 100%;
   }
@@ -164,7 +184,7 @@ export const styles = css`
     padding: var(--_gap);
     overflow: auto;
     border-radius: var(--_radius);
-    background: color-mix(in srgb, currentColor 8%, transparent);
+    background: var(--_log-background);
     font-size: 0.8125em;
     white-space: pre-wrap;
   }

@@ -1,7 +1,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { a11ySnapshot, findAccessibilityNode, sendKeys } from '@web/test-runner-commands';
 import sinon from 'sinon';
 import { ConnectRefreshButton } from '../../src/element/connect-refresh-button.js';
+import { ANNOUNCEMENT_GAP_MS } from '../../src/element/live-announcer.js';
 import {
   announcement,
   button,
@@ -22,6 +23,22 @@ async function startRunning(mounted: Mounted) {
   (await mounted.gateway.next()).respond(202, refreshAccepted());
 
   return mounted.gateway.next();
+}
+
+/** Records each text that the live region shows, after the changes that come. */
+function recordAnnouncements(el: HTMLElement): string[] {
+  const region = el.shadowRoot!.querySelector('[role="status"]')!;
+  const texts: string[] = [];
+  const observer = new MutationObserver(() => texts.push(region.textContent!.trim()));
+  observer.observe(region, { subtree: true, childList: true, characterData: true });
+
+  return texts;
+}
+
+interface AccessibilityNode {
+  role: string;
+  name: string;
+  children: AccessibilityNode[];
 }
 
 describe('connect-refresh-button accessibility', () => {
@@ -101,30 +118,121 @@ describe('connect-refresh-button accessibility', () => {
 
   it('announces start, success and failure', async () => {
     const mounted = await mount();
-    const { el, gateway } = mounted;
+    const { el, gateway, clock } = mounted;
     const poll = await startRunning(mounted);
     await el.updateComplete;
     expect(announcement(el)).to.equal('Refresh started.');
 
+    await clock.tickAsync(ANNOUNCEMENT_GAP_MS);
     poll.respond(200, renderProgress({ state: 'succeeded' }));
     await untilStatus(el, 'succeeded');
     await el.updateComplete;
     expect(announcement(el)).to.equal('Refresh finished.');
 
+    await clock.tickAsync(ANNOUNCEMENT_GAP_MS);
     button(el).click();
     (await gateway.next()).respond(429, errorBody('rate_limited', 'Slow down.'));
     await untilStatus(el, 'failed');
     await el.updateComplete;
     expect(announcement(el)).to.equal('Refresh failed. Slow down.');
-    expect(el.shadowRoot!.querySelectorAll('[role="status"]')).to.have.length(1);
+  });
+
+  it('has one polite live region outside busy content', async () => {
+    const mounted = await mount();
+    await startRunning(mounted);
+    await mounted.el.updateComplete;
+    const regions = mounted.el.shadowRoot!.querySelectorAll('[role="status"], [aria-live]');
+
+    expect(regions).to.have.length(1);
+    expect(regions[0]!.getAttribute('aria-live')).to.equal('polite');
+    expect(regions[0]!.getAttribute('aria-atomic')).to.equal('true');
+    expect(regions[0]!.closest('[aria-busy="true"]')).to.equal(null);
+  });
+
+  it('announces only the end of a quick render', async () => {
+    const mounted = await mount();
+    const { el, clock } = mounted;
+    const texts = recordAnnouncements(el);
+    const poll = await startRunning(mounted);
+    await el.updateComplete;
+    poll.respond(200, renderProgress({ state: 'succeeded' }));
+    await untilStatus(el, 'succeeded');
+    await el.updateComplete;
+
+    expect(announcement(el)).to.equal('Refresh started.');
+    await clock.tickAsync(ANNOUNCEMENT_GAP_MS - 1);
+    await el.updateComplete;
+    expect(announcement(el)).to.equal('Refresh started.');
+    await clock.tickAsync(1);
+    await el.updateComplete;
+    expect(announcement(el)).to.equal('Refresh finished.');
+    expect(texts).to.deep.equal(['Refresh started.', 'Refresh finished.']);
+  });
+
+  it('drops a waiting announcement on a new start', async () => {
+    const mounted = await mount();
+    const { el, gateway, clock } = mounted;
+    const texts = recordAnnouncements(el);
+    const poll = await startRunning(mounted);
+    poll.respond(200, renderProgress({ state: 'failed', error: 'Exit 1' }));
+    await untilStatus(el, 'failed');
+    button(el).click();
+    await gateway.next();
+    await el.updateComplete;
+    await clock.tickAsync(ANNOUNCEMENT_GAP_MS);
+    await el.updateComplete;
+
+    expect(texts).to.deep.equal(['Refresh started.', '']);
+  });
+
+  it('announces a repeated failure again', async () => {
+    const mounted = await mount();
+    const { el, gateway, clock } = mounted;
+    await loadStatus(mounted);
+    const texts = recordAnnouncements(el);
+
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      button(el).click();
+      await el.updateComplete;
+      (await gateway.next()).respond(503, errorBody('shutting_down', 'Restarting.'));
+      await untilStatus(el, 'failed');
+      await el.updateComplete;
+      await clock.tickAsync(ANNOUNCEMENT_GAP_MS);
+      await el.updateComplete;
+    }
+
+    expect(texts).to.have.length(3);
+    expect(texts[0]).to.match(/^Refresh failed\./);
+    expect(texts[1]).to.equal('');
+    expect(texts[2]).to.equal(texts[0]);
   });
 
   it('does not announce elapsed time', async () => {
     const mounted = await mount();
     await startRunning(mounted);
+    await mounted.el.updateComplete;
+    const texts = recordAnnouncements(mounted.el);
+    const elapsed = mounted.el.shadowRoot!.querySelector('.elapsed')!;
+    const before = elapsed.textContent;
     await mounted.clock.tickAsync(5000);
+    await mounted.el.updateComplete;
 
+    expect(elapsed.textContent).to.not.equal(before);
+    expect(texts).to.deep.equal([]);
     expect(announcement(mounted.el)).to.equal('Refresh started.');
+  });
+
+  it('names the progress bar and the button', async () => {
+    const mounted = await mount();
+    await startRunning(mounted);
+    await mounted.el.updateComplete;
+    mounted.clock.restore();
+    const snapshot = (await a11ySnapshot({})) as unknown as AccessibilityNode;
+    const progress = findAccessibilityNode(snapshot, (node) => node.role === 'progressbar');
+    const control = findAccessibilityNode(snapshot, (node) => node.role === 'button');
+
+    expect(progress?.name).to.include('Sales overview');
+    expect(control?.name).to.equal('Refresh data');
   });
 
   it('passes axe when idle', async () => {

@@ -1,5 +1,6 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import sinon from 'sinon';
+import { ANNOUNCEMENT_GAP_MS } from '../../src/element/live-announcer.js';
 import {
   announcement,
   button,
@@ -86,6 +87,9 @@ describe('connect-refresh-button refresh', () => {
 
     expect(part(el, 'time')!.textContent).to.equal('now');
     expect(part(el, 'time')!.getAttribute('datetime')).to.equal(RENDERED_NOW);
+    // The end came right after the start, so its announcement waits for the gap.
+    await mounted.clock.tickAsync(ANNOUNCEMENT_GAP_MS);
+    await el.updateComplete;
     expect(announcement(el)).to.equal('Refresh finished.');
   });
 
@@ -151,6 +155,8 @@ describe('connect-refresh-button refresh', () => {
     expect(part(el, 'message')!.textContent).to.equal(message);
     expect(part(el, 'detail')!.textContent).to.include(gatewayMessage);
     expect(part(el, 'log')!.textContent).to.include('Error in query: table not found');
+    await mounted.clock.tickAsync(ANNOUNCEMENT_GAP_MS);
+    await el.updateComplete;
     expect(announcement(el)).to.equal(`Refresh failed. ${message}`);
     expect(events[1]).to.deep.equal({
       type: 'connect-refresh-error',
