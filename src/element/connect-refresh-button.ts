@@ -1,12 +1,8 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { RefreshController } from './refresh-controller.js';
-import {
-  formatAbsoluteTime,
-  formatAge,
-  formatCountdown,
-  formatElapsed,
-} from './relative-time.js';
+import { progressDisplay, progressTemplate } from './progress-template.js';
+import { formatAbsoluteTime, formatAge, formatCountdown } from './relative-time.js';
 import { resolveLocale } from './locale.js';
 import { ClockController, SECOND_TICK_MS, SLOW_TICK_MS } from './shared-clock.js';
 import { acceptsRefresh, isBusy, type RefreshStatus } from './status.js';
@@ -51,7 +47,10 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * @csspart indicator - The status icon in the button: dot, spinner, check, cross or clock.
  * @csspart label - The wrapper of the label text or the slotted label.
  * @csspart time - The `<time>` element with the last render time.
- * @csspart progress - The indeterminate progress bar shown while a render runs.
+ * @csspart progress - The progress bar shown while a render runs: determinate from the render
+ * log's progress or the report's recent render durations, indeterminate without either.
+ * @csspart estimate - The typical duration of the report's renders, such as "usually 2–4 min",
+ * or "taking longer than usual", shown while a render runs.
  * @csspart countdown - The time left of a cooldown, such as "Refresh again in 4:00".
  * @csspart log - The `<details>` block with the render log.
  * @csspart message - The message shown when the status is failed, unavailable or cooldown.
@@ -177,13 +176,11 @@ export class ConnectRefreshButton extends LitElement {
       return nothing;
     }
 
-    const elapsed = formatElapsed(this.refreshes.serverNow() - startedAt);
-    const name = this.refreshes.view.reportTitle || this.report;
+    const { view } = this.refreshes;
+    const elapsedMs = this.refreshes.serverNow() - startedAt;
+    const display = progressDisplay(view, elapsedMs, resolveLocale(this));
 
-    return html`
-      <span>Rendering <span class="elapsed">${elapsed}</span></span>
-      <progress part="progress" aria-label=${`Rendering ${name}`}></progress>
-    `;
+    return progressTemplate(display, elapsedMs, view.reportTitle || this.report);
   }
 
   private renderCountdown() {
