@@ -25,6 +25,8 @@ export type LogProgress =
   | { kind: 'cell'; done: number; total: number };
 
 const KNITR_BAR = /^\s*\|[.\s]*\|\s*(\d{1,3})%(?:\s+\(.*\))?\s*$/;
+// NOTE: The counter's shape comes from knitr's change notes, not from a captured log, because
+// knitr 1.43 or later was not at hand.
 const KNITR_COUNTER = /^\s*(\d+)\/(\d+)(?:\s+\[.*\])?\s*$/;
 const QUARTO_CELL = /^\s*Cell (\d+)\/(\d+)\b/;
 const QUARTO_CELL_DONE = /\.\.\.\s*Done\s*$/;

@@ -6,7 +6,7 @@ import type { LogProgress } from './log-progress.js';
  * The words themselves are English only.
  */
 
-/** Longest typical duration in seconds that the range shows in seconds, not minutes. */
+/** Upper quartile in seconds from which the typical range is shown in minutes, not seconds. */
 const SECONDS_RANGE_MAX = 90;
 
 const unitFormats = new Map<string, Intl.NumberFormat>();
@@ -60,15 +60,15 @@ export function typicalRangeText(
   return `usually ${range}`;
 }
 
-/** Visible text once the render has run past the typical range. */
+/** Returns the visible text once the render has run past the typical range. */
 export function longerThanUsualText(): string {
   return 'taking longer than usual';
 }
 
 /**
- * Accessible value of the progress bar from the recent durations, from the seconds left until
- * the median: "About 2 minutes left" down to 45 s, "Less than a minute left" below, and "Should
- * finish soon" once the render has passed the median.
+ * Formats the accessible value of the progress bar from the recent durations, from the
+ * seconds left until the median: "About 2 minutes left" down to 45 s, "Less than a minute
+ * left" below, and "Should finish soon" once the render has passed the median.
  */
 export function timeLeftText(locale: string | undefined, remainingSeconds: number): string {
   if (remainingSeconds <= 0) {
@@ -84,12 +84,15 @@ export function timeLeftText(locale: string | undefined, remainingSeconds: numbe
   return `About ${unitFormat(locale, 'minute', 'long').format(minutes)} left`;
 }
 
-/** Accessible value of the progress bar once the render has run past the typical range. */
+/**
+ * Returns the accessible value of the progress bar once the render has run past the typical
+ * range.
+ */
 export function longerThanUsualValueText(): string {
   return 'Taking longer than usual';
 }
 
-/** Accessible value of the progress bar from the progress in the render log. */
+/** Formats the accessible value of the progress bar from the progress in the render log. */
 export function logProgressText(locale: string | undefined, progress: LogProgress): string {
   switch (progress.kind) {
     case 'percent':

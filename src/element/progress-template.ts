@@ -12,7 +12,7 @@ import type { RefreshView } from './refresh-view.js';
 import { formatElapsed } from './relative-time.js';
 import { estimateRender, PROGRESS_CAP, typicalDuration } from './render-estimate.js';
 
-/** What the progress of a running render shows, derived from the view and the clock. */
+/** Content of a running render's progress, derived from the view and the clock. */
 export interface ProgressDisplay {
   /** Visible text after the elapsed time, such as "usually 2–4 min", or null. */
   estimateText: string | null;
@@ -25,7 +25,7 @@ export interface ProgressDisplay {
 /**
  * Returns what the progress of a render that has run for `elapsedMs` shows. The log's progress
  * drives the bar when the log has any. Otherwise, with at least MIN_DURATIONS recent durations,
- * the bar stands at the elapsed time over the median until the render passes the upper
+ * the bar is at the elapsed time over the median until the render passes the upper
  * quartile, and is indeterminate after that. The bar stays at or below PROGRESS_CAP.
  */
 export function progressDisplay(

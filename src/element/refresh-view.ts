@@ -8,7 +8,7 @@ export interface RefreshView {
   lastRenderedAt: string | null | undefined;
   /**
    * Durations in seconds of the report's recent successful renders, newest first, from the last
-   * status read; empty when the gateway sent none.
+   * status read. Empty when the gateway sent none.
    */
   recentDurations: readonly number[];
   /** Start time of the followed render (RFC 3339), or null. */

@@ -4,7 +4,7 @@
  * recent ones: it cannot know about new data or a changed report.
  */
 
-/** Fewest recent durations that give an estimate; with fewer, the element shows elapsed time. */
+/** Minimum number of recent durations for an estimate. With fewer, only elapsed time shows. */
 export const MIN_DURATIONS = 3;
 
 /**
@@ -23,7 +23,7 @@ export interface TypicalDuration {
   high: number;
 }
 
-/** Where a running render stands against the report's typical duration. */
+/** Position of a running render relative to the report's typical duration. */
 export type RenderEstimate =
   /** Fewer than MIN_DURATIONS durations are known, so the element shows elapsed time only. */
   | { kind: 'unknown' }
@@ -33,7 +33,7 @@ export type RenderEstimate =
     typical: TypicalDuration;
     /** Elapsed time over the median, at most PROGRESS_CAP. */
     fraction: number;
-    /** Seconds from now to the median; zero or less once the render passed the median. */
+    /** Seconds from now to the median, which are zero or less once the render passed it. */
     remainingSeconds: number;
   }
   /** The render has passed the upper quartile. */
@@ -71,7 +71,7 @@ export function quantile(sorted: readonly number[], p: number): number {
   return lower + (upper - lower) * (position - below);
 }
 
-/** Returns where a render that has run for `elapsedSeconds` stands against `typical`. */
+/** Compares a render that has run for `elapsedSeconds` with the `typical` duration. */
 export function estimateRender(
   elapsedSeconds: number,
   typical: TypicalDuration | null,

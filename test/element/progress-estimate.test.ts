@@ -23,7 +23,7 @@ function secondsBefore(seconds: number): string {
 }
 
 /**
- * Mounts the element, answers its status read with a render that started `elapsedSeconds`
+ * Mounts the element, responds to its status read with a render that started `elapsedSeconds`
  * before SERVER_NOW, and resolves with its first render poll, still pending, once the progress
  * bar shows.
  */
@@ -42,14 +42,14 @@ async function followRunning(
   return { mounted, poll };
 }
 
-/** Answers `poll` with running progress that carries `output`, and resolves with the next poll. */
+/** Responds to `poll` with running progress that carries `output`, then waits for the next poll. */
 async function answerPoll(
   { el, gateway }: Mounted,
   poll: PendingRequest,
   output: readonly string[],
 ): Promise<PendingRequest> {
-  const startedAt = secondsBefore(0);
-  poll.respond(200, renderProgress({ output: [...output], next: output.length, started_at: startedAt }));
+  const body = renderProgress({ output: [...output], next: output.length, started_at: SERVER_NOW });
+  poll.respond(200, body);
   const next = await gateway.next();
   await el.updateComplete;
 

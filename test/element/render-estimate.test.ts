@@ -74,9 +74,12 @@ describe('estimateRender', () => {
   it('holds the fraction at the cap past the median', () => {
     const estimate = estimateRender(200, typical);
 
-    expect(estimate.kind).to.equal('typical');
-    expect(estimate.kind === 'typical' && estimate.fraction).to.equal(PROGRESS_CAP);
-    expect(estimate.kind === 'typical' && estimate.remainingSeconds).to.equal(-20);
+    expect(estimate).to.deep.equal({
+      kind: 'typical',
+      typical,
+      fraction: PROGRESS_CAP,
+      remainingSeconds: -20,
+    });
   });
 
   it('stays typical at the upper quartile', () => {
@@ -90,13 +93,24 @@ describe('estimateRender', () => {
   it('counts negative elapsed time as zero', () => {
     const estimate = estimateRender(-5, typical);
 
-    expect(estimate.kind === 'typical' && estimate.fraction).to.equal(0);
+    expect(estimate).to.deep.equal({
+      kind: 'typical',
+      typical,
+      fraction: 0,
+      remainingSeconds: 180,
+    });
   });
 
   it('caps a zero median without dividing by it', () => {
-    const estimate = estimateRender(0, { low: 0, median: 0, high: 0 });
+    const zero = { low: 0, median: 0, high: 0 };
+    const estimate = estimateRender(0, zero);
 
-    expect(estimate.kind === 'typical' && estimate.fraction).to.equal(PROGRESS_CAP);
+    expect(estimate).to.deep.equal({
+      kind: 'typical',
+      typical: zero,
+      fraction: PROGRESS_CAP,
+      remainingSeconds: 0,
+    });
   });
 });
 
