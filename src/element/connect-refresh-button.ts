@@ -64,7 +64,10 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * @csspart indicator - The status icon in the button: dot, spinner, check, cross or clock.
  * @csspart label - The wrapper of the label text or the slotted label.
  * @csspart time - The `<time>` element with the last render time.
- * @csspart progress - The indeterminate progress bar shown while a render runs.
+ * @csspart progress - The progress bar shown while a render runs: determinate from the render
+ * log's progress or the report's recent render durations, indeterminate without either.
+ * @csspart estimate - The typical duration of the report's renders, such as "usually 2–4 min",
+ * or "taking longer than usual", shown while a render runs.
  * @csspart countdown - The time left of a cooldown, such as "Refresh again in 4:00".
  * @csspart log - The `<details>` block with the render log.
  * @csspart message - The message shown when the status is failed, unavailable or cooldown.

@@ -12,6 +12,24 @@ export interface Messages {
   rendering: (elapsed: string) => string;
   /** Accessible name of the progress bar, with the report's title or name. */
   renderingReport: (report: string) => string;
+  /** Typical duration of a render, with a range such as "2–4 min" that Intl formatted. */
+  usually: (range: string) => string;
+  /** Shown once a render has run past its typical range. */
+  longerThanUsual: string;
+  /** Accessible value of the progress bar once a render has run past its typical range. */
+  longerThanUsualValue: string;
+  /** Accessible value of the progress bar, with a duration such as "2 minutes". */
+  timeLeft: (duration: string) => string;
+  /** Accessible value of the progress bar when under a minute is left by the estimate. */
+  lessThanMinuteLeft: string;
+  /** Accessible value of the progress bar once a render has run past the median duration. */
+  shouldFinishSoon: string;
+  /** Accessible value of the progress bar from knitr's bar, with a percentage such as "40%". */
+  chunksStarted: (percent: string) => string;
+  /** Accessible value of the progress bar from knitr's chunk counter. */
+  runningChunk: (step: number, total: number) => string;
+  /** Accessible value of the progress bar from Quarto's Jupyter cells. */
+  cellsRun: (done: number, total: number) => string;
   /** Time left of a cooldown, as m:ss or h:mm:ss. */
   refreshAgainIn: (remaining: string) => string;
   /** Shown when Connect has never rendered the report. */

@@ -2,8 +2,10 @@ import type { ReactiveControllerHost } from 'lit';
 import type { RenderProgress, ReportStatus } from '../protocol/index.js';
 import { type Messages, plain } from './messages.js';
 import type { Transition } from './refresh-transitions.js';
+import { latestLogProgress } from './log-progress.js';
 import { appendLog, emptyView, type RefreshView } from './refresh-view.js';
 import type { RefreshStatus } from './status.js';
+import { recentDurationsOf } from './wire-guards.js';
 
 /** The element whose view and status a RefreshDisplay sets. */
 export interface DisplayHost extends ReactiveControllerHost, EventTarget {
@@ -48,6 +50,7 @@ export class RefreshDisplay {
       ...this.view,
       startedAt: null,
       log: [],
+      logProgress: null,
       message: null,
       detail: '',
       announcement: null,
@@ -55,11 +58,15 @@ export class RefreshDisplay {
     this.setStatus('starting');
   }
 
-  /** Takes the report's title and last render time, and the gateway's clock, from a status read. */
+  /**
+   * Takes the report's title, last render time and recent render durations, and the gateway's
+   * clock, from a status read.
+   */
   showReport(status: ReportStatus): void {
     this.observeServerTime(status.server_time);
     const { title: reportTitle, last_rendered_at: lastRenderedAt } = status;
-    this.view = { ...this.view, reportTitle, lastRenderedAt };
+    const recentDurations = recentDurationsOf(status);
+    this.view = { ...this.view, reportTitle, lastRenderedAt, recentDurations };
   }
 
   /** Shows the status after a read found no render running; `recovered` ends an outage. */
@@ -87,10 +94,16 @@ export class RefreshDisplay {
     this.setStatus(this.readyStatus);
   }
 
+  /**
+   * Takes the start time and new log lines of the followed render from a poll. The log progress
+   * is read from the raw lines, because a knitr bar that redraws itself with carriage returns
+   * keeps only its last drawing in the shown log (see terminalLine).
+   */
   applyProgress(progress: RenderProgress): void {
     this.observeServerTime(progress.server_time);
     const log = appendLog(this.view.log, progress.output);
-    this.view = { ...this.view, startedAt: progress.started_at, log };
+    const logProgress = latestLogProgress(progress.output) ?? this.view.logProgress;
+    this.view = { ...this.view, startedAt: progress.started_at, log, logProgress };
     this.host.requestUpdate();
   }
 

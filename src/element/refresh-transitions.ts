@@ -37,7 +37,8 @@ export function followTransition(
   const announcement = plain(ANNOUNCEMENTS[reason]);
 
   return {
-    view: { ...view, startedAt: render.started_at, announcement },
+    // The log of an earlier render would mix its lines and its progress into this one's.
+    view: { ...view, startedAt: render.started_at, log: [], logProgress: null, announcement },
     status: 'running',
     event: () => new RefreshStartEvent({ report, handle, joined }),
   };

@@ -1,3 +1,4 @@
+import type { LogProgress } from './log-progress.js';
 import type { Text } from './messages.js';
 
 /** Display data of the element: the report and the render that the element follows. */
@@ -6,10 +7,17 @@ export interface RefreshView {
   reportTitle: string;
   /** Last successful render time (RFC 3339): null when never rendered, undefined when unknown. */
   lastRenderedAt: string | null | undefined;
+  /**
+   * Durations in seconds of the report's recent successful renders, newest first, from the last
+   * status read. Empty when the gateway sent none.
+   */
+  recentDurations: readonly number[];
   /** Start time of the followed render (RFC 3339), or null. */
   startedAt: string | null;
   /** Log lines of the followed render, at most MAX_LOG_LINES of the latest. */
   log: readonly string[];
+  /** Latest progress that knitr or Quarto printed in the followed render's log, or null. */
+  logProgress: LogProgress | null;
   /** Message for people about the last failure, or null. */
   message: Text | null;
   /**
@@ -29,8 +37,10 @@ export function emptyView(): RefreshView {
   return {
     reportTitle: '',
     lastRenderedAt: undefined,
+    recentDurations: [],
     startedAt: null,
     log: [],
+    logProgress: null,
     message: null,
     detail: '',
     announcement: null,

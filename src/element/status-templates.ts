@@ -1,12 +1,12 @@
 import { html, nothing } from 'lit';
 import type { ResolvedMessages } from './message-lookup.js';
 import { type Messages, splitMessage } from './messages.js';
+import { progressDisplay, progressTemplate } from './progress-template.js';
 import type { RefreshView } from './refresh-view.js';
 import {
   formatAbsoluteTime,
   formatAge,
   formatCountdown,
-  formatElapsed,
   parseTime,
 } from './relative-time.js';
 import type { RefreshStatus } from './status.js';
@@ -37,7 +37,9 @@ export function statusLineTemplate(line: StatusLine) {
     progress = html`<span>${messages.starting}</span>`;
   } else if (status === 'running' && startedAt !== null) {
     const name = view.reportTitle || line.report;
-    progress = progressTemplate(serverNow - startedAt, name, messages);
+    const elapsedMs = serverNow - startedAt;
+    const display = progressDisplay(view, elapsedMs, line.language);
+    progress = progressTemplate(display, elapsedMs, name, messages);
   }
 
   const countdown = status === 'cooldown' && cooldownEndsAt !== null
@@ -51,16 +53,6 @@ export function statusLineTemplate(line: StatusLine) {
   }
 
   return html`${progress} ${countdown} ${lastRendered}`;
-}
-
-/** Renders the elapsed time and the progress bar of a running render. */
-function progressTemplate(elapsedMs: number, reportName: string, messages: Messages) {
-  const [before, after] = splitMessage(messages.rendering);
-
-  return html`
-    <span>${before}<span class="elapsed">${formatElapsed(elapsedMs)}</span>${after}</span>
-    <progress part="progress" aria-label=${messages.renderingReport(reportName)}></progress>
-  `;
 }
 
 /** Renders the time left of a cooldown. */

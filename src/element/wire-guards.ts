@@ -65,3 +65,22 @@ export function isRenderProgress(value: unknown): value is RenderProgress {
     && isStringOrNull(value.last_rendered_at)
     && typeof value.server_time === 'string';
 }
+
+/**
+ * Returns the `recent_durations` of a status body, or an empty array when the field is missing,
+ * as from a gateway older than the field, or is not an array of finite non-negative numbers.
+ * One bad entry discards them all, because the rest may be misread too.
+ */
+export function recentDurationsOf(status: unknown): number[] {
+  const durations = isObject(status) ? status.recent_durations : undefined;
+
+  if (!Array.isArray(durations)) {
+    return [];
+  }
+
+  const valid = durations.every(
+    (duration) => typeof duration === 'number' && Number.isFinite(duration) && duration >= 0,
+  );
+
+  return valid ? [...durations as number[]] : [];
+}
