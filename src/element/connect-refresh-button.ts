@@ -1,5 +1,5 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { booleanAttribute, secondsAttribute } from './attribute-converters.js';
 import { ConfirmQuestion } from './confirm-question.js';
 import { LanguageController } from './language-watch.js';
@@ -238,7 +238,11 @@ export class ConnectRefreshButton extends LitElement {
         @click=${this.onClick}
       >
         ${indicatorTemplate(this.status)}
-        <span part="label"><slot>${this.label || messages.label}</slot></span>
+        <span part="label"
+          ><slot @slotchange=${this.onSlotChange}></slot>${this.slotted
+            ? nothing
+            : this.label || messages.label}</span
+        >
       </button>
       <div class="status" aria-busy=${isBusy(this.status) ? 'true' : 'false'}>
         ${statusLineTemplate({
@@ -258,6 +262,19 @@ export class ConnectRefreshButton extends LitElement {
       </div>
     `;
   }
+
+  /**
+   * True when the default slot has content to show. White space alone does not count, so that
+   * markup with a line break between the tags still shows the label.
+   */
+  @state() private slotted = false;
+
+  private readonly onSlotChange = (event: Event): void => {
+    const nodes = (event.target as HTMLSlotElement).assignedNodes({ flatten: true });
+
+    this.slotted = nodes.some((node) =>
+      node.nodeType === Node.ELEMENT_NODE || Boolean(node.textContent?.trim()));
+  };
 
   private readonly onClick = (): void => {
     if (!this.acceptsClick()) {

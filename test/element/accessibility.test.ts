@@ -319,6 +319,29 @@ describe('connect-refresh-button accessibility', () => {
     expect(slot.assignedNodes()[0]!.textContent).to.equal('Update figures');
   });
 
+  it('names the button after the slotted label only', async () => {
+    sinon.stub(window, 'fetch').returns(new Promise(() => {}));
+    await fixture<ConnectRefreshButton>(html`
+      <connect-refresh-button gateway="/gw" report="sales">Update figures</connect-refresh-button>
+    `);
+    const snapshot = (await a11ySnapshot({})) as unknown as AccessibilityNode;
+    const control = findAccessibilityNode(snapshot, (node) => node.role === 'button');
+
+    expect(control?.name).to.equal('Update figures');
+  });
+
+  it('shows the label when the tags hold white space', async () => {
+    sinon.stub(window, 'fetch').returns(new Promise(() => {}));
+    await fixture<ConnectRefreshButton>(html`
+      <connect-refresh-button gateway="/gw" report="sales">
+      </connect-refresh-button>
+    `);
+    const snapshot = (await a11ySnapshot({})) as unknown as AccessibilityNode;
+    const control = findAccessibilityNode(snapshot, (node) => node.role === 'button');
+
+    expect(control?.name).to.equal('Refresh data');
+  });
+
   it('shows the label attribute', async () => {
     sinon.stub(window, 'fetch').returns(new Promise(() => {}));
     const el = await fixture<ConnectRefreshButton>(html`
