@@ -9,6 +9,7 @@ import { RefreshController } from './refresh-controller.js';
 import { formatAge, parseTime } from './relative-time.js';
 import { RenderNotifier } from './render-notifier.js';
 import { LiveAnnouncer } from './live-announcer.js';
+import { LogFollower } from './log-follow.js';
 import { ClockController, SECOND_TICK_MS, SLOW_TICK_MS } from './shared-clock.js';
 import { acceptsRefresh, isBusy, type RefreshStatus } from './status.js';
 import { statusLineTemplate } from './status-templates.js';
@@ -69,7 +70,7 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * @csspart estimate - The typical duration of the report's renders, such as "usually 2–4 min",
  * or "taking longer than usual", shown while a render runs.
  * @csspart countdown - The time left of a cooldown, such as "Refresh again in 4:00".
- * @csspart log - The `<details>` block with the render log.
+ * @csspart log - The `<details>` block with the render log, which opens when the render fails.
  * @csspart message - The message shown when the status is failed, unavailable or cooldown.
  * @csspart detail - The `<details>` block, closed at first, with the gateway's own words.
  * @csspart confirm - The question of confirm mode, such as "Updated 3 minutes ago. Refresh
@@ -195,6 +196,8 @@ export class ConnectRefreshButton extends LitElement {
 
   private readonly announcer = new LiveAnnouncer(this);
 
+  private readonly logFollower = new LogFollower(this);
+
   constructor() {
     super();
     new ClockController(this, () => this.tickPeriod(), () => this.refreshes.tick());
@@ -256,7 +259,7 @@ export class ConnectRefreshButton extends LitElement {
       </div>
       ${this.renderQuestion()}
       ${messageTemplate(this.status, message, view.detail, messages)}
-      ${logTemplate(view.log, messages)}
+      ${logTemplate(view.log, this.status === 'failed', this.logFollower.onToggle, messages)}
       <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
         ${this.announcer.text}
       </div>

@@ -189,6 +189,12 @@ export const styles = css`
     white-space: pre-wrap;
   }
 
+  .log-error {
+    background: none;
+    color: var(--_error);
+    font-weight: 600;
+  }
+
   .visually-hidden {
     position: absolute;
     inline-size: 1px;

@@ -1,4 +1,5 @@
 import { html, nothing, svg } from 'lit';
+import { isErrorLine } from './log-follow.js';
 import type { Messages } from './messages.js';
 import { isBusy, type RefreshStatus } from './status.js';
 
@@ -51,16 +52,33 @@ export function messageTemplate(
   return html`<p part="message" class="message">${message}</p>${detailBlock}`;
 }
 
-/** Renders the render log in a closed `<details>` block, or nothing without log lines. */
-export function logTemplate(log: readonly string[], messages: Messages) {
+/**
+ * Renders the render log in a `<details>` block, or nothing without log lines. The block is
+ * closed at first and opens when the render fails, and lines that report an error are marked.
+ * `onToggle` runs when the block opens or closes.
+ */
+export function logTemplate(
+  log: readonly string[],
+  failed: boolean,
+  onToggle: () => void,
+  messages: Messages,
+) {
   if (log.length === 0) {
     return nothing;
   }
 
+  const lines = log.map((line, index) => {
+    const end = index < log.length - 1 ? '\n' : '';
+
+    return isErrorLine(line)
+      ? html`<mark class="log-error">${line}</mark>${end}`
+      : html`${line}${end}`;
+  });
+
   return html`
-    <details part="log">
+    <details part="log" ?open=${failed} @toggle=${onToggle}>
       <summary>${messages.renderLog}</summary>
-      <pre tabindex="0" role="region" aria-label=${messages.renderLog}>${log.join('\n')}</pre>
+      <pre tabindex="0" role="region" aria-label=${messages.renderLog}>${lines}</pre>
     </details>
   `;
 }

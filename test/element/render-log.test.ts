@@ -8,6 +8,7 @@ import {
   part,
   refreshAccepted,
   renderProgress,
+  untilStatus,
 } from './helpers.js';
 
 /** A knitr progress bar that redraws itself twice within one log line. */
@@ -68,5 +69,93 @@ describe('connect-refresh-button render log', () => {
     expect(pre.textContent).to.equal(
       'processing file: report.Rmd\n  |..........| 100%\noutput file: report.knit.md');
     expect(pre.textContent).to.not.include('\r');
+  });
+});
+
+describe('connect-refresh-button log following', () => {
+  afterEach(() => sinon.restore());
+
+  const lines = (from: number, count: number) =>
+    Array.from({ length: count }, (_, index) => `line ${from + index}`);
+
+  async function startWithLog(output: string[]) {
+    const mounted = await mount();
+    const { el, gateway } = mounted;
+    await loadStatus(mounted);
+    button(el).click();
+    (await gateway.next()).respond(202, refreshAccepted());
+    (await gateway.next()).respond(200, renderProgress({ output, next: output.length }));
+    const poll = await gateway.next();
+    await el.updateComplete;
+
+    return { ...mounted, poll };
+  }
+
+  function logBlock(el: HTMLElement) {
+    const details = part(el, 'log') as HTMLDetailsElement;
+
+    return { details, pre: details.querySelector('pre')! };
+  }
+
+  const atEnd = (pre: HTMLElement) => pre.scrollHeight - pre.scrollTop - pre.clientHeight <= 4;
+
+  it('shows the newest line when opened', async () => {
+    const { el } = await startWithLog(lines(0, 40));
+    const { details, pre } = logBlock(el);
+
+    details.open = true;
+    await new Promise((resolve) => details.addEventListener('toggle', resolve, { once: true }));
+
+    expect(pre.scrollHeight > pre.clientHeight).to.equal(true);
+    expect(atEnd(pre)).to.equal(true);
+  });
+
+  it('follows new lines at the end', async () => {
+    const { el, poll, gateway } = await startWithLog(lines(0, 40));
+    const { details, pre } = logBlock(el);
+    details.open = true;
+    await new Promise((resolve) => details.addEventListener('toggle', resolve, { once: true }));
+
+    poll.respond(200, renderProgress({ output: lines(40, 10), next: 50 }));
+    await gateway.next();
+    await el.updateComplete;
+
+    expect(pre.textContent!.endsWith('line 49')).to.equal(true);
+    expect(atEnd(pre)).to.equal(true);
+  });
+
+  it('keeps the place of a reader who scrolled up', async () => {
+    const { el, poll, gateway } = await startWithLog(lines(0, 40));
+    const { details, pre } = logBlock(el);
+    details.open = true;
+    await new Promise((resolve) => details.addEventListener('toggle', resolve, { once: true }));
+    pre.scrollTop = 0;
+
+    poll.respond(200, renderProgress({ output: lines(40, 10), next: 50 }));
+    await gateway.next();
+    await el.updateComplete;
+
+    expect(pre.scrollTop).to.equal(0);
+  });
+
+  it('opens at the marked error when the render fails', async () => {
+    const { el, poll } = await startWithLog(lines(0, 40));
+    const failure = ['Quitting from lines 12-14 (report.Rmd)', 'Error in f(): boom', 'Execution halted'];
+
+    poll.respond(200, renderProgress({
+      state: 'failed',
+      output: failure,
+      next: 43,
+      finished_at: '2026-12-04T12:00:30.000Z',
+      error: 'Rendering exited abnormally: exit status 1',
+    }));
+    await untilStatus(el, 'failed');
+    await el.updateComplete;
+    const { details, pre } = logBlock(el);
+    const marked = [...pre.querySelectorAll('mark')].map((mark) => mark.textContent);
+
+    expect(details.open).to.equal(true);
+    expect(marked).to.deep.equal(failure);
+    expect(atEnd(pre)).to.equal(true);
   });
 });
