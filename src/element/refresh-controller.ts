@@ -2,15 +2,14 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { RenderSummary } from '../protocol/index.js';
 import { AuthorizedGateway } from './authorized-gateway.js';
 import { Cooldown } from './cooldown.js';
-import { GatewayRequestError } from './gateway-errors.js';
-import { describeFailure, isOutage, needsNewCredentials, retryAfterOf } from './failures.js';
 import { OutageRecovery } from './outage-recovery.js';
-import { join, leave, sharedStatusRead, type SharingMember, sharingKey } from './page-sharing.js';
+import { join, leave, type SharingMember, sharingKey } from './page-sharing.js';
 import { RefreshDisplay } from './refresh-display.js';
-import { failureTransition, type FollowReason } from './refresh-transitions.js';
+import { RefreshRuns } from './refresh-runs.js';
+import type { FollowReason } from './refresh-transitions.js';
 import type { RefreshView } from './refresh-view.js';
-import { followRender, type Target } from './render-follow.js';
-import { forgetRender, recallRender } from './render-memory.js';
+import type { Target } from './render-follow.js';
+import { recallRender } from './render-memory.js';
 import { acceptsRefresh, type RefreshStatus } from './status.js';
 import { StatusRereads } from './status-rereads.js';
 import { TokenStore, type TokenSettings } from './token-store.js';
@@ -25,8 +24,7 @@ export interface RefreshHost extends ReactiveControllerHost, EventTarget, TokenS
 
 /**
  * Reads the report's status, starts refreshes and follows renders for the host, and keeps what
- * the host renders in a RefreshDisplay. Each read, refresh or follow is a run with its own
- * AbortController. A new run aborts the old one, and responses of an old run are ignored.
+ * the host renders in a RefreshDisplay. Each read, refresh or follow is a run (see RefreshRuns).
  * Disconnecting aborts the run, and reconnecting reads the status again, which resumes following
  * a render that is still running. A cooldown that the gateway asked for outlasts runs and
  * reconnects, but not a new target. After an outage (see isOutage) the controller reads the
@@ -43,19 +41,18 @@ export class RefreshController implements ReactiveController, SharingMember {
   private readonly cooldown = new Cooldown(() => this.endCooldown());
   private readonly recovery = new OutageRecovery(() => this.load());
   private readonly rereads = new StatusRereads(() => this.canReread(), () => this.load());
-  private run: AbortController | null = null;
-  private handle: string | null = null;
+  private readonly runs: RefreshRuns;
   private targetKey: string | null = null;
   private loadPending = false;
   /** True until the first load for a new target, which follows a render stored before a reload. */
   private resumePending = false;
-  /** True while the host is unavailable for want of a token that a new one may fix. */
-  private awaitingCredentials = false;
 
   constructor(host: RefreshHost) {
     this.host = host;
     this.display = new RefreshDisplay(host);
     this.tokens = new TokenStore(host);
+    const { display, cooldown, recovery, rereads } = this;
+    this.runs = new RefreshRuns({ display, cooldown, recovery, rereads, member: this });
     host.addController(this);
   }
 
@@ -96,16 +93,16 @@ export class RefreshController implements ReactiveController, SharingMember {
    */
   renderFollowed(render: RenderSummary, reason: FollowReason): void {
     const { gateway, report, status, isConnected } = this.host;
-    const following = this.run !== null && this.handle === render.handle;
+    const following = this.runs.active && this.runs.handle === render.handle;
 
     if (!isConnected || !gateway || !report || status === 'starting' || following) {
       return;
     }
 
-    const run = this.beginRun();
+    const run = this.runs.beginRun();
     const target = this.target(gateway, report);
     this.recovery.end();
-    void this.followShared(run, target, render, reason);
+    void this.runs.followShared(run, target, render, reason);
   }
 
   /**
@@ -119,7 +116,7 @@ export class RefreshController implements ReactiveController, SharingMember {
       return;
     }
 
-    const run = this.beginRun();
+    const run = this.runs.beginRun();
     const target = this.target(gateway, report);
 
     if (!this.recovery.active) {
@@ -130,9 +127,9 @@ export class RefreshController implements ReactiveController, SharingMember {
 
     // After an outage, the last known status is stale: a render may have started meanwhile.
     if (this.recovery.active) {
-      void this.readStatus(run, target, 'refresh');
+      void this.runs.readStatus(run, target, 'refresh');
     } else {
-      void this.refresh(run, target);
+      void this.runs.refresh(run, target);
     }
   }
 
@@ -141,8 +138,8 @@ export class RefreshController implements ReactiveController, SharingMember {
    * the last request failed for want of a valid token.
    */
   credentialsChanged(): void {
-    if (this.awaitingCredentials) {
-      this.awaitingCredentials = false;
+    if (this.runs.awaitingCredentials) {
+      this.runs.awaitingCredentials = false;
       this.loadPending = true;
     }
   }
@@ -166,7 +163,7 @@ export class RefreshController implements ReactiveController, SharingMember {
     this.targetKey = key;
     this.loadPending = true;
     this.resumePending = true;
-    this.cancel();
+    this.runs.cancel();
     this.cooldown.cancel();
     this.recovery.end();
     this.display.reset();
@@ -185,7 +182,7 @@ export class RefreshController implements ReactiveController, SharingMember {
   hostDisconnected(): void {
     leave(this);
     this.loadPending = false;
-    this.cancel();
+    this.runs.cancel();
     this.cooldown.pause();
     this.recovery.pause();
     this.rereads.disconnect();
@@ -199,7 +196,7 @@ export class RefreshController implements ReactiveController, SharingMember {
       return;
     }
 
-    const run = this.beginRun();
+    const run = this.runs.beginRun();
 
     if (!gateway || !report) {
       return;
@@ -210,44 +207,18 @@ export class RefreshController implements ReactiveController, SharingMember {
     this.resumePending = false;
 
     if (stored) {
-      void this.reattach(run, target, stored);
+      void this.runs.reattach(run, target, stored);
     } else {
-      void this.readStatus(run, target);
-    }
-  }
-
-  /**
-   * Follows a render stored before the page reloaded. When the gateway no longer knows its
-   * handle (404 `unknown_render`), drops it and reads the report's status instead.
-   */
-  private async reattach(run: AbortController, target: Target, stored: RenderSummary) {
-    try {
-      await this.follow(run, target, stored, 'resumed', true);
-    } catch (error) {
-      if (this.run === run && isUnknownRender(error)) {
-        forgetRender(target.base, target.report);
-        await this.readStatus(run, target);
-      } else {
-        this.fail(run, target, error);
-      }
-    } finally {
-      this.endRun(run);
+      void this.runs.readStatus(run, target);
     }
   }
 
   /** Returns whether a status read of its own would tell the element something new. */
   private canReread(): boolean {
     const { gateway, report, status, isConnected } = this.host;
-    const idle = this.run === null && !this.recovery.active && acceptsRefresh(status);
+    const idle = !this.runs.active && !this.recovery.active && acceptsRefresh(status);
 
     return isConnected && Boolean(gateway && report) && idle;
-  }
-
-  /** Marks the run as over, so that the element may read the status by itself again. */
-  private endRun(run: AbortController): void {
-    if (this.run === run) {
-      this.run = null;
-    }
   }
 
   private target(gateway: string, report: string): Target {
@@ -257,150 +228,9 @@ export class RefreshController implements ReactiveController, SharingMember {
     return { gateway: new AuthorizedGateway(gateway, this.tokens), base: gateway, report, key };
   }
 
-  private cancel(): void {
-    this.run?.abort();
-    this.run = null;
-  }
-
-  private beginRun(): AbortController {
-    this.cancel();
-    this.recovery.pause();
-    this.run = new AbortController();
-    this.handle = null;
-    this.awaitingCredentials = false;
-
-    return this.run;
-  }
-
-  /**
-   * Reads the report's status, then follows a running render. Otherwise it shows the status, or
-   * with `next` set to `refresh` requests a refresh.
-   */
-  private async readStatus(
-    run: AbortController,
-    target: Target,
-    next: 'show' | 'refresh' = 'show',
-  ): Promise<void> {
-    try {
-      const { key, gateway, report } = target;
-      const status = await sharedStatusRead(key, gateway, report, run.signal);
-
-      if (this.run !== run) {
-        return;
-      }
-
-      this.display.showReport(status);
-      this.rereads.markRead();
-      const recovered = this.recovery.active;
-      this.recovery.end();
-
-      if (status.render?.state !== 'running') {
-        forgetRender(target.base, target.report);
-      }
-
-      if (status.render?.state === 'running') {
-        const reason = next === 'refresh' ? 'joined' : 'resumed';
-        await this.follow(run, target, status.render, reason);
-      } else if (next === 'refresh') {
-        await this.refresh(run, target);
-      } else {
-        this.display.showStatus(recovered);
-      }
-    } catch (error) {
-      this.fail(run, target, error);
-    } finally {
-      this.endRun(run);
-    }
-  }
-
-  private async refresh(run: AbortController, target: Target): Promise<void> {
-    try {
-      const accepted = await target.gateway.requestRefresh(target.report, run.signal);
-
-      if (this.run === run) {
-        await this.follow(run, target, accepted, accepted.joined ? 'joined' : 'started');
-      }
-    } catch (error) {
-      this.fail(run, target, error);
-    } finally {
-      this.endRun(run);
-    }
-  }
-
-  /** Runs `follow` for a render that another element of the same key announced. */
-  private async followShared(
-    run: AbortController,
-    target: Target,
-    render: RenderSummary,
-    reason: FollowReason,
-  ): Promise<void> {
-    try {
-      await this.follow(run, target, render, reason, false, false);
-    } catch (error) {
-      this.fail(run, target, error);
-    } finally {
-      this.endRun(run);
-    }
-  }
-
-  /** Follows a render for the run; see followRender. With `announce`, tells other elements. */
-  private follow(
-    run: AbortController,
-    target: Target,
-    render: RenderSummary,
-    reason: FollowReason,
-    confirmFirst = false,
-    announce = true,
-  ): Promise<void> {
-    this.handle = render.handle;
-    this.cooldown.cancel();
-
-    return followRender({
-      target,
-      render,
-      reason,
-      confirmFirst,
-      display: this.display,
-      signal: run.signal,
-      isCurrent: () => this.run === run,
-      announcer: announce ? this : null,
-      onEnd: () => this.rereads.markRead(),
-    });
-  }
-
-  private fail(run: AbortController, target: Target, error: unknown): void {
-    if (this.run !== run) {
-      return;
-    }
-
-    const failure = describeFailure(error, target.report);
-    this.awaitingCredentials = failure.status === 'unavailable' && needsNewCredentials(error);
-
-    if (isOutage(error)) {
-      this.recovery.schedule(retryAfterOf(error));
-    } else {
-      this.recovery.end();
-    }
-
-    if (failure.status === 'cooldown') {
-      this.cooldown.begin(failure.waitMs);
-    } else {
-      this.cooldown.cancel();
-    }
-
-    const { view } = this.display;
-    this.display.apply(failureTransition(view, target.report, this.handle, failure));
-  }
-
   private endCooldown(): void {
     if (this.host.status === 'cooldown') {
       this.display.showReady();
     }
   }
-}
-
-function isUnknownRender(error: unknown): boolean {
-  return error instanceof GatewayRequestError
-    && error.status === 404
-    && error.code === 'unknown_render';
 }
