@@ -12,6 +12,8 @@ import type { Target } from './render-follow.js';
 import { recallRender } from './render-memory.js';
 import { acceptsRefresh, type RefreshStatus } from './status.js';
 import { StatusRereads } from './status-rereads.js';
+import { tabKey } from './tab-messages.js';
+import { joinTabs, leaveTabs, type TabMember } from './tab-sync.js';
 import { TokenStore, type TokenSettings } from './token-store.js';
 
 /** The element that a RefreshController drives. */
@@ -34,7 +36,7 @@ export interface RefreshHost extends ReactiveControllerHost, EventTarget, TokenS
  * hidden. The first load for a gateway and report follows a render stored in `sessionStorage`
  * before a reload, if there is one (see render-memory).
  */
-export class RefreshController implements ReactiveController, SharingMember {
+export class RefreshController implements ReactiveController, SharingMember, TabMember {
   private readonly host: RefreshHost;
   private readonly display: RefreshDisplay;
   private readonly tokens: TokenStore;
@@ -105,6 +107,37 @@ export class RefreshController implements ReactiveController, SharingMember {
     void this.runs.followShared(run, target, render, reason);
   }
 
+  get tabKey(): string | null {
+    const { gateway, report } = this.host;
+
+    return gateway && report ? tabKey(gateway, report) : null;
+  }
+
+  /**
+   * Follows a render that another tab started or found running, as joined (see renderFollowed).
+   * An unavailable element ignores it, such as one without a valid token. The element's own
+   * long poll then checks with the gateway that its token may read the render.
+   */
+  renderFollowedInTab(render: RenderSummary): void {
+    if (this.host.status !== 'unavailable') {
+      this.renderFollowed(render, 'joined');
+    }
+  }
+
+  /**
+   * Shows the last render time after a render that another tab followed ended, without a status
+   * read, while this element follows no render of its own.
+   */
+  renderEndedInTab(lastRenderedAt: string | null): void {
+    if (!this.host.isConnected || this.runs.active || lastRenderedAt === null) {
+      return;
+    }
+
+    if (this.display.showLastRendered(lastRenderedAt)) {
+      this.rereads.markRead();
+    }
+  }
+
   /**
    * Starts a refresh unless the host is busy, unavailable, disconnected, or lacks a gateway or
    * report.
@@ -146,6 +179,7 @@ export class RefreshController implements ReactiveController, SharingMember {
 
   hostConnected(): void {
     join(this);
+    joinTabs(this);
     this.loadPending = true;
     this.rereads.connect();
     this.cooldown.resume();
@@ -181,6 +215,7 @@ export class RefreshController implements ReactiveController, SharingMember {
 
   hostDisconnected(): void {
     leave(this);
+    leaveTabs(this);
     this.loadPending = false;
     this.runs.cancel();
     this.cooldown.pause();
@@ -224,8 +259,9 @@ export class RefreshController implements ReactiveController, SharingMember {
   private target(gateway: string, report: string): Target {
     const { token, tokenProvider } = this.host;
     const key = sharingKey(gateway, report, token, tokenProvider);
+    const authorized = new AuthorizedGateway(gateway, this.tokens);
 
-    return { gateway: new AuthorizedGateway(gateway, this.tokens), base: gateway, report, key };
+    return { gateway: authorized, base: gateway, report, key, tabKey: tabKey(gateway, report) };
   }
 
   private endCooldown(): void {
