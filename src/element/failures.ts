@@ -9,6 +9,9 @@ import { INVALID_TOKEN, TokenError } from './token-store.js';
 /** Code of a request that got no HTTP response. */
 export const NETWORK_ERROR = 'network_error';
 
+/** Code of the failure that the element shows while the browser is offline. */
+export const OFFLINE = 'offline';
+
 /** Code of a render that Connect reports as failed. */
 export const RENDER_FAILED = 'render_failed';
 
@@ -57,6 +60,13 @@ export function describeFailure(error: unknown, report: string): Failure {
     message: `The refresh failed unexpectedly: ${reason}`,
     gatewayMessage: null,
   };
+}
+
+/** Returns the failure that the element shows while the browser reports no network connection. */
+export function offlineFailure(): Failure {
+  const message = 'You are offline. Connect to the network to refresh this report.';
+
+  return { status: 'unavailable', code: OFFLINE, message, gatewayMessage: null };
 }
 
 /**

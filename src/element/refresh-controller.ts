@@ -2,10 +2,12 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { RenderSummary } from '../protocol/index.js';
 import { AuthorizedGateway } from './authorized-gateway.js';
 import { Cooldown } from './cooldown.js';
+import { isOffline, NetworkStatus } from './network-status.js';
 import { OutageRecovery } from './outage-recovery.js';
-import { join, leave, type SharingMember, sharingKey } from './page-sharing.js';
+import { sharingKey } from './page-sharing.js';
 import { RefreshDisplay } from './refresh-display.js';
 import { RefreshRuns } from './refresh-runs.js';
+import { RenderNews } from './render-news.js';
 import type { FollowReason } from './refresh-transitions.js';
 import type { RefreshView } from './refresh-view.js';
 import type { Target } from './render-follow.js';
@@ -13,7 +15,6 @@ import { recallRender } from './render-memory.js';
 import { acceptsRefresh, type RefreshStatus } from './status.js';
 import { StatusRereads } from './status-rereads.js';
 import { tabKey } from './tab-messages.js';
-import { joinTabs, leaveTabs, type TabMember } from './tab-sync.js';
 import { TokenStore, type TokenSettings } from './token-store.js';
 
 /** The element that a RefreshController drives. */
@@ -34,9 +35,11 @@ export interface RefreshHost extends ReactiveControllerHost, EventTarget, TokenS
  * requests a refresh. While the host is idle it also reads the status on the shared clock's
  * ticks and when the page shows again (see StatusRereads), and no read starts while the page is
  * hidden. The first load for a gateway and report follows a render stored in `sessionStorage`
- * before a reload, if there is one (see render-memory).
+ * before a reload, if there is one (see render-memory). While the browser is offline the
+ * controller sends nothing and shows the host as unavailable, and the `online` event makes it
+ * read the status once. It also follows renders that other tabs announce (see tab-sync).
  */
-export class RefreshController implements ReactiveController, SharingMember, TabMember {
+export class RefreshController implements ReactiveController {
   private readonly host: RefreshHost;
   private readonly display: RefreshDisplay;
   private readonly tokens: TokenStore;
@@ -44,6 +47,10 @@ export class RefreshController implements ReactiveController, SharingMember, Tab
   private readonly recovery = new OutageRecovery(() => this.load());
   private readonly rereads = new StatusRereads(() => this.canReread(), () => this.load());
   private readonly runs: RefreshRuns;
+  private readonly news: RenderNews;
+  private readonly network = new NetworkStatus(() => this.showOffline(), () => this.goOnline());
+  /** True while the host shows that the browser is offline. */
+  private offline = false;
   private targetKey: string | null = null;
   private loadPending = false;
   /** True until the first load for a new target, which follows a render stored before a reload. */
@@ -53,8 +60,12 @@ export class RefreshController implements ReactiveController, SharingMember, Tab
     this.host = host;
     this.display = new RefreshDisplay(host);
     this.tokens = new TokenStore(host);
-    const { display, cooldown, recovery, rereads } = this;
-    this.runs = new RefreshRuns({ display, cooldown, recovery, rereads, member: this });
+    this.news = new RenderNews(host, {
+      follow: (render, reason) => this.followAnnounced(render, reason),
+      showLastRendered: (lastRenderedAt) => this.showLastRendered(lastRenderedAt),
+    });
+    const { display, cooldown, recovery, rereads, news } = this;
+    this.runs = new RefreshRuns({ display, cooldown, recovery, rereads, member: news });
     host.addController(this);
   }
 
@@ -83,61 +94,6 @@ export class RefreshController implements ReactiveController, SharingMember, Tab
     this.rereads.tick();
   }
 
-  get sharingKey(): string | null {
-    const { gateway, report, token, tokenProvider } = this.host;
-
-    return gateway && report ? sharingKey(gateway, report, token, tokenProvider) : null;
-  }
-
-  /**
-   * Follows a render that another element of the same key follows, unless this element follows
-   * it already, is disconnected, or waits for the gateway to accept its own refresh request.
-   */
-  renderFollowed(render: RenderSummary, reason: FollowReason): void {
-    const { gateway, report, status, isConnected } = this.host;
-    const following = this.runs.active && this.runs.handle === render.handle;
-
-    if (!isConnected || !gateway || !report || status === 'starting' || following) {
-      return;
-    }
-
-    const run = this.runs.beginRun();
-    const target = this.target(gateway, report);
-    this.recovery.end();
-    void this.runs.followShared(run, target, render, reason);
-  }
-
-  get tabKey(): string | null {
-    const { gateway, report } = this.host;
-
-    return gateway && report ? tabKey(gateway, report) : null;
-  }
-
-  /**
-   * Follows a render that another tab started or found running, as joined (see renderFollowed).
-   * An unavailable element ignores it, such as one without a valid token. The element's own
-   * long poll then checks with the gateway that its token may read the render.
-   */
-  renderFollowedInTab(render: RenderSummary): void {
-    if (this.host.status !== 'unavailable') {
-      this.renderFollowed(render, 'joined');
-    }
-  }
-
-  /**
-   * Shows the last render time after a render that another tab followed ended, without a status
-   * read, while this element follows no render of its own.
-   */
-  renderEndedInTab(lastRenderedAt: string | null): void {
-    if (!this.host.isConnected || this.runs.active || lastRenderedAt === null) {
-      return;
-    }
-
-    if (this.display.showLastRendered(lastRenderedAt)) {
-      this.rereads.markRead();
-    }
-  }
-
   /**
    * Starts a refresh unless the host is busy, unavailable, disconnected, or lacks a gateway or
    * report.
@@ -149,21 +105,7 @@ export class RefreshController implements ReactiveController, SharingMember, Tab
       return;
     }
 
-    const run = this.runs.beginRun();
-    const target = this.target(gateway, report);
-
-    if (!this.recovery.active) {
-      this.display.readyStatus = status === 'succeeded' ? 'succeeded' : 'idle';
-    }
-
-    this.display.showStarting();
-
-    // After an outage, the last known status is stale: a render may have started meanwhile.
-    if (this.recovery.active) {
-      void this.runs.readStatus(run, target, 'refresh');
-    } else {
-      void this.runs.refresh(run, target);
-    }
+    this.runs.startRefresh(this.target(gateway, report), status);
   }
 
   /**
@@ -178,10 +120,10 @@ export class RefreshController implements ReactiveController, SharingMember, Tab
   }
 
   hostConnected(): void {
-    join(this);
-    joinTabs(this);
+    this.news.join();
     this.loadPending = true;
     this.rereads.connect();
+    this.network.connect();
     this.cooldown.resume();
     this.host.requestUpdate();
   }
@@ -201,6 +143,7 @@ export class RefreshController implements ReactiveController, SharingMember, Tab
     this.cooldown.cancel();
     this.recovery.end();
     this.display.reset();
+    this.offline = false;
   }
 
   hostUpdated(): void {
@@ -214,18 +157,59 @@ export class RefreshController implements ReactiveController, SharingMember, Tab
   }
 
   hostDisconnected(): void {
-    leave(this);
-    leaveTabs(this);
+    this.news.leave();
     this.loadPending = false;
     this.runs.cancel();
     this.cooldown.pause();
     this.recovery.pause();
     this.rereads.disconnect();
+    this.network.disconnect();
   }
 
-  /** Reads the status, or waits until the page is visible to read it. */
+  /**
+   * Follows a render that another element or tab follows, unless this element follows it
+   * already, is disconnected or offline, or waits for the gateway to accept its own refresh
+   * request.
+   */
+  private followAnnounced(render: RenderSummary, reason: FollowReason): void {
+    const { gateway, report, status, isConnected } = this.host;
+    const following = this.runs.active && this.runs.handle === render.handle;
+
+    if (!isConnected || !gateway || !report || status === 'starting' || following || this.offline) {
+      return;
+    }
+
+    this.runs.followAnnounced(this.target(gateway, report), render, reason);
+  }
+
+  /**
+   * Shows the last render time after a render that another tab followed ended, without a status
+   * read, while this element follows no render of its own.
+   */
+  private showLastRendered(lastRenderedAt: string): void {
+    if (!this.host.isConnected || this.runs.active) {
+      return;
+    }
+
+    if (this.display.showLastRendered(lastRenderedAt)) {
+      this.rereads.markRead();
+    }
+  }
+
+  /**
+   * Reads the status, or waits until the page is visible to read it. While the browser is
+   * offline it shows that instead.
+   */
   private load(): void {
     const { gateway, report } = this.host;
+
+    if (isOffline()) {
+      // A load can run during the host's update, which should not request another one.
+      queueMicrotask(() => this.showOffline());
+      return;
+    }
+
+    this.offline = false;
 
     if (this.rereads.deferWhileHidden()) {
       return;
@@ -262,6 +246,29 @@ export class RefreshController implements ReactiveController, SharingMember, Tab
     const authorized = new AuthorizedGateway(gateway, this.tokens);
 
     return { gateway: authorized, base: gateway, report, key, tabKey: tabKey(gateway, report) };
+  }
+
+  /**
+   * Stops every request and retry and shows the host as unavailable, because no request can
+   * succeed while the browser is offline. The next status read that succeeds shows the host as
+   * ready again, as after an outage.
+   */
+  private showOffline(): void {
+    const { gateway, report, status, isConnected } = this.host;
+
+    if (!isConnected || !gateway || !report) {
+      this.runs.cancel();
+    } else if (!this.offline) {
+      this.offline = true;
+      this.runs.failOffline(report, status);
+    }
+  }
+
+  /** Reads the status once when the connection returns, if the host showed it was offline. */
+  private goOnline(): void {
+    if (this.offline) {
+      this.load();
+    }
   }
 
   private endCooldown(): void {

@@ -1,13 +1,14 @@
 import type { RenderSummary } from '../protocol/index.js';
 import type { Cooldown } from './cooldown.js';
 import { GatewayRequestError } from './gateway-errors.js';
-import { describeFailure, isOutage, needsNewCredentials, retryAfterOf } from './failures.js';
 import type { OutageRecovery } from './outage-recovery.js';
 import { sharedStatusRead, type SharingMember } from './page-sharing.js';
 import type { RefreshDisplay } from './refresh-display.js';
-import { failureTransition, type FollowReason } from './refresh-transitions.js';
+import type { FollowReason } from './refresh-transitions.js';
 import { followRender, type Target } from './render-follow.js';
 import { forgetRender } from './render-memory.js';
+import { showOfflineFailure, showRequestFailure } from './run-failures.js';
+import type { RefreshStatus } from './status.js';
 import type { StatusRereads } from './status-rereads.js';
 
 /** Parts of a RefreshController that its runs update. */
@@ -16,7 +17,7 @@ export interface RunParts {
   cooldown: Cooldown;
   recovery: OutageRecovery;
   rereads: StatusRereads;
-  /** Member that announces the renders it follows to the other elements of its key. */
+  /** Member that announces the element's renders to other elements of its key and other tabs. */
   member: SharingMember;
 }
 
@@ -63,6 +64,44 @@ export class RefreshRuns {
     this.awaitingCredentials = false;
 
     return this.run;
+  }
+
+  /**
+   * Starts a refresh from the host's `status`. After an outage the last known status is stale,
+   * so it reads the status first, because a render may have started meanwhile.
+   */
+  startRefresh(target: Target, status: RefreshStatus): void {
+    const run = this.beginRun();
+
+    if (!this.recovery.active) {
+      this.display.readyStatus = status === 'succeeded' ? 'succeeded' : 'idle';
+    }
+
+    this.display.showStarting();
+
+    if (this.recovery.active) {
+      void this.readStatus(run, target, 'refresh');
+    } else {
+      void this.refresh(run, target);
+    }
+  }
+
+  /** Follows a render that another element or tab announced, in a run of its own. */
+  followAnnounced(target: Target, render: RenderSummary, reason: FollowReason): void {
+    const run = this.beginRun();
+    this.recovery.end();
+    void this.followShared(run, target, render, reason);
+  }
+
+  /**
+   * Cancels the run and shows that the browser is offline, from the host's `status` before.
+   * No request can succeed meanwhile, so none is sent.
+   */
+  failOffline(report: string, status: RefreshStatus): void {
+    const { handle, display, cooldown, recovery } = this;
+    this.cancel();
+    this.awaitingCredentials = false;
+    showOfflineFailure({ display, cooldown, recovery }, report, handle, status);
   }
 
   /**
@@ -139,8 +178,8 @@ export class RefreshRuns {
     }
   }
 
-  /** Runs `follow` for a render that another element of the same key announced. */
-  async followShared(
+  /** Runs `follow` for a render that another element or tab announced. */
+  private async followShared(
     run: AbortController,
     target: Target,
     render: RenderSummary,
@@ -192,23 +231,9 @@ export class RefreshRuns {
       return;
     }
 
-    const failure = describeFailure(error, target.report);
-    this.awaitingCredentials = failure.status === 'unavailable' && needsNewCredentials(error);
-
-    if (isOutage(error)) {
-      this.recovery.schedule(retryAfterOf(error));
-    } else {
-      this.recovery.end();
-    }
-
-    if (failure.status === 'cooldown') {
-      this.cooldown.begin(failure.waitMs);
-    } else {
-      this.cooldown.cancel();
-    }
-
-    const { view } = this.display;
-    this.display.apply(failureTransition(view, target.report, this.handle, failure));
+    const { display, cooldown, recovery } = this;
+    const parts = { display, cooldown, recovery };
+    this.awaitingCredentials = showRequestFailure(parts, target.report, this.handle, error);
   }
 }
 
