@@ -73,8 +73,9 @@ export class RenderNews implements SharingMember, TabMember {
     }
   }
 
+  /** Shows the last render time that another tab announced, unless the element is unavailable. */
   renderEndedInTab(lastRenderedAt: string | null): void {
-    if (lastRenderedAt !== null) {
+    if (lastRenderedAt !== null && this.host.status !== 'unavailable') {
       this.handlers.showLastRendered(lastRenderedAt);
     }
   }

@@ -251,8 +251,11 @@ describe('connect-refresh-button tab sync', () => {
   it('ignores another tab\'s render when unavailable', async () => {
     const mounted = await mount();
     const { el, gateway } = mounted;
+    await loadStatus(mounted);
+    button(el).click();
     (await gateway.next()).respond(403, errorBody('forbidden', 'Not on the list.'));
     await untilStatus(el, 'unavailable');
+    const shownTime = part(el, 'time')!.getAttribute('datetime');
 
     tab.post(followed('tab-8'));
     tab.post({ type: 'render-ended', key: KEY, handle: 'tab-8', lastRenderedAt: RENDERED_NOW });
@@ -266,8 +269,9 @@ describe('connect-refresh-button tab sync', () => {
       tab.post({ type: 'probe' });
     });
 
-    expect(gateway.requests).to.have.length(1);
+    expect(gateway.requests).to.have.length(2);
     expect(el.status).to.equal('unavailable');
+    expect(part(el, 'time')!.getAttribute('datetime')).to.equal(shownTime);
   });
 
   it('closes the channel after the last element', async () => {
