@@ -179,7 +179,8 @@ export class ConnectRefreshButton extends LitElement {
    * jittered backoff whose step starts at 5 s and doubles up to 60 s. In `unavailable` (401, 403, 404 `unknown_report`, 502
    * `not_renderable`, or no usable token) the button does nothing until the element is added
    * again, its `gateway` or `report` changes, or, after a sign-in or token error, its `token` or
-   * `tokenProvider` changes.
+   * `tokenProvider` changes. While the browser is offline the status is `unavailable` too, until
+   * the `online` event.
    */
   @property({ reflect: true }) status: RefreshStatus = 'idle';
 

@@ -31,8 +31,8 @@ export interface RefreshErrorDetail {
   handle: string | null;
   /**
    * Gateway error code (such as `connect_forbidden`), `render_failed` for a failed render,
-   * `network_error`, `invalid_response`, `http_error`, or `token_unavailable` / `invalid_token`
-   * when the element could not get a token it can send.
+   * `network_error`, `invalid_response`, `http_error`, `offline` while the browser is offline,
+   * or `token_unavailable` / `invalid_token` when the element could not get a token it can send.
    */
   code: string;
   /** The message that the element shows. */

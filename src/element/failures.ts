@@ -10,6 +10,9 @@ import { INVALID_TOKEN, TokenError } from './token-store.js';
 /** Code of a request that got no HTTP response. */
 export const NETWORK_ERROR = 'network_error';
 
+/** Code of the failure that the element shows while the browser is offline. */
+export const OFFLINE = 'offline';
+
 /** Code of a render that Connect reports as failed. */
 export const RENDER_FAILED = 'render_failed';
 
@@ -56,6 +59,16 @@ export function describeFailure(error: unknown, report: string): Failure {
     status: 'failed',
     code: UNEXPECTED_ERROR,
     message: (messages) => messages.unexpectedError(reason),
+    gatewayMessage: null,
+  };
+}
+
+/** Returns the failure that the element shows while the browser reports no network connection. */
+export function offlineFailure(): Failure {
+  return {
+    status: 'unavailable',
+    code: OFFLINE,
+    message: plain('offline'),
     gatewayMessage: null,
   };
 }

@@ -37,6 +37,7 @@ export const en: Messages = {
   renderFailed: 'The report failed while rendering.',
   unexpectedError: (reason) => `The refresh failed unexpectedly: ${reason}`,
   requestTimedOut: 'The refresh service did not respond in time. Try again later.',
+  offline: 'You are offline. Connect to the network to refresh this report.',
   serviceUnreachable:
     'The refresh service could not be reached. Check your connection and try again later.',
   tokenInvalid:

@@ -71,6 +71,8 @@ export interface Messages {
   unexpectedError: (reason: string) => string;
   /** A request to the gateway timed out. */
   requestTimedOut: string;
+  /** The browser reports that it has no network connection. */
+  offline: string;
   /** A request to the gateway got no HTTP response. */
   serviceUnreachable: string;
   /** The `token` or the token from `tokenProvider` cannot be sent in a header. */

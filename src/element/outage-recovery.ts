@@ -43,6 +43,15 @@ export class OutageRecovery {
     });
   }
 
+  /**
+   * Marks an outage without scheduling a read, such as while the browser is offline, so that the
+   * next status read that succeeds ends it.
+   */
+  hold(): void {
+    this.pause();
+    this.active = true;
+  }
+
   /** Stops the timer but keeps the outage, such as while a click's run reads the status. */
   pause(): void {
     this.timer?.abort();

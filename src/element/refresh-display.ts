@@ -69,6 +69,28 @@ export class RefreshDisplay {
     this.view = { ...this.view, reportTitle, lastRenderedAt, recentDurations };
   }
 
+  /**
+   * Shows a last render time learned without a status read, such as from another tab, if it is
+   * newer than the current one, and returns whether it was. Before the first status read it
+   * shows nothing, because the element has no time of its own to compare.
+   */
+  showLastRendered(lastRenderedAt: string): boolean {
+    const current = this.view.lastRenderedAt;
+
+    if (current === undefined || Number.isNaN(Date.parse(lastRenderedAt))) {
+      return false;
+    }
+
+    if (current !== null && !(Date.parse(lastRenderedAt) > Date.parse(current))) {
+      return false;
+    }
+
+    this.view = { ...this.view, lastRenderedAt };
+    this.host.requestUpdate();
+
+    return true;
+  }
+
   /** Shows the status after a read found no render running; `recovered` ends an outage. */
   showStatus(recovered: boolean): void {
     const { status: shown } = this.host;

@@ -4,6 +4,7 @@ import { announceRender, sharedRenderPoll, type SharingMember } from './page-sha
 import type { RefreshDisplay } from './refresh-display.js';
 import { type FollowReason, followTransition, renderEndTransition } from './refresh-transitions.js';
 import { forgetRender, rememberRender } from './render-memory.js';
+import { broadcastRenderEnded, broadcastRenderFollowed } from './tab-sync.js';
 
 /** Gateway and report of one run, fixed when the run begins. */
 export interface Target {
@@ -13,6 +14,8 @@ export interface Target {
   report: string;
   /** Key under which elements of the page share requests for this target; see page-sharing. */
   key: string;
+  /** Key under which tabs of the origin tell each other about renders; see tabKey. */
+  tabKey: string;
 }
 
 /** A render to follow for one element, and what to do as it goes. */
@@ -27,7 +30,10 @@ export interface FollowRequest {
   signal: AbortSignal;
   /** Returns false once the run is no longer the element's current one. */
   isCurrent: () => boolean;
-  /** Member that tells the other elements of its key when it shows the render, or null. */
+  /**
+   * Member that announces the render to the other elements of its key and to other tabs when it
+   * shows the render, or null. With a member, other tabs also hear when the render ends.
+   */
   announcer: SharingMember | null;
   /** Runs when the render succeeded or failed. */
   onEnd: () => void;
@@ -51,6 +57,7 @@ export async function followRender(request: FollowRequest): Promise<void> {
 
     if (announcer) {
       announceRender(target.key, render, reason, announcer);
+      broadcastRenderFollowed(target.tabKey, render);
     }
   };
   const onProgress = (progress: RenderProgress) => {
@@ -67,6 +74,11 @@ export async function followRender(request: FollowRequest): Promise<void> {
     if (progress.state !== 'running') {
       forgetRender(target.base, report);
       request.onEnd();
+
+      if (announcer) {
+        broadcastRenderEnded(target.tabKey, render.handle, progress.last_rendered_at);
+      }
+
       display.apply(renderEndTransition(display.view, report, progress));
     }
   };

@@ -24,6 +24,8 @@
  * token that the element cannot get or send (`token_unavailable`, `invalid_token`). The element
  * reads the status again when its `gateway` or `report` changes or it is added to a page again.
  * After a 401, a 403 `forbidden` or a token error, a new `token` or `tokenProvider` does too.
+ * While the browser is offline the status is `unavailable` as well (code `offline`). The element
+ * then sends nothing, and the `online` event makes it read the status once.
  */
 export type RefreshStatus =
   | 'idle'

@@ -12,6 +12,18 @@ import '../../src/element/define.js';
 import type { ConnectRefreshButton } from '../../src/element/connect-refresh-button.js';
 import { GatewayDouble } from './gateway-double.js';
 
+/**
+ * Gives this test page's BroadcastChannels names of their own. The test runner runs test files
+ * in pages of one origin at the same time, and tab news from one file must not reach another.
+ */
+const NativeBroadcastChannel = window.BroadcastChannel;
+const pageChannelSuffix = `:${crypto.randomUUID()}`;
+window.BroadcastChannel = class PageBroadcastChannel extends NativeBroadcastChannel {
+  constructor(name: string) {
+    super(name + pageChannelSuffix);
+  }
+};
+
 /** The gateway's clock in the tests. */
 export const SERVER_NOW = '2026-12-04T12:00:00.000Z';
 

@@ -1,4 +1,4 @@
-import { expect } from '@open-wc/testing';
+import { expect, html } from '@open-wc/testing';
 import sinon from 'sinon';
 import {
   button,
@@ -11,7 +11,8 @@ import {
   until,
   untilStatus,
 } from './helpers.js';
-import { GatewayDouble } from './gateway-double.js';
+import { GatewayDouble, type PendingRequest } from './gateway-double.js';
+import { sharedWorkCount } from '../../src/element/page-sharing.js';
 
 describe('connect-refresh-button lifecycle', () => {
   afterEach(() => sinon.restore());
@@ -152,6 +153,78 @@ describe('connect-refresh-button lifecycle', () => {
     expect(gateway.untaken).to.equal(0);
   });
 
+  it('keeps one poll through five moves', async () => {
+    const mounted = await mount(html`
+      <div>
+        <section>
+          <connect-refresh-button lang="en" gateway="/gw" report="sales"></connect-refresh-button>
+        </section>
+        <section></section>
+      </div>
+    `, { rejectOnAbort: false });
+    const { el: page, gateway, clock } = mounted;
+    const el = page.querySelector('connect-refresh-button')!;
+    const [home, away] = [...page.querySelectorAll('section')];
+    const answered = new Set<PendingRequest>();
+    const answer = (request: PendingRequest, status: number, body: unknown) => {
+      answered.add(request);
+      request.respond(status, body);
+    };
+    answer(await gateway.next(), 200, reportStatus());
+    await until(el, () => part(el, 'time') !== null);
+    const events: string[] = [];
+    el.addEventListener('connect-refresh-success', (event) => events.push(event.type));
+    button(el).click();
+    answer(await gateway.next(), 202, refreshAccepted({ handle: 'render-7' }));
+    const polls = [await gateway.next()];
+    const render = { handle: 'render-7', state: 'running' as const, started_at: STARTED_AT };
+
+    for (let move = 0; move < 5; move += 1) {
+      if (move % 2 === 0) {
+        el.remove();
+        await clock.tickAsync(1000);
+        home!.append(el);
+      } else {
+        (el.parentElement === home ? away : home)!.append(el);
+      }
+
+      const read = await gateway.next();
+      expect(read.url, `read after move ${move}`).to.equal('/gw/v1/reports/sales');
+      answer(read, 200, reportStatus({ render }));
+      polls.push(await gateway.next());
+    }
+
+    const newest = polls.at(-1)!;
+    const older = polls.slice(0, -1);
+    expect(older.map((poll) => poll.signal.aborted)).to.deep.equal([true, true, true, true, true]);
+    expect(newest.signal.aborted).to.equal(false);
+
+    answer(newest, 200, renderProgress({ handle: 'render-7', output: ['new line'], next: 1 }));
+    await until(el, () => part(el, 'log')?.textContent?.includes('new line') === true);
+    const slow = older[0]!;
+    answer(slow, 200, renderProgress({ handle: 'render-7', state: 'succeeded', next: 1 }));
+    await slow.bodyRead;
+    await clock.tickAsync(0);
+
+    expect(el.status).to.equal('running');
+    expect(events).to.deep.equal([]);
+    const open = gateway.requests.filter((request) => {
+      return !request.signal.aborted && !answered.has(request);
+    });
+    expect(open.map((request) => request.url)).to.deep.equal([
+      '/gw/v1/renders/render-7?after=1&wait=20',
+    ]);
+    expect(sharedWorkCount()).to.equal(1);
+    // The timers are the shared clock's tick for the elapsed time and the open poll's timeout.
+    expect(clock.countTimers()).to.equal(2);
+
+    el.remove();
+    await clock.tickAsync(0);
+    expect(open[0]!.signal.aborted).to.equal(true);
+    expect(sharedWorkCount()).to.equal(0);
+    expect(clock.countTimers()).to.equal(0);
+  });
+
   it('resumes following after reconnecting', async () => {
     const mounted = await mount();
     const { el, gateway } = mounted;
@@ -194,3 +267,5 @@ describe('connect-refresh-button lifecycle', () => {
     expect(part(el, 'time')!.textContent).to.equal('30 seconds ago');
   });
 });
+
+const STARTED_AT = '2026-12-04T11:59:00.000Z';

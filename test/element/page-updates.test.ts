@@ -62,7 +62,7 @@ describe('connect-refresh-button page updates', () => {
     expect(events).to.deep.equal([]);
   });
 
-  it('follows a render started elsewhere', async () => {
+  it('follows a scheduled render to its end', async () => {
     const mounted = await mount();
     const { el, gateway, clock } = mounted;
     await loadStatus(mounted);
@@ -79,6 +79,24 @@ describe('connect-refresh-button page updates', () => {
       type: 'connect-refresh-start',
       detail: { report: 'sales', handle: 'render-9', joined: true },
     }]);
+
+    const renderedAt = '2026-12-04T12:01:10.000Z';
+    poll.respond(200, renderProgress({
+      handle: 'render-9',
+      state: 'succeeded',
+      finished_at: renderedAt,
+      last_rendered_at: renderedAt,
+      server_time: '2026-12-04T12:01:30.000Z',
+    }));
+    await until(el, () => part(el, 'time')?.getAttribute('datetime') === renderedAt);
+
+    expect(part(el, 'time')!.textContent).to.equal('20 seconds ago');
+    expect(el.status).to.equal('succeeded');
+    expect(events.map((event) => event.type)).to.deep.equal([
+      'connect-refresh-start',
+      'connect-refresh-success',
+    ]);
+    expect(gateway.untaken).to.equal(0);
   });
 
   it('reads once when the page shows again', async () => {

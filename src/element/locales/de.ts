@@ -39,6 +39,7 @@ export const de: Messages = {
   unexpectedError: (reason) => `Die Aktualisierung ist unerwartet fehlgeschlagen: ${reason}`,
   requestTimedOut: 'Der Aktualisierungsdienst hat nicht rechtzeitig geantwortet. Versuchen Sie '
     + 'es später erneut.',
+  offline: 'Sie sind offline. Stellen Sie eine Netzwerkverbindung her, um diesen Bericht zu aktualisieren.',
   serviceUnreachable: 'Der Aktualisierungsdienst ist nicht erreichbar. Prüfen Sie Ihre '
     + 'Verbindung und versuchen Sie es später erneut.',
   tokenInvalid: 'Das Anmeldetoken der Aktualisierungsschaltfläche ist ungültig. Laden Sie die '

@@ -40,6 +40,7 @@ export const es: Messages = {
   unexpectedError: (reason) => `La actualización falló de forma inesperada: ${reason}`,
   requestTimedOut: 'El servicio de actualización no respondió a tiempo. Inténtelo de nuevo más '
     + 'tarde.',
+  offline: 'No tiene conexión. Conéctese a la red para actualizar este informe.',
   serviceUnreachable: 'No se pudo conectar con el servicio de actualización. Compruebe su conexión '
     + 'e inténtelo de nuevo más tarde.',
   tokenInvalid: 'El token de inicio de sesión del botón de actualización no es válido. Vuelva a '

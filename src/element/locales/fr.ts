@@ -42,6 +42,7 @@ export const fr: Messages = {
   renderFailed: 'La génération du rapport a échoué.',
   unexpectedError: (reason) => `L’actualisation a échoué de façon inattendue\u00A0: ${reason}`,
   requestTimedOut: 'Le service d’actualisation n’a pas répondu à temps. Réessayez plus tard.',
+  offline: 'Vous êtes hors ligne. Connectez-vous au réseau pour actualiser ce rapport.',
   serviceUnreachable: 'Le service d’actualisation est injoignable. Vérifiez votre connexion et '
     + 'réessayez plus tard.',
   tokenInvalid: 'Le jeton de connexion du bouton d’actualisation n’est pas valide. Rechargez la '

@@ -38,6 +38,7 @@ export const ja: Messages = {
   renderFailed: 'レポートのレンダリング中にエラーが発生しました。',
   unexpectedError: (reason) => `更新が予期せず失敗しました: ${reason}`,
   requestTimedOut: '更新サービスが時間内に応答しませんでした。しばらくしてからもう一度お試しください。',
+  offline: 'オフラインです。このレポートを更新するにはネットワークに接続してください。',
   serviceUnreachable: '更新サービスに接続できませんでした。接続を確認し、しばらくしてからもう一度お試し'
     + 'ください。',
   tokenInvalid: '更新ボタンのサインイントークンが無効です。ページを再読み込みして、もう一度サインイン'
