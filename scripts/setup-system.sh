@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that the tests need and npm does not bring: Chromium for the
-# browser tests, R with rmarkdown and pandoc for the real report render. Installs with apt
-# when it can (root and apt-get present); otherwise prints the command to run and fails.
+# browser tests, R with rmarkdown and pandoc for the real report render, and shiny, htmltools,
+# jsonlite and openssl for the Shiny demo and its token helper. Installs with apt when it can
+# (root and apt-get present); otherwise prints the command to run and fails.
 set -euo pipefail
 
-packages=(chromium r-base-core r-cran-rmarkdown pandoc)
+r_packages=(rmarkdown shiny htmltools jsonlite openssl)
+packages=(chromium r-base-core pandoc "${r_packages[@]/#/r-cran-}")
 
 missing=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v Rscript >/dev/null 2>&1 || missing+=(r-base-core)
-if command -v Rscript >/dev/null 2>&1 &&
-  ! Rscript -e 'quit(status = if (requireNamespace("rmarkdown", quietly = TRUE)) 0 else 1)' >/dev/null 2>&1; then
-  missing+=(r-cran-rmarkdown)
-elif ! command -v Rscript >/dev/null 2>&1; then
-  missing+=(r-cran-rmarkdown)
-fi
+# Debian ships the R package NAME as the Debian package r-cran-NAME.
+for r_package in "${r_packages[@]}"; do
+  if ! command -v Rscript >/dev/null 2>&1 ||
+    ! Rscript -e "quit(status = if (requireNamespace('$r_package', quietly = TRUE)) 0 else 1)" >/dev/null 2>&1; then
+    missing+=("r-cran-$r_package")
+  fi
+done
 command -v pandoc >/dev/null 2>&1 || missing+=(pandoc)
 
 if [ ${#missing[@]} -eq 0 ]; then

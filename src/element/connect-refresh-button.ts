@@ -11,6 +11,7 @@ import { RenderNotifier } from './render-notifier.js';
 import { LiveAnnouncer } from './live-announcer.js';
 import { LogFollower } from './log-follow.js';
 import { ClockController, SECOND_TICK_MS, SLOW_TICK_MS } from './shared-clock.js';
+import { ShinyBridge } from './shiny-bridge.js';
 import { acceptsRefresh, isBusy, type RefreshStatus } from './status.js';
 import { statusLineTemplate } from './status-templates.js';
 import { styles } from './styles.js';
@@ -198,6 +199,8 @@ export class ConnectRefreshButton extends LitElement {
   private readonly announcer = new LiveAnnouncer(this);
 
   private readonly logFollower = new LogFollower(this);
+
+  private readonly shinyBridge = new ShinyBridge(this);
 
   constructor() {
     super();

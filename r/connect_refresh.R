@@ -1,0 +1,141 @@
+# Helpers for Shiny apps that show <connect-refresh-button>. Source this file from app.R:
+#
+#   source("connect_refresh.R")
+#
+# It needs htmltools, jsonlite and openssl, and shiny for the session defaults. It is not an
+# R package, so copy it into the app's directory beside the element's bundle (see the README's
+# Shiny section).
+
+#' Version of the element's bundle that the HTML dependency names. Shiny serves each dependency
+#' name and version once per page, so keep it equal to the npm package's version.
+connect_refresh_version <- "0.1.0"
+
+#' Build the HTML dependency that loads the element's drop-in bundle.
+#'
+#' @param bundle_dir Directory that contains `connect-refresh-button.iife.js` (and, for
+#'   `module = TRUE`, `connect-refresh-button.js`): the `dist/browser` folder of a build of the
+#'   npm package, or a copy of it in the app's directory. Relative paths are resolved against
+#'   the working directory, which is the app's directory when Shiny runs the app.
+#' @param module `FALSE` loads the classic script, `TRUE` the ES module.
+connect_refresh_dependency <- function(
+    bundle_dir = Sys.getenv("CONNECT_REFRESH_BUNDLE_DIR", "connect-refresh"),
+    module = FALSE) {
+  script_file <- if (module) "connect-refresh-button.js" else "connect-refresh-button.iife.js"
+  script_path <- file.path(bundle_dir, script_file)
+  if (!file.exists(script_path)) {
+    stop(
+      "connect_refresh_dependency(): ", script_path, " not found. Set bundle_dir (or ",
+      "CONNECT_REFRESH_BUNDLE_DIR) to a directory with the element's bundle, such as the ",
+      "dist/browser folder that `npm run build` writes.",
+      call. = FALSE
+    )
+  }
+  script <- if (module) list(src = script_file, type = "module") else script_file
+  htmltools::htmlDependency(
+    name = "connect-refresh-button",
+    version = connect_refresh_version,
+    src = c(file = normalizePath(bundle_dir, mustWork = TRUE)),
+    script = script,
+    all_files = FALSE
+  )
+}
+
+#' Build a <connect-refresh-button> tag with the bundle attached.
+#'
+#' Each completion (success or error) of the element sets the Shiny input `input[[id]]` to a
+#' list with `sequence`, `fired_at`, `outcome` ("success" or "error"), `report`, `handle`,
+#' `state`, `last_rendered_at` and `error` (`code`, `message`, `gateway_message`), so
+#' `observeEvent(input[[id]], ...)` runs once for every completion.
+#'
+#' @param id Element id and name of the Shiny input.
+#' @param gateway Base URL of the refresh gateway.
+#' @param report Name of the report in the gateway's configuration.
+#' @param token Signed user token for the gateway, such as the value of
+#'   `connect_refresh_token()`, or `NULL` for a gateway that admits anonymous requests.
+#' @param label Text of the button, or `NULL` for the element's default ("Refresh data").
+#' @param ... Further attributes of the element, such as `notify = NA` or
+#'   `"confirm-within" = 600`.
+#' @param dependency HTML dependency of the bundle; see `connect_refresh_dependency()`.
+connect_refresh_button <- function(id, gateway, report, token = NULL, label = NULL, ...,
+                                   dependency = connect_refresh_dependency()) {
+  stopifnot(
+    is.character(id), length(id) == 1, nzchar(id),
+    is.character(gateway), length(gateway) == 1, nzchar(gateway),
+    is.character(report), length(report) == 1, nzchar(report)
+  )
+  tag <- htmltools::tag("connect-refresh-button", list(
+    id = id, gateway = gateway, report = report, token = token, label = label, ...
+  ))
+  htmltools::attachDependencies(tag, dependency, append = TRUE)
+}
+
+# Encodes a raw vector or a string as base64url without padding (RFC 7515, section 2).
+connect_refresh_base64url <- function(x) {
+  if (is.character(x)) x <- charToRaw(enc2utf8(x))
+  encoded <- openssl::base64_encode(x, linebreaks = FALSE)
+  encoded <- chartr("+/", "-_", encoded)
+  sub("=+$", "", encoded)
+}
+
+#' Mint the gateway's signed user token (an HS256 JWT) for the Shiny session's user.
+#'
+#' The token carries `sub` (the user), `groups`, `iat` and `exp`, and `iss` and `aud` when
+#' given. The gateway's `auth.jwt` settings must name the same secret variable, issuer and
+#' audience, and accept `lifetime_s` (its `max_lifetime_s`, 3600 s by default).
+#'
+#' @param session Shiny session. On Connect, `session$user` is the signed-in visitor's user
+#'   name and `session$groups` their groups. Outside Connect both are `NULL`, so pass `user`.
+#' @param user,groups User name and group names for the token.
+#' @param secret_env Environment variable that contains the HMAC secret, at least 32 bytes.
+#' @param lifetime_s Seconds until the token expires.
+#' @param issuer,audience Values of `iss` and `aud`, or `NULL` to leave them out.
+#' @param now Time the token is issued.
+#' @return The token, a string of three base64url parts.
+connect_refresh_token <- function(session = shiny::getDefaultReactiveDomain(),
+                                  user = session$user,
+                                  groups = session$groups,
+                                  secret_env = "CONNECT_REFRESH_JWT_SECRET",
+                                  lifetime_s = 900,
+                                  issuer = NULL,
+                                  audience = NULL,
+                                  now = Sys.time()) {
+  if (is.null(user) || !is.character(user) || length(user) != 1 || !nzchar(user)) {
+    stop(
+      "connect_refresh_token(): no user name. session$user is NULL outside Connect and for ",
+      "anonymous visitors; pass user = \"name\" or require a sign-in for the app.",
+      call. = FALSE
+    )
+  }
+  secret <- Sys.getenv(secret_env)
+  if (!nzchar(secret)) {
+    stop(
+      "connect_refresh_token(): environment variable ", secret_env, " is not set. Set it to ",
+      "the secret that the gateway's auth.jwt.secret_env names.",
+      call. = FALSE
+    )
+  }
+  if (length(charToRaw(enc2utf8(secret))) < 32) {
+    stop(
+      "connect_refresh_token(): environment variable ", secret_env, " contains fewer than ",
+      "32 bytes; the gateway rejects shorter HS256 secrets.",
+      call. = FALSE
+    )
+  }
+  if (!is.numeric(lifetime_s) || length(lifetime_s) != 1 || !(lifetime_s > 0)) {
+    stop("connect_refresh_token(): lifetime_s must be a positive number of seconds.",
+      call. = FALSE)
+  }
+
+  issued_at <- floor(as.numeric(now))
+  claims <- list(sub = user, groups = I(as.character(unlist(groups))), iat = issued_at,
+                 exp = issued_at + floor(lifetime_s))
+  if (!is.null(issuer)) claims$iss <- issuer
+  if (!is.null(audience)) claims$aud <- audience
+
+  header <- jsonlite::toJSON(list(alg = "HS256", typ = "JWT"), auto_unbox = TRUE)
+  payload <- jsonlite::toJSON(claims, auto_unbox = TRUE, digits = NA)
+  signing_input <- paste0(connect_refresh_base64url(header), ".",
+                          connect_refresh_base64url(payload))
+  signature <- openssl::sha256(charToRaw(signing_input), key = secret)
+  paste0(signing_input, ".", connect_refresh_base64url(unclass(signature)))
+}
