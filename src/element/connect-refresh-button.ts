@@ -51,14 +51,18 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * @tag connect-refresh-button
  *
  * @fires {RefreshStartEvent} connect-refresh-start - The element started following a render that
- * it started, joined or found running. `joined` is false only for a render that this element's
- * own request started.
- * @fires {RefreshSuccessEvent} connect-refresh-success - The followed render succeeded.
- * `lastRenderedAt` is the render's completion time, or null when the gateway sent none.
+ * it started, joined or found running. `state` is `running`, `startedAt` the render's start and
+ * `lastRenderedAt` the report's last render before it. `joined` is false only for a render that
+ * this element's own request started.
+ * @fires {RefreshSuccessEvent} connect-refresh-success - The followed render succeeded. `state` is
+ * `succeeded`, and `lastRenderedAt` is the render's completion time, or null when the gateway
+ * sent none.
  * @fires {RefreshErrorEvent} connect-refresh-error - A request failed or was refused (including a
- * cooldown), the gateway is unavailable, or the followed render failed. `message` is the
- * element's text and `gatewayMessage` the gateway's own, and `code` is the gateway's error code
- * or one of the element's (`render_failed`, `network_error`, `invalid_response`, `http_error`,
+ * cooldown), the gateway is unavailable, or the followed render failed. `state` is `failed` for a
+ * failed render, `running` when a request failed while a render was followed, and null without a
+ * render. `lastRenderedAt` is the report's last render time. `message` is the element's text and
+ * `gatewayMessage` the gateway's own, and `code` is the gateway's error code or one of the
+ * element's (`render_failed`, `network_error`, `invalid_response`, `http_error`, `offline`,
  * `token_unavailable`, `invalid_token`).
  *
  * @csspart button - The native button.
