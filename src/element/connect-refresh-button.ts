@@ -6,6 +6,7 @@ import { LanguageController } from './language-watch.js';
 import { addMessages } from './message-registry.js';
 import type { Messages } from './messages.js';
 import { RefreshController } from './refresh-controller.js';
+import { defineOnce } from './registration.js';
 import { formatAge, parseTime } from './relative-time.js';
 import { RenderNotifier } from './render-notifier.js';
 import { LiveAnnouncer } from './live-announcer.js';
@@ -14,6 +15,7 @@ import { ClockController, SECOND_TICK_MS, SLOW_TICK_MS } from './shared-clock.js
 import { acceptsRefresh, isBusy, type RefreshStatus } from './status.js';
 import { statusLineTemplate } from './status-templates.js';
 import { styles } from './styles.js';
+import { VERSION } from './version.js';
 import { indicatorTemplate, logTemplate, messageTemplate } from './view-templates.js';
 
 /**
@@ -108,17 +110,19 @@ export class ConnectRefreshButton extends LitElement {
     delegatesFocus: true,
   };
 
+  /** Version of the connect-refresh package that this class comes from, such as `0.1.0`. */
+  static readonly version: string = VERSION;
+
   /**
-   * Registers the element under `tag` in `registry`. Does nothing when the tag is already
-   * defined, whichever class it has.
+   * Registers the element under `tag` in `registry`. When another class already has the tag,
+   * such as one from a second copy of the bundle that another widget loaded, the first definition
+   * stays and a console warning names both versions. Defining the same class again does nothing.
    */
   static define(
     tag = 'connect-refresh-button',
     registry: CustomElementRegistry = customElements,
   ): void {
-    if (!registry.get(tag)) {
-      registry.define(tag, this);
-    }
+    defineOnce(tag, this, registry);
   }
 
   /**
