@@ -91,7 +91,12 @@ def show_orders(done: dict | None):
         return [], f"The report's data could not be read from {DATA_URL}: {error}"
     header = html.Tr([html.Th("region"), html.Th("orders"), html.Th("revenue")])
     body = [html.Tr([html.Td(row["region"]), html.Td(row["orders"]), html.Td(row["revenue"])]) for row in rows]
-    rendered_at = done["lastRenderedAt"] if done else (rows[0]["rendered_at"] if rows else "unknown")
+    if done:
+        rendered_at = done["lastRenderedAt"]
+    elif rows:
+        rendered_at = rows[0]["rendered_at"]
+    else:
+        rendered_at = "unknown"
     return [header, *body], f"Rendered at {rendered_at}"
 
 

@@ -34,7 +34,7 @@ function toCsv(rows) {
   return [header, ...lines].join('\n') + '\n';
 }
 
-/** The refresh button of report.Rmd, when the classic build of the element sits beside this script. */
+/** Returns the refresh button of report.Rmd, or '' when the classic build is not beside this script. */
 function refreshButton() {
   if (!existsSync('connect-refresh-button.iife.js')) return '';
   return `<script src="connect-refresh-button.iife.js"></script>

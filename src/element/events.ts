@@ -4,7 +4,6 @@
  * detail carries the report, the render's handle and state, and the last render time, so that a
  * host can act on one event without reading the element.
  */
-import type { RenderState } from '../protocol/index.js';
 
 /** Detail of `connect-refresh-start`. */
 export interface RefreshStartDetail {
@@ -48,7 +47,7 @@ export interface RefreshErrorDetail {
    * (`render_failed`), `running` when a request failed while the element followed a render that
    * may go on, or null when no render was followed.
    */
-  state: RenderState | null;
+  state: 'running' | 'failed' | null;
   /**
    * Completion time of the report's last successful render (RFC 3339), or null when the report
    * never rendered or the element has not read its status yet.

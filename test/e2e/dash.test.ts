@@ -1,7 +1,7 @@
 /**
- * The Dash example without Dash, which is not installed here: its token minter runs with
- * python3 against the gateway's JWT check, and Chromium loads the page that the app's layout
- * produces, with the app's assets folder, against a real gateway and stand-in.
+ * The Dash example without Dash, which is not installed here. Its token minter runs with python3
+ * against the gateway's JWT check. Chromium loads the page that the app's layout produces, with
+ * the app's assets folder, against a real gateway and stand-in.
  */
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
@@ -66,10 +66,10 @@ async function readStatus(gatewayUrl: string, token: string): Promise<{ status: 
 const REPORT_ACCESS = { refresh: { groups: ['analysts'] }, read: { groups: ['analysts'] } };
 
 /**
- * The page that app.py's layout renders to, with Dash's parts played by small scripts: Dash
- * adds each .js file of assets/ as a classic script in name order, its renderer provides
- * `dash_clientside.set_props` (recorded here in `window.setPropsCalls`), and the initial call
- * of the clientside callback passes the `refresh-config` store to `connectRefresh.mount`.
+ * Returns the page that app.py's layout renders to, with small scripts in place of Dash. Dash
+ * adds each .js file of assets/ as a classic script in name order. Its renderer provides
+ * `dash_clientside.set_props`, which this page records in `window.setPropsCalls`. The first
+ * call of the clientside callback passes the `refresh-config` store to `connectRefresh.mount`.
  */
 function dashPage(gatewayUrl: string): string {
   const assets = readdirSync(assetsDir).filter((name) => name.endsWith('.js')).sort();

@@ -46,7 +46,7 @@ async function checkRefreshPath(demo: Demo, browser: Browser): Promise<void> {
   }
 }
 
-/** The report's own "Rendered at …" sentence. */
+/** Returns the report's own "Rendered at …" sentence. */
 async function reportRenderedAt(page: Page): Promise<string> {
   return (await page.getByText(/^Rendered at /).textContent()) ?? '';
 }
