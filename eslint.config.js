@@ -18,7 +18,7 @@ function onlyImports(files, forbidden) {
 const otherParts = (...parts) => parts.map((part) => `**/${part}/**`);
 
 export default defineConfig(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'custom-elements.json', 'demo/**/*_files/', '.state/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'custom-elements.json', 'demo/**/*_files/', 'demo/**/connect-refresh-button.iife.js', '.state/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

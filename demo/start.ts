@@ -4,6 +4,7 @@
  * gateway and `/content` to the stand-in, so the page needs no CORS setup.
  */
 import { execFile } from 'node:child_process';
+import { copyFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createServer, type ViteDevServer } from 'vite';
@@ -26,10 +27,14 @@ export interface DemoOptions {
 
 export interface Demo {
   pageUrl: string;
+  /** The rendered report, which the stand-in serves under /content/{guid}/ through the page's server. */
+  reportUrl: string;
   gatewayUrl: string;
   standInUrl: string;
   /** True when the report renders with R Markdown, false when the Node script renders it. */
   rendersWithR: boolean;
+  /** True when the report carries the refresh button, which needs the classic build. */
+  reportHasButton: boolean;
   close(): Promise<void>;
 }
 
@@ -40,6 +45,23 @@ export function hasRMarkdown(): Promise<boolean> {
   return new Promise((resolve) => {
     execFile('Rscript', ['-e', check], { timeout: 30_000 }, (error) => resolve(error === null));
   });
+}
+
+/**
+ * Copies the classic build of the element beside the report, which embeds it as its own refresh
+ * button. Returns false when the build is missing, so the report renders without the button.
+ */
+async function copyBundleToReport(): Promise<boolean> {
+  try {
+    await copyFile(`${repoDir}dist/browser/connect-refresh-button.iife.js`,
+      `${demoDir}report/connect-refresh-button.iife.js`);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return false;
+    }
+    throw error;
+  }
 }
 
 async function startPage(host: string, port: number, gatewayUrl: string, standInUrl: string) {
@@ -69,6 +91,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const host = options.host ?? '127.0.0.1';
   const rendersWithR = !options.withoutR && (await hasRMarkdown());
   const apiKey = randomBytes(24).toString('base64url');
+  const reportHasButton = await copyBundleToReport();
 
   const { config: standInConfig, configDir } = await loadStandInConfig(`${demoDir}stand-in.json`);
   standInConfig.users[0].api_key = apiKey;
@@ -98,7 +121,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     closers.push(() => gateway.close());
     const page = await startPage(host, options.pagePort ?? 5173, gateway.url, standIn.url);
     closers.push(() => page.server.close());
-    return { pageUrl: page.url, gatewayUrl: gateway.url, standInUrl: standIn.url, rendersWithR, close };
+    return {
+      pageUrl: page.url,
+      reportUrl: `${page.url}content/${standInConfig.content[0].guid}/`,
+      gatewayUrl: gateway.url, standInUrl: standIn.url, rendersWithR, reportHasButton, close,
+    };
   } catch (error) {
     await close();
     throw error;
@@ -113,7 +140,12 @@ async function main(): Promise<void> {
     console.log('R with rmarkdown and pandoc was not found: the report renders with demo/report/render.mjs ' +
       'instead of R Markdown. Install r-base-core, r-cran-rmarkdown and pandoc for the real render.');
   }
-  console.log(`\nDemo dashboard:   ${demo.pageUrl}\n\nPress Ctrl-C to stop.`);
+  if (!demo.reportHasButton) {
+    console.log('dist/browser/connect-refresh-button.iife.js was not found: the report renders without its ' +
+      'refresh button. Run `npm run build` first.');
+  }
+  console.log(`\nDemo dashboard:   ${demo.pageUrl}`);
+  console.log(`Report page:      ${demo.reportUrl} (after the first render)\n\nPress Ctrl-C to stop.`);
   const stop = () => {
     demo.close().then(() => process.exit(0), (error: unknown) => {
       console.error(error);

@@ -1,4 +1,5 @@
 // Writes the same outputs as report.Rmd (index.html and data.csv) where R is not installed.
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -33,10 +34,18 @@ function toCsv(rows) {
   return [header, ...lines].join('\n') + '\n';
 }
 
+/** Returns the refresh button of report.Rmd, or '' when the classic build is not beside this script. */
+function refreshButton() {
+  if (!existsSync('connect-refresh-button.iife.js')) return '';
+  return `<script src="connect-refresh-button.iife.js"></script>
+<connect-refresh-button gateway="/gateway" report="orders"></connect-refresh-button>
+<script>document.addEventListener('connect-refresh-success', function () { location.reload(); });</script>`;
+}
+
 function toHtml(rows, renderedAt) {
   const cells = rows.map((row) => `<tr><td>${row.region}</td><td>${row.orders}</td><td>${row.revenue}</td></tr>`);
   return `<!doctype html><html lang="en"><meta charset="utf-8"><title>Orders by region</title>
-<h1>Orders by region</h1><p>Written by the Node stand-in for the R Markdown report.</p>
+<h1>Orders by region</h1>${refreshButton()}<p>Written by the Node stand-in for the R Markdown report.</p>
 <table><tr><th>region</th><th>orders</th><th>revenue</th></tr>${cells.join('')}</table>
 <p>Rendered at ${renderedAt}.</p></html>\n`;
 }

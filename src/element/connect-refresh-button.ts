@@ -6,6 +6,7 @@ import { LanguageController } from './language-watch.js';
 import { addMessages } from './message-registry.js';
 import type { Messages } from './messages.js';
 import { RefreshController } from './refresh-controller.js';
+import { defineOnce } from './registration.js';
 import { formatAge, parseTime } from './relative-time.js';
 import { RenderNotifier } from './render-notifier.js';
 import { LiveAnnouncer } from './live-announcer.js';
@@ -15,6 +16,7 @@ import { ShinyBridge } from './shiny-bridge.js';
 import { acceptsRefresh, isBusy, type RefreshStatus } from './status.js';
 import { statusLineTemplate } from './status-templates.js';
 import { styles } from './styles.js';
+import { VERSION } from './version.js';
 import { indicatorTemplate, logTemplate, messageTemplate } from './view-templates.js';
 
 /**
@@ -52,14 +54,18 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * @tag connect-refresh-button
  *
  * @fires {RefreshStartEvent} connect-refresh-start - The element started following a render that
- * it started, joined or found running. `joined` is false only for a render that this element's
- * own request started.
- * @fires {RefreshSuccessEvent} connect-refresh-success - The followed render succeeded.
- * `lastRenderedAt` is the render's completion time, or null when the gateway sent none.
+ * it started, joined or found running. `state` is `running`, `startedAt` the render's start and
+ * `lastRenderedAt` the report's last render before it. `joined` is false only for a render that
+ * this element's own request started.
+ * @fires {RefreshSuccessEvent} connect-refresh-success - The followed render succeeded. `state` is
+ * `succeeded`, and `lastRenderedAt` is the render's completion time, or null when the gateway
+ * sent none.
  * @fires {RefreshErrorEvent} connect-refresh-error - A request failed or was refused (including a
- * cooldown), the gateway is unavailable, or the followed render failed. `message` is the
- * element's text and `gatewayMessage` the gateway's own, and `code` is the gateway's error code
- * or one of the element's (`render_failed`, `network_error`, `invalid_response`, `http_error`,
+ * cooldown), the gateway is unavailable, or the followed render failed. `state` is `failed` for a
+ * failed render, `running` when a request failed while a render was followed, and null without a
+ * render. `lastRenderedAt` is the report's last render time. `message` is the element's text and
+ * `gatewayMessage` the gateway's own, and `code` is the gateway's error code or one of the
+ * element's (`render_failed`, `network_error`, `invalid_response`, `http_error`, `offline`,
  * `token_unavailable`, `invalid_token`).
  *
  * @csspart button - The native button.
@@ -105,17 +111,19 @@ export class ConnectRefreshButton extends LitElement {
     delegatesFocus: true,
   };
 
+  /** Version of the connect-refresh package that this class comes from, such as `0.1.0`. */
+  static readonly version: string = VERSION;
+
   /**
-   * Registers the element under `tag` in `registry`. Does nothing when the tag is already
-   * defined, whichever class it has.
+   * Registers the element under `tag` in `registry`. When another class already has the tag,
+   * such as one from a second copy of the bundle that another widget loaded, the first definition
+   * stays and a console warning names both versions. Defining the same class again does nothing.
    */
   static define(
     tag = 'connect-refresh-button',
     registry: CustomElementRegistry = customElements,
   ): void {
-    if (!registry.get(tag)) {
-      registry.define(tag, this);
-    }
+    defineOnce(tag, this, registry);
   }
 
   /**

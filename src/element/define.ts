@@ -1,6 +1,9 @@
 import { ConnectRefreshButton } from './connect-refresh-button.js';
 
-/** Registers `<connect-refresh-button>`; importing this module twice or late is harmless. */
+/**
+ * Registers `<connect-refresh-button>`. Importing this module twice or late is harmless, and when
+ * another copy of the package defined the tag first, that definition stays (see `define`).
+ */
 ConnectRefreshButton.define();
 
 declare global {

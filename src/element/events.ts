@@ -1,6 +1,8 @@
 /**
  * Events of `<connect-refresh-button>`. All of them bubble and are composed, so a dashboard can
- * listen on `document` even when the element sits in another element's shadow root.
+ * listen on `document` even when the element sits in another element's shadow root. Every
+ * detail carries the report, the render's handle and state, and the last render time, so that a
+ * host can act on one event without reading the element.
  */
 
 /** Detail of `connect-refresh-start`. */
@@ -9,6 +11,15 @@ export interface RefreshStartDetail {
   report: string;
   /** Gateway handle of the render that the element follows. */
   handle: string;
+  /** State of the render, always `running`. */
+  state: 'running';
+  /** Start time of the render (RFC 3339), as the gateway sent it. */
+  startedAt: string;
+  /**
+   * Completion time of the report's last successful render before this one (RFC 3339), or null
+   * when the report never rendered or the element has not read its status yet.
+   */
+  lastRenderedAt: string | null;
   /**
    * True when the element did not start the render: the gateway joined the refresh request to a
    * running render, or the element found the render running when it read the report's status.
@@ -20,6 +31,8 @@ export interface RefreshStartDetail {
 export interface RefreshSuccessDetail {
   report: string;
   handle: string;
+  /** State of the render, always `succeeded`. */
+  state: 'succeeded';
   /** Completion time of the render (RFC 3339), or null when the gateway sent none. */
   lastRenderedAt: string | null;
 }
@@ -29,6 +42,17 @@ export interface RefreshErrorDetail {
   report: string;
   /** Handle of the render that failed, or null when the error came before a render started. */
   handle: string | null;
+  /**
+   * State of the render as the element last knew it: `failed` when the render failed
+   * (`render_failed`), `running` when a request failed while the element followed a render that
+   * may go on, or null when no render was followed.
+   */
+  state: 'running' | 'failed' | null;
+  /**
+   * Completion time of the report's last successful render (RFC 3339), or null when the report
+   * never rendered or the element has not read its status yet.
+   */
+  lastRenderedAt: string | null;
   /**
    * Gateway error code (such as `connect_forbidden`), `render_failed` for a failed render,
    * `network_error`, `invalid_response`, `http_error`, `offline` while the browser is offline,

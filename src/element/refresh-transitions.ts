@@ -34,13 +34,22 @@ export function followTransition(
 ): Transition {
   const { handle } = render;
   const joined = reason !== 'started';
+  const lastRenderedAt = view.lastRenderedAt ?? null;
+  const startedAt = render.started_at;
   const announcement = plain(ANNOUNCEMENTS[reason]);
 
   return {
     // The log of an earlier render would mix its lines and its progress into this one's.
     view: { ...view, startedAt: render.started_at, log: [], logProgress: null, announcement },
     status: 'running',
-    event: () => new RefreshStartEvent({ report, handle, joined }),
+    event: () => new RefreshStartEvent({
+      report,
+      handle,
+      state: 'running',
+      startedAt,
+      lastRenderedAt,
+      joined,
+    }),
   };
 }
 
@@ -57,7 +66,7 @@ export function renderEndTransition(
     return {
       view: { ...view, lastRenderedAt, announcement: plain('refreshFinished') },
       status: 'succeeded',
-      event: () => new RefreshSuccessEvent({ report, handle, lastRenderedAt }),
+      event: () => new RefreshSuccessEvent({ report, handle, state: 'succeeded', lastRenderedAt }),
     };
   }
 
@@ -72,6 +81,8 @@ export function renderEndTransition(
     event: (messages) => new RefreshErrorEvent({
       report,
       handle,
+      state: 'failed',
+      lastRenderedAt,
       code: RENDER_FAILED,
       message: message(messages),
       gatewayMessage,
@@ -87,6 +98,9 @@ export function failureTransition(
   failure: Failure,
 ): Transition {
   const { status, code, message, gatewayMessage } = failure;
+  // A failed request says nothing about the render itself, which may still run.
+  const state = handle === null ? null : 'running';
+  const lastRenderedAt = view.lastRenderedAt ?? null;
 
   return {
     view: { ...view, message, detail: gatewayMessage ?? '', announcement: announceFailure(failure) },
@@ -94,6 +108,8 @@ export function failureTransition(
     event: (messages) => new RefreshErrorEvent({
       report,
       handle,
+      state,
+      lastRenderedAt,
       code,
       message: message(messages),
       gatewayMessage,

@@ -46,6 +46,40 @@ async function checkRefreshPath(demo: Demo, browser: Browser): Promise<void> {
   }
 }
 
+/** Returns the report's own "Rendered at …" sentence. */
+async function reportRenderedAt(page: Page): Promise<string> {
+  return (await page.getByText(/^Rendered at /).textContent()) ?? '';
+}
+
+/**
+ * Opens the rendered report under /content/{guid}/, clicks the button that the report embeds,
+ * and checks that the page reloads with the new render when the render succeeded.
+ */
+async function checkSelfRefreshingReport(demo: Demo, browser: Browser): Promise<void> {
+  const page = await browser.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(String(error)));
+  try {
+    await page.goto(demo.reportUrl);
+    await page.waitForSelector('connect-refresh-button[status="idle"]');
+    const before = await reportRenderedAt(page);
+    assert.match(before, /^Rendered at \d{4}-/);
+    await page.evaluate(() => {
+      (window as unknown as { beforeReload: boolean }).beforeReload = true;
+    });
+
+    const reloaded = page.waitForEvent('load', { timeout: 2 * RENDER_TIMEOUT_MS });
+    await page.locator('connect-refresh-button button').click();
+    await reloaded;
+    assert.equal(await page.evaluate(() => 'beforeReload' in window), false, 'the page reloaded');
+    await page.waitForSelector('connect-refresh-button[status="idle"]');
+    assert.notEqual(await reportRenderedAt(page), before);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await page.close();
+  }
+}
+
 describe('demo dashboard', () => {
   let browser: Browser;
 
@@ -65,9 +99,14 @@ describe('demo dashboard', () => {
     const demo = await startDemo({ standInPort: 0, gatewayPort: 0, pagePort: 0 });
     try {
       assert.equal(demo.rendersWithR, true);
+      assert.equal(demo.reportHasButton, true, 'the classic build is next to the report');
       await checkRefreshPath(demo, browser);
       const report = await fetch(`${demo.standInUrl}/content/${REPORT_GUID}/`);
-      assert.match(await report.text(), /<meta name="generator" content="pandoc"/);
+      const reportHtml = await report.text();
+      assert.match(reportHtml, /<meta name="generator" content="pandoc"/);
+      assert.match(reportHtml, /<connect-refresh-button gateway="\/gateway" report="orders">/);
+      assert.doesNotMatch(reportHtml, /src="connect-refresh-button\.iife\.js"/, 'self_contained embeds the bundle');
+      await checkSelfRefreshingReport(demo, browser);
     } finally {
       await demo.close();
     }
@@ -80,6 +119,7 @@ describe('demo dashboard', () => {
       await checkRefreshPath(demo, browser);
       const report = await fetch(`${demo.standInUrl}/content/${REPORT_GUID}/`);
       assert.match(await report.text(), /Written by the Node stand-in/);
+      await checkSelfRefreshingReport(demo, browser);
     } finally {
       await demo.close();
     }

@@ -5,6 +5,7 @@ import {
   announcement,
   button,
   errorBody,
+  FIVE_MINUTES_BEFORE,
   loadStatus,
   mount,
   type Mounted,
@@ -78,6 +79,8 @@ describe('connect-refresh-button cooldown', () => {
     expect(event.detail).to.deep.equal({
       report: 'sales',
       handle: null,
+      state: null,
+      lastRenderedAt: FIVE_MINUTES_BEFORE,
       code: 'cooldown',
       message: 'This report was rendered recently.',
       gatewayMessage: 'Report sales rendered 1 minute ago.',

@@ -6,6 +6,7 @@ import {
   announcement,
   button,
   errorBody,
+  FIVE_MINUTES_BEFORE,
   loadStatus,
   mount,
   type Mounted,
@@ -111,7 +112,14 @@ describe('connect-refresh-button outages', () => {
     (await gateway.next()).respond(200, reportStatus({ render }));
     const event = await started;
 
-    expect(event.detail).to.deep.equal({ report: 'sales', handle: 'render-4', joined: true });
+    expect(event.detail).to.deep.equal({
+      report: 'sales',
+      handle: 'render-4',
+      state: 'running',
+      startedAt,
+      lastRenderedAt: FIVE_MINUTES_BEFORE,
+      joined: true,
+    });
     expect((await gateway.next()).url).to.equal('/gw/v1/renders/render-4?after=0&wait=20');
     expect(gateway.requests.filter((request) => request.method === 'POST')).to.have.length(0);
   });

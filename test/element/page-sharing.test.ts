@@ -97,12 +97,26 @@ describe('connect-refresh-button page sharing', () => {
 
     expect(gateway.requests).to.have.length(3);
     expect(firstEvents.map((event) => event.detail)).to.deep.equal([
-      { report: 'sales', handle: 'render-5', joined: false },
-      { report: 'sales', handle: 'render-5', lastRenderedAt: RENDERED_NOW },
+      {
+        report: 'sales',
+        handle: 'render-5',
+        state: 'running',
+        startedAt: '2026-12-04T12:00:00.000Z',
+        lastRenderedAt: '2026-12-04T11:55:00.000Z',
+        joined: false,
+      },
+      { report: 'sales', handle: 'render-5', state: 'succeeded', lastRenderedAt: RENDERED_NOW },
     ]);
     expect(secondEvents.map((event) => event.detail)).to.deep.equal([
-      { report: 'sales', handle: 'render-5', joined: true },
-      { report: 'sales', handle: 'render-5', lastRenderedAt: RENDERED_NOW },
+      {
+        report: 'sales',
+        handle: 'render-5',
+        state: 'running',
+        startedAt: '2026-12-04T12:00:00.000Z',
+        lastRenderedAt: '2026-12-04T11:55:00.000Z',
+        joined: true,
+      },
+      { report: 'sales', handle: 'render-5', state: 'succeeded', lastRenderedAt: RENDERED_NOW },
     ]);
     expect(part(second, 'log')!.textContent).to.include('Done');
   });

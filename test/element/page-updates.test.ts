@@ -77,7 +77,14 @@ describe('connect-refresh-button page updates', () => {
     expect(el.status).to.equal('running');
     expect(events).to.deep.equal([{
       type: 'connect-refresh-start',
-      detail: { report: 'sales', handle: 'render-9', joined: true },
+      detail: {
+        report: 'sales',
+        handle: 'render-9',
+        state: 'running',
+        startedAt: SERVER_STARTED,
+        lastRenderedAt: '2026-12-04T11:55:00.000Z',
+        joined: true,
+      },
     }]);
 
     const renderedAt = '2026-12-04T12:01:10.000Z';

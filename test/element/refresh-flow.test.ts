@@ -61,11 +61,18 @@ describe('connect-refresh-button refresh', () => {
     expect(events).to.deep.equal([
       {
         type: 'connect-refresh-start',
-        detail: { report: 'sales', handle: 'render-7', joined: false },
+        detail: {
+          report: 'sales',
+          handle: 'render-7',
+          state: 'running',
+          startedAt: '2026-12-04T12:00:00.000Z',
+          lastRenderedAt: '2026-12-04T11:55:00.000Z',
+          joined: false,
+        },
       },
       {
         type: 'connect-refresh-success',
-        detail: { report: 'sales', handle: 'render-7', lastRenderedAt: RENDERED_NOW },
+        detail: { report: 'sales', handle: 'render-7', state: 'succeeded', lastRenderedAt: RENDERED_NOW },
       },
     ]);
   });
@@ -163,6 +170,8 @@ describe('connect-refresh-button refresh', () => {
       detail: {
         report: 'sales',
         handle: 'render-1',
+        state: 'failed',
+        lastRenderedAt: '2026-12-04T11:55:00.000Z',
         code: 'render_failed',
         message,
         gatewayMessage,
@@ -181,7 +190,14 @@ describe('connect-refresh-button refresh', () => {
     (await gateway.next()).respond(202, refreshAccepted({ handle: 'render-3', joined: true }));
     const event = await started;
 
-    expect(event.detail).to.deep.equal({ report: 'sales', handle: 'render-3', joined: true });
+    expect(event.detail).to.deep.equal({
+      report: 'sales',
+      handle: 'render-3',
+      state: 'running',
+      startedAt: '2026-12-04T12:00:00.000Z',
+      lastRenderedAt: '2026-12-04T11:55:00.000Z',
+      joined: true,
+    });
     expect((await gateway.next()).url).to.equal('/gw/v1/renders/render-3?after=0&wait=20');
     expect(el.status).to.equal('running');
     expect(announcement(el)).to.equal('Joined a refresh that was already running.');
@@ -195,7 +211,14 @@ describe('connect-refresh-button refresh', () => {
     (await gateway.next()).respond(200, reportStatus({ render }));
 
     const event = await started;
-    expect(event.detail).to.deep.equal({ report: 'sales', handle: 'render-9', joined: true });
+    expect(event.detail).to.deep.equal({
+      report: 'sales',
+      handle: 'render-9',
+      state: 'running',
+      startedAt: RESUMED_START,
+      lastRenderedAt: '2026-12-04T11:55:00.000Z',
+      joined: true,
+    });
     expect((await gateway.next()).url).to.equal('/gw/v1/renders/render-9?after=0&wait=20');
     await until(el, () => el.status === 'running');
     expect(el.getAttribute('status')).to.equal('running');

@@ -49,7 +49,15 @@ describe('connect-refresh-button resume after reload', () => {
     await untilStatus(el, 'running');
     expect(events[0]).to.deep.equal({
       type: 'connect-refresh-start',
-      detail: { report: 'sales', handle: 'render-7', joined: true },
+      detail: {
+        report: 'sales',
+        handle: 'render-7',
+        state: 'running',
+        startedAt: '2026-12-04T11:59:00.000Z',
+        // The stored handle is polled before any status read, so no render time is known yet.
+        lastRenderedAt: null,
+        joined: true,
+      },
     });
 
     const next = await gateway.next();

@@ -150,7 +150,14 @@ describe('connect-refresh-button tab sync', () => {
     expect(second.status).to.equal('running');
     expect(events).to.deep.equal([{
       type: 'connect-refresh-start',
-      detail: { report: 'sales', handle: 'tab-2', joined: true },
+      detail: {
+        report: 'sales',
+        handle: 'tab-2',
+        state: 'running',
+        startedAt: '2026-12-04T12:00:00.000Z',
+        lastRenderedAt: '2026-12-04T11:55:00.000Z',
+        joined: true,
+      },
     }]);
     expect(methods(gateway.requests.slice(sentBefore))).to.deep.equal([
       'GET /gw/v1/reports/sales',
