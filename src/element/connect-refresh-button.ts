@@ -26,19 +26,24 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * The element keeps up with renders started elsewhere, such as on a schedule or from another
  * page. While its status is `idle`, `succeeded` or `failed`, it reads the report's status again
  * about every 60 s (at the next 30 s tick of its clock after 60 s) and at once when the page
- * becomes visible again. A newer last render time then shows without a click, and a render
- * found running is followed as if joined. While the page is hidden, the element starts no
- * status read and no render poll: a held poll may finish, and the page's return makes one
- * request. All elements on a page share one clock timer, which runs only while one of them
- * shows a time or reads the status by itself.
+ * becomes visible again. It skips the read on a return less than 5 s after its last status read
+ * or the end of a render it followed. A newer last render time then shows without a click, and
+ * a render found running is followed as if joined, unless the element saw that render end,
+ * because the gateway's response can be a few seconds old. The last render time never moves
+ * back for the same gateway and report. While the page is hidden, the element starts no status
+ * read and no render poll: a held poll may finish, and the page's return makes one request. All
+ * elements on a page share one clock timer, which runs only while one of them shows a time or
+ * reads the status by itself.
  *
  * Elements on one page with the same gateway, report and token share one status read in flight
  * and one long poll per render. When one of them starts or finds a render, the others follow it
  * at once as joined, and all of them show its end.
  *
  * The handle of a followed render is kept in `sessionStorage` under a key of gateway and report
- * until the render ends. After a reload, the element first polls that handle, and it reads the
- * report's status instead when the gateway answers 404 `unknown_render`.
+ * until the render ends. After a reload, the element polls that handle and reads the report's
+ * status alongside for its title, estimate and last render time. It follows the status instead
+ * when the gateway answers 404 `unknown_render`, and shows an outage on the first poll as after
+ * a status read, then reads the status again with backoff.
  *
  * The element's text is in the language of its `lang` attribute or its nearest ancestor's, or
  * else the browser's, with English built in. Other languages load as separate modules, and
@@ -181,7 +186,9 @@ export class ConnectRefreshButton extends LitElement {
 
   /**
    * Progress of the refresh (idle, starting, running, succeeded, failed, unavailable or
-   * cooldown), set by the element and reflected to the `status` attribute for styling. In
+   * cooldown), set by the element only and reflected to the `status` attribute for styling. A
+   * value that a page writes to the property or the attribute, or the attribute's removal, is
+   * replaced with the element's own status at the next update, before anything renders. In
    * `cooldown` the gateway asked to wait, and the button accepts clicks again when the time is up.
    * In `failed` a click tries again. After an outage (a network error, a timeout, or a 5xx other
    * than 502 `not_renderable`) the element also reads the status again by itself, with a
@@ -225,6 +232,8 @@ export class ConnectRefreshButton extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    this.refreshes.restoreStatus();
+
     if (changed.has('token') || changed.has('tokenProvider')) {
       this.refreshes.credentialsChanged();
     }

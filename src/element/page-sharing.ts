@@ -132,7 +132,8 @@ export function sharedWorkCount(): number {
  * Follows a render through the page's one long poll for `key` and `handle`, or starts
  * that poll with `gateway`. Calls `onProgress` with every response, earlier ones first for a
  * late caller, and resolves after the one that ends the render. Rejects with the poll's error,
- * or with the caller's signal reason on abort. The poll is aborted when every caller left.
+ * with the caller's signal reason on abort, or with an error that the poll retries when
+ * `leavesOn` returns true for it. The poll is aborted when every caller left.
  */
 export function sharedRenderPoll(
   key: string,
@@ -140,6 +141,7 @@ export function sharedRenderPoll(
   handle: string,
   signal: AbortSignal,
   onProgress: (progress: RenderProgress) => void,
+  leavesOn?: (error: unknown) => boolean,
 ): Promise<void> {
   const pollKey = `${key}\n${handle}`;
   let poll = renderPolls.get(pollKey);
@@ -154,5 +156,5 @@ export function sharedRenderPoll(
     poll = created;
   }
 
-  return poll.watch(signal, onProgress);
+  return poll.watch(signal, onProgress, leavesOn);
 }

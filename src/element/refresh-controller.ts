@@ -33,7 +33,7 @@ export interface RefreshHost extends ReactiveControllerHost, EventTarget, TokenS
  * a render that is still running. A cooldown that the gateway asked for outlasts runs and
  * reconnects, but not a new target. After an outage (see isOutage) the controller reads the
  * status again with backoff until a read succeeds, and a click reads the status before it
- * requests a refresh. While the host is idle it also reads the status on the shared clock's
+ * requests a refresh. An outage on the first poll of a stored render shows in the same way. While the host is idle it also reads the status on the shared clock's
  * ticks and when the page shows again (see StatusRereads), and no read starts while the page is
  * hidden. The first load for a gateway and report follows a render stored in `sessionStorage`
  * before a reload, if there is one (see render-memory). While the browser is offline the
@@ -94,6 +94,14 @@ export class RefreshController implements ReactiveController {
   /** Reads the status again on a tick of the shared clock when the last read is old enough. */
   tick(): void {
     this.rereads.tick();
+  }
+
+  /**
+   * Sets the host's `status` back to the one that the controller set, after something else
+   * wrote the property or the attribute. Call before the host renders.
+   */
+  restoreStatus(): void {
+    this.display.restoreStatus();
   }
 
   /**

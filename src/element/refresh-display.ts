@@ -3,6 +3,7 @@ import type { RenderProgress, ReportStatus } from '../protocol/index.js';
 import { type Messages, plain } from './messages.js';
 import type { Transition } from './refresh-transitions.js';
 import { latestLogProgress } from './log-progress.js';
+import { RecentDurations } from './recent-durations.js';
 import { appendLog, emptyView, type RefreshView } from './refresh-view.js';
 import type { RefreshStatus } from './status.js';
 import { recentDurationsOf } from './wire-guards.js';
@@ -25,12 +26,22 @@ export class RefreshDisplay {
 
   private readonly host: DisplayHost;
   private readonly messages: () => Messages;
+  private readonly recentDurations = new RecentDurations();
   private clockOffsetMs = 0;
+  private shownStatus: RefreshStatus = 'idle';
 
   /** `messages` returns the host's catalog, for the text of the events. */
   constructor(host: DisplayHost, messages: () => Messages) {
     this.host = host;
     this.messages = messages;
+  }
+
+  /**
+   * Status that the display set last. The host's `status` may differ from it for a moment after
+   * something else wrote the property or attribute (see restoreStatus).
+   */
+  get status(): RefreshStatus {
+    return this.shownStatus;
   }
 
   /** Returns the gateway's current time in ms, from the offset of its last `server_time`. */
@@ -41,7 +52,16 @@ export class RefreshDisplay {
   /** Clears what belongs to the previous report, during the host's update. */
   reset(): void {
     this.view = emptyView();
+    this.recentDurations.reset();
+    this.shownStatus = 'idle';
     this.host.status = 'idle';
+  }
+
+  /** Sets the host's `status` back to the display's, if something else changed it. */
+  restoreStatus(): void {
+    if (this.host.status !== this.shownStatus) {
+      this.host.status = this.shownStatus;
+    }
   }
 
   /** Clears the render and the failure of the last run and shows `starting`. */
@@ -60,13 +80,18 @@ export class RefreshDisplay {
 
   /**
    * Takes the report's title, last render time and recent render durations, and the gateway's
-   * clock, from a status read.
+   * clock, from a status read. The last render time never moves back: a response from the
+   * gateway's older data, or one that reports no render, keeps a newer time that the element
+   * already has. The durations follow RecentDurations.
    */
   showReport(status: ReportStatus): void {
     this.observeServerTime(status.server_time);
-    const { title: reportTitle, last_rendered_at: lastRenderedAt } = status;
-    const recentDurations = recentDurationsOf(status);
+    const { title: reportTitle, last_rendered_at: readRenderedAt } = status;
+    const lastRenderedAt = newerTime(this.view.lastRenderedAt, readRenderedAt);
+    this.recentDurations.takeStatusRead(recentDurationsOf(status), readRenderedAt);
+    const { durations: recentDurations } = this.recentDurations;
     this.view = { ...this.view, reportTitle, lastRenderedAt, recentDurations };
+    this.host.requestUpdate();
   }
 
   /**
@@ -93,7 +118,7 @@ export class RefreshDisplay {
 
   /** Shows the status after a read found no render running; `recovered` ends an outage. */
   showStatus(recovered: boolean): void {
-    const { status: shown } = this.host;
+    const shown = this.shownStatus;
 
     if (shown === 'cooldown') {
       this.host.requestUpdate();
@@ -119,13 +144,23 @@ export class RefreshDisplay {
   /**
    * Takes the start time and new log lines of the followed render from a poll. The log progress
    * is read from the raw lines, because a knitr bar that redraws itself with carriage returns
-   * keeps only its last drawing in the shown log (see terminalLine).
+   * keeps only its last drawing in the shown log (see terminalLine). A render that succeeded
+   * adds its duration to the recent ones, so that the next estimate counts it before the next
+   * status read.
    */
   applyProgress(progress: RenderProgress): void {
     this.observeServerTime(progress.server_time);
     const log = appendLog(this.view.log, progress.output);
     const logProgress = latestLogProgress(progress.output) ?? this.view.logProgress;
-    this.view = { ...this.view, startedAt: progress.started_at, log, logProgress };
+    const { started_at: startedAt, finished_at: finishedAt } = progress;
+    let { recentDurations } = this.view;
+
+    if (progress.state === 'succeeded' && finishedAt !== null) {
+      this.recentDurations.addRender(startedAt, finishedAt);
+      recentDurations = this.recentDurations.durations;
+    }
+
+    this.view = { ...this.view, startedAt, log, logProgress, recentDurations };
     this.host.requestUpdate();
   }
 
@@ -144,7 +179,27 @@ export class RefreshDisplay {
   }
 
   private setStatus(status: RefreshStatus): void {
+    this.shownStatus = status;
     this.host.status = status;
     this.host.requestUpdate();
   }
+}
+
+/**
+ * Returns the newer of two last render times: `known` unless `read` is a later time, or `read`
+ * while nothing is known. A null `read` keeps a known time.
+ */
+function newerTime(
+  known: string | null | undefined,
+  read: string | null,
+): string | null {
+  if (known === undefined || known === null || Number.isNaN(Date.parse(known))) {
+    return read;
+  }
+
+  if (read === null) {
+    return known;
+  }
+
+  return Date.parse(read) > Date.parse(known) ? read : known;
 }

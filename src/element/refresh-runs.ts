@@ -1,12 +1,14 @@
-import type { RenderSummary } from '../protocol/index.js';
+import type { RenderSummary, ReportStatus } from '../protocol/index.js';
 import type { Cooldown } from './cooldown.js';
+import { EndedRenders } from './ended-renders.js';
 import { GatewayRequestError } from './gateway-errors.js';
 import type { OutageRecovery } from './outage-recovery.js';
-import { sharedStatusRead, type SharingMember } from './page-sharing.js';
+import type { SharingMember } from './page-sharing.js';
 import type { RefreshDisplay } from './refresh-display.js';
 import type { FollowReason } from './refresh-transitions.js';
 import { followRender, type Target } from './render-follow.js';
 import { forgetRender } from './render-memory.js';
+import { ReportReads } from './report-reads.js';
 import { showOfflineFailure, showRequestFailure } from './run-failures.js';
 import type { RefreshStatus } from './status.js';
 import type { StatusRereads } from './status-rereads.js';
@@ -23,7 +25,9 @@ export interface RunParts {
 
 /**
  * The runs of one element: each status read, refresh or follow is a run with its own
- * AbortController. A new run aborts the old one, and responses of an old run are ignored.
+ * AbortController. A new run aborts the old one, and responses of an old run are ignored,
+ * except for the report data of a status read (see ReportReads). A render that the element
+ * followed to its end is not followed again (see EndedRenders).
  */
 export class RefreshRuns {
   /** Handle of the render that the current run follows, or null. */
@@ -36,6 +40,8 @@ export class RefreshRuns {
   private readonly recovery: OutageRecovery;
   private readonly rereads: StatusRereads;
   private readonly member: SharingMember;
+  private readonly reads: ReportReads;
+  private readonly ended = new EndedRenders();
   private run: AbortController | null = null;
 
   constructor(parts: RunParts) {
@@ -44,6 +50,7 @@ export class RefreshRuns {
     this.recovery = parts.recovery;
     this.rereads = parts.rereads;
     this.member = parts.member;
+    this.reads = new ReportReads(parts.display, parts.rereads);
   }
 
   /** True while a run reads the status, requests a refresh or follows a render. */
@@ -51,13 +58,15 @@ export class RefreshRuns {
     return this.run !== null;
   }
 
+  /** Aborts the run and every status read, such as before the target changes. */
   cancel(): void {
-    this.run?.abort();
-    this.run = null;
+    this.abortRun();
+    this.reads.cancel();
   }
 
+  /** Aborts the current run and begins a new one for the same target. */
   beginRun(): AbortController {
-    this.cancel();
+    this.abortRun();
     this.recovery.pause();
     this.run = new AbortController();
     this.handle = null;
@@ -86,8 +95,15 @@ export class RefreshRuns {
     }
   }
 
-  /** Follows a render that another element or tab announced, in a run of its own. */
+  /**
+   * Follows a render that another element or tab announced, in a run of its own, unless this
+   * element saw that render end.
+   */
   followAnnounced(target: Target, render: RenderSummary, reason: FollowReason): void {
+    if (this.ended.has(target.tabKey, render.handle)) {
+      return;
+    }
+
     const run = this.beginRun();
     this.recovery.end();
     void this.followShared(run, target, render, reason);
@@ -105,16 +121,22 @@ export class RefreshRuns {
   }
 
   /**
-   * Follows a render stored before the page reloaded. When the gateway no longer knows its
-   * handle (404 `unknown_render`), drops it and reads the report's status instead.
+   * Follows a render stored before the page reloaded, and reads the report's status alongside
+   * for its report data. When the gateway rejects the handle as unknown (404 `unknown_render`),
+   * drops it and takes the status from that read instead. An outage on the first poll shows
+   * as after a status read (see followRender).
    */
   async reattach(run: AbortController, target: Target, stored: RenderSummary) {
+    const read = this.reads.read(target);
+    // The poll shows the errors that matter, unless the status is needed after all below.
+    read.catch(() => undefined);
+
     try {
       await this.follow(run, target, stored, 'resumed', true);
     } catch (error) {
       if (this.run === run && isUnknownRender(error)) {
         forgetRender(target.base, target.report);
-        await this.readStatus(run, target);
+        await this.readStatus(run, target, 'show', read);
       } else {
         this.fail(run, target, error);
       }
@@ -124,34 +146,33 @@ export class RefreshRuns {
   }
 
   /**
-   * Reads the report's status, then follows a running render. Otherwise it shows the status, or
-   * with `next` set to `refresh` requests a refresh.
+   * Reads the report's status, or takes it from `read` in flight, then follows a running
+   * render. Otherwise it shows the status, or with `next` set to `refresh` requests a refresh.
    */
   async readStatus(
     run: AbortController,
     target: Target,
     next: 'show' | 'refresh' = 'show',
+    read: Promise<ReportStatus> = this.reads.read(target),
   ): Promise<void> {
     try {
-      const { key, gateway, report } = target;
-      const status = await sharedStatusRead(key, gateway, report, run.signal);
+      const status = await read;
 
       if (this.run !== run) {
         return;
       }
 
-      this.display.showReport(status);
-      this.rereads.markRead();
       const recovered = this.recovery.active;
       this.recovery.end();
+      const running = this.ended.runningRender(target.tabKey, status);
 
-      if (status.render?.state !== 'running') {
+      if (running === null) {
         forgetRender(target.base, target.report);
       }
 
-      if (status.render?.state === 'running') {
+      if (running !== null) {
         const reason = next === 'refresh' ? 'joined' : 'resumed';
-        await this.follow(run, target, status.render, reason);
+        await this.follow(run, target, running, reason);
       } else if (next === 'refresh') {
         await this.refresh(run, target);
       } else {
@@ -194,6 +215,11 @@ export class RefreshRuns {
     }
   }
 
+  private abortRun(): void {
+    this.run?.abort();
+    this.run = null;
+  }
+
   /** Marks the run as over, so that the element may read the status by itself again. */
   private endRun(run: AbortController): void {
     if (this.run === run) {
@@ -222,7 +248,10 @@ export class RefreshRuns {
       signal: run.signal,
       isCurrent: () => this.run === run,
       announcer: announce ? this.member : null,
-      onEnd: () => this.rereads.markRead(),
+      onEnd: () => {
+        this.rereads.markRead();
+        this.ended.add(target.tabKey, render.handle);
+      },
     });
   }
 

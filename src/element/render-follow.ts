@@ -1,5 +1,6 @@
 import type { RenderProgress, RenderSummary } from '../protocol/index.js';
 import type { AuthorizedGateway } from './authorized-gateway.js';
+import { isOutage } from './failures.js';
 import { announceRender, sharedRenderPoll, type SharingMember } from './page-sharing.js';
 import type { RefreshDisplay } from './refresh-display.js';
 import { type FollowReason, followTransition, renderEndTransition } from './refresh-transitions.js';
@@ -23,7 +24,11 @@ export interface FollowRequest {
   target: Target;
   render: RenderSummary;
   reason: FollowReason;
-  /** Shows the render only after the gateway answered the first poll, as for a stored handle. */
+  /**
+   * Shows the render only after the gateway responded to the first poll, as for a stored
+   * handle. An outage before that response rejects instead of retrying, so that the element can
+   * show it.
+   */
   confirmFirst: boolean;
   display: RefreshDisplay;
   /** Signal of the element's run, which detaches the element from the shared poll on abort. */
@@ -88,5 +93,6 @@ export async function followRender(request: FollowRequest): Promise<void> {
   }
 
   const { key, gateway } = target;
-  await sharedRenderPoll(key, gateway, render.handle, request.signal, onProgress);
+  const leavesOn = (error: unknown) => request.confirmFirst && !shown && isOutage(error);
+  await sharedRenderPoll(key, gateway, render.handle, request.signal, onProgress, leavesOn);
 }

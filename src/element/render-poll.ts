@@ -12,7 +12,8 @@ export const POLL_WAIT_SECONDS = 20;
  * `succeeded` or `failed`. Each request reads the log lines from the previous response's `next`
  * on. Errors that isTransient accepts, such as network errors, 503 and 429, are retried with
  * backoff for as long as the signal allows, because the render goes on in Connect meanwhile. A
- * retry waits at least the time in the response's `Retry-After` header. While the page is hidden,
+ * retry waits at least the time in the response's `Retry-After` header, and `onRetry` gets each
+ * error before its retry. While the page is hidden,
  * no new request starts unless an element with `notify` is on the page (see whenPollAllowed): a
  * held request may finish, and the next one waits until the page is visible again. Other
  * errors, and the signal's reason on abort, are thrown.
@@ -21,6 +22,7 @@ export async function* pollRender(
   gateway: AuthorizedGateway,
   handle: string,
   signal: AbortSignal,
+  onRetry: (error: unknown) => void = () => {},
 ): AsyncGenerator<RenderProgress, void, undefined> {
   let after = 0;
   let attempt = 0;
@@ -37,6 +39,7 @@ export async function* pollRender(
         throw error;
       }
 
+      onRetry(error);
       await delay(Math.max(retryDelay(attempt), retryAfterOf(error) ?? 0), signal);
       attempt += 1;
       continue;

@@ -47,11 +47,16 @@ export class SharedCall<T> {
 
 interface Watcher {
   onProgress(progress: RenderProgress): void;
+  /** Takes an error that the poll retries, at which the watcher may leave. */
+  onRetry(error: unknown): void;
   resolve(): void;
   reject(error: unknown): void;
 }
 
-/** One long poll of a render whose responses go to every watcher. */
+/**
+ * One long poll of a render whose responses go to every watcher. The poll is aborted when the
+ * last watcher left.
+ */
 export class SharedPoll {
   private readonly controller = new AbortController();
   private readonly watchers = new Set<Watcher>();
@@ -61,25 +66,41 @@ export class SharedPoll {
     void this.run(gateway, handle);
   }
 
-  watch(signal: AbortSignal, onProgress: (progress: RenderProgress) => void): Promise<void> {
+  /**
+   * Calls `onProgress` with every response, earlier ones first, and resolves after the one that
+   * ends the render. Rejects with the poll's error, with the signal's reason on abort, or with an
+   * error that the poll retries when `leavesOn` returns true for it.
+   */
+  watch(
+    signal: AbortSignal,
+    onProgress: (progress: RenderProgress) => void,
+    leavesOn: (error: unknown) => boolean = () => false,
+  ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (signal.aborted) {
         reject(signal.reason);
         return;
       }
 
-      const onAbort = () => {
+      const leave = (reason: unknown) => {
         this.watchers.delete(watcher);
-        reject(signal.reason);
+        reject(reason);
 
         if (this.watchers.size === 0) {
           this.controller.abort(new DOMException('Every follower left.', 'AbortError'));
           this.onEnd();
         }
       };
+      const onAbort = () => leave(signal.reason);
       const settle = () => signal.removeEventListener('abort', onAbort);
       const watcher: Watcher = {
         onProgress,
+        onRetry: (error) => {
+          if (leavesOn(error)) {
+            settle();
+            leave(error);
+          }
+        },
         resolve: () => {
           settle();
           resolve();
@@ -97,7 +118,12 @@ export class SharedPoll {
 
   private async run(gateway: AuthorizedGateway, handle: string): Promise<void> {
     try {
-      for await (const progress of pollRender(gateway, handle, this.controller.signal)) {
+      const { signal } = this.controller;
+      const onRetry = (error: unknown) => {
+        [...this.watchers].forEach((watcher) => watcher.onRetry(error));
+      };
+
+      for await (const progress of pollRender(gateway, handle, signal, onRetry)) {
         this.responses.push(progress);
         [...this.watchers].forEach((watcher) => watcher.onProgress(progress));
       }

@@ -4,13 +4,22 @@ import { isPageHidden } from './page-visibility.js';
 export const STATUS_REREAD_MS = 60_000;
 
 /**
+ * Minimum time in ms since a status read started or ended, or a followed render ended, before
+ * the page's return makes another read. Someone who switches tabs back and forth gets at most
+ * one read in this time, and a render that starts meanwhile shows at the next return after it.
+ */
+export const RETURN_REREAD_MIN_MS = 5000;
+
+/**
  * Status reads that the element makes by itself, so that renders started elsewhere show up:
  * about every STATUS_REREAD_MS while the page is visible, and at once when the page becomes
- * visible again. While the page is hidden no read starts. A read requested meanwhile waits for
- * the page to become visible, and then only one read is made.
+ * visible again, unless a read ended or started less than RETURN_REREAD_MIN_MS before. While
+ * the page is hidden no read starts. A read requested meanwhile waits for the page to become
+ * visible, and then only one read is made, however recent the last one.
  */
 export class StatusRereads {
   private lastReadAt = Date.now();
+  private lastStartedAt = Number.NEGATIVE_INFINITY;
   private deferred = false;
   private readonly canRead: () => boolean;
   private readonly read: () => void;
@@ -45,6 +54,11 @@ export class StatusRereads {
     this.lastReadAt = Date.now();
   }
 
+  /** Notes that a status read just started. */
+  markStarted(): void {
+    this.lastStartedAt = Date.now();
+  }
+
   /**
    * Returns true, and keeps the read for later, when the page is hidden. Call before every
    * status read that the element starts by itself.
@@ -71,9 +85,25 @@ export class StatusRereads {
       return;
     }
 
-    if (this.deferred || this.canRead()) {
+    if (this.deferred) {
       this.deferred = false;
+      this.read();
+    } else if (this.canRead() && !this.readRecently()) {
       this.read();
     }
   }
+
+  private readRecently(): boolean {
+    return isRecent(this.lastReadAt) || isRecent(this.lastStartedAt);
+  }
+}
+
+/**
+ * Returns whether `time` (ms since the epoch) lies less than RETURN_REREAD_MIN_MS in the past.
+ * A time in the future means that the clock went back since, so it counts as not recent.
+ */
+function isRecent(time: number): boolean {
+  const age = Date.now() - time;
+
+  return age >= 0 && age < RETURN_REREAD_MIN_MS;
 }

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
+import { RETURN_REREAD_MIN_MS } from '../../src/element/status-rereads.js';
 import {
   button,
   loadStatus,
@@ -122,6 +123,52 @@ describe('connect-refresh-button page updates', () => {
     expect((await gateway.next()).url).to.equal('/gw/v1/reports/sales');
     await clock.tickAsync(29_000);
     expect(gateway.untaken).to.equal(0);
+  });
+
+  it('reads once for quick returns', async () => {
+    const visibility = stubVisibility();
+    const mounted = await mount();
+    const { gateway, clock } = mounted;
+    await loadStatus(mounted);
+    await clock.tickAsync(RETURN_REREAD_MIN_MS);
+    let reads = 0;
+
+    for (let cycle = 0; cycle < 20; cycle += 1) {
+      visibility.set('hidden');
+      await clock.tickAsync(100);
+      visibility.set('visible');
+      await clock.tickAsync(100);
+
+      while (gateway.untaken > 0) {
+        const read = await gateway.next();
+        reads += 1;
+        read.respond(200, reportStatus());
+        await read.bodyRead;
+        await clock.tickAsync(0);
+      }
+    }
+
+    expect(reads).to.equal(1);
+  });
+
+  it('reads on a return after 5 seconds', async () => {
+    const visibility = stubVisibility();
+    const mounted = await mount();
+    const { gateway, clock } = mounted;
+    await loadStatus(mounted);
+
+    await clock.tickAsync(RETURN_REREAD_MIN_MS - 1);
+    visibility.set('hidden');
+    visibility.set('visible');
+    await clock.tickAsync(0);
+    expect(gateway.untaken, 'reads just under the minimum').to.equal(0);
+
+    await clock.tickAsync(1);
+    visibility.set('hidden');
+    visibility.set('visible');
+    await clock.tickAsync(0);
+    expect(gateway.untaken).to.equal(1);
+    expect((await gateway.next()).url).to.equal('/gw/v1/reports/sales');
   });
 
   it('holds render polls while hidden', async () => {
