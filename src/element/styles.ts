@@ -138,7 +138,7 @@ export const styles = css`
   }
 
   /*
-   * Messages, details and log lines may hold a long unbroken string, such as a path or a URL.
+   * Messages, details and log lines may contain a long unbroken string, such as a path or a URL.
    * \`overflow-wrap: anywhere\` breaks it and, unlike \`break-word\`, also lowers the min-content
    * width, so the element stays as narrow as its container.
    */
