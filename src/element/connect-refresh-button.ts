@@ -150,7 +150,9 @@ export class ConnectRefreshButton extends LitElement {
   /**
    * Function that fetches a fresh bearer token. The element calls it before its first request
    * when `token` is empty, and after a 401 for an expired or missing token, then sends that
-   * request once more. Requests at the same time share one call. Property only.
+   * request once more. Requests at the same time share one call. A call that has not settled
+   * after 15 s fails: the status becomes `failed` with the code `token_unavailable`, a click calls
+   * the provider again, and a late result of the first call is ignored. Property only.
    */
   @property({ attribute: false }) tokenProvider: (() => Promise<string>) | null = null;
 

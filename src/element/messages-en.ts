@@ -44,6 +44,8 @@ export const en: Messages = {
     'The sign-in token of the refresh button is not valid. Reload the page and sign in again.',
   tokenUnavailable:
     'The refresh button could not get a sign-in token. Reload the page and sign in again.',
+  tokenTimedOut: 'The refresh button did not get a sign-in token in time. Try again, or reload '
+    + 'the page and sign in again.',
   signInExpired: 'Your sign-in has expired. Sign in again to refresh this report.',
   signInRequired: 'Sign in to refresh this report.',
   unknownRender: 'The render could not be found on the refresh service, so its outcome is '

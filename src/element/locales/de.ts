@@ -46,6 +46,9 @@ export const de: Messages = {
     + 'Seite neu und melden Sie sich erneut an.',
   tokenUnavailable: 'Die Aktualisierungsschaltfläche konnte kein Anmeldetoken abrufen. Laden Sie '
     + 'die Seite neu und melden Sie sich erneut an.',
+  tokenTimedOut: 'Die Aktualisierungsschaltfläche hat nicht rechtzeitig ein Anmeldetoken '
+    + 'erhalten. Versuchen Sie es erneut, oder laden Sie die Seite neu und melden Sie sich '
+    + 'erneut an.',
   signInExpired: 'Ihre Anmeldung ist abgelaufen. Melden Sie sich erneut an, um diesen Bericht zu '
     + 'aktualisieren.',
   signInRequired: 'Melden Sie sich an, um diesen Bericht zu aktualisieren.',

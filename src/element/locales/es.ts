@@ -47,6 +47,8 @@ export const es: Messages = {
     + 'cargar la página e inicie sesión de nuevo.',
   tokenUnavailable: 'El botón de actualización no pudo obtener un token de inicio de sesión. '
     + 'Vuelva a cargar la página e inicie sesión de nuevo.',
+  tokenTimedOut: 'El botón de actualización no obtuvo a tiempo un token de inicio de sesión. '
+    + 'Inténtelo de nuevo, o vuelva a cargar la página e inicie sesión de nuevo.',
   signInExpired: 'Su sesión ha caducado. Inicie sesión de nuevo para actualizar este informe.',
   signInRequired: 'Inicie sesión para actualizar este informe.',
   unknownRender: 'El servicio de actualización no encuentra la generación, así que se desconoce '

@@ -49,6 +49,8 @@ export const fr: Messages = {
     + 'page et reconnectez-vous.',
   tokenUnavailable: 'Le bouton d’actualisation n’a pas pu obtenir de jeton de connexion. '
     + 'Rechargez la page et reconnectez-vous.',
+  tokenTimedOut: 'Le bouton d’actualisation n’a pas obtenu de jeton de connexion à temps. '
+    + 'Réessayez, ou rechargez la page et reconnectez-vous.',
   signInExpired: 'Votre session a expiré. Reconnectez-vous pour actualiser ce rapport.',
   signInRequired: 'Connectez-vous pour actualiser ce rapport.',
   unknownRender: 'Le service d’actualisation ne trouve pas cette génération, son résultat est '
