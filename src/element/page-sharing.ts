@@ -1,5 +1,6 @@
 import type { RenderProgress, RenderSummary, ReportStatus } from '../protocol/index.js';
 import type { AuthorizedGateway } from './authorized-gateway.js';
+import { gatewayKeyPart } from './gateway-key.js';
 import type { FollowReason } from './refresh-transitions.js';
 import { SharedCall, SharedPoll } from './shared-requests.js';
 import type { TokenProvider } from './token-store.js';
@@ -28,8 +29,9 @@ const providerIds = new WeakMap<TokenProvider, number>();
 let lastTokenId = 0;
 
 /**
- * Returns the sharing key of a gateway, report and token. Elements that send different tokens,
- * or none, get different keys, because the token decides what the gateway allows.
+ * Returns the sharing key of a gateway, report and token. The gateway counts as one however its
+ * URL is written (see gatewayKeyPart). Elements that send different tokens, or none, get
+ * different keys, because the token decides what the gateway allows.
  */
 export function sharingKey(
   gateway: string,
@@ -37,7 +39,7 @@ export function sharingKey(
   token: string | null,
   provider: TokenProvider | null,
 ): string {
-  return JSON.stringify([gateway.trim(), report, tokenIdentity(token, provider)]);
+  return JSON.stringify([gatewayKeyPart(gateway), report, tokenIdentity(token, provider)]);
 }
 
 function tokenIdentity(token: string | null, provider: TokenProvider | null): string {

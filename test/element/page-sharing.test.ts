@@ -154,6 +154,26 @@ describe('connect-refresh-button page sharing', () => {
     expect(clock.countTimers()).to.equal(0);
   });
 
+  it('shares work across a trailing slash', async () => {
+    const pair = await mountPair(html`
+      <div>
+        <connect-refresh-button lang="en" gateway="/gw" report="sales"></connect-refresh-button>
+        <connect-refresh-button lang="en" gateway="/gw/" report="sales"></connect-refresh-button>
+      </div>
+    `);
+    const { first, second, mounted: { gateway } } = pair;
+    await loadBoth(pair);
+
+    expect(gateway.requests).to.have.length(1);
+    button(first).click();
+    (await gateway.next()).respond(202, refreshAccepted());
+    await gateway.next();
+    await second.updateComplete;
+
+    expect(second.status).to.equal('running');
+    expect(gateway.untaken).to.equal(0);
+  });
+
   it('keeps reports and gateways apart', async () => {
     const pair = await mountPair(html`
       <div>
