@@ -39,7 +39,8 @@ export const fr: Messages = {
   cooldownAnnouncement: (message, remaining) =>
     `${message} Nouvelle actualisation possible dans ${remaining}.`,
 
-  renderFailed: 'La génération du rapport a échoué.',
+  renderFailed: 'La génération du rapport a échoué. Réessayez ou demandez au propriétaire du '
+    + 'rapport de consulter le journal de génération.',
   unexpectedError: (reason) => `L’actualisation a échoué de façon inattendue\u00A0: ${reason}`,
   requestTimedOut: 'Le service d’actualisation n’a pas répondu à temps. Réessayez plus tard.',
   offline: 'Vous êtes hors ligne. Connectez-vous au réseau pour actualiser ce rapport.',
@@ -72,7 +73,7 @@ export const fr: Messages = {
   notRenderable: 'Ce rapport est mal configuré sur le service d’actualisation et ne peut donc pas '
     + 'être généré. Demandez à l’administrateur du service d’actualisation de corriger sa '
     + 'configuration.',
-  connectError: 'Connect a renvoyé une erreur au service d’actualisation.',
+  connectError: 'Connect a renvoyé une erreur au service d’actualisation. Réessayez plus tard.',
   serverUnavailable: 'Le serveur de rapports est indisponible pour le moment. Réessayez plus tard.',
   unreadableResponse: (status) => 'Le service d’actualisation a envoyé une réponse illisible '
     + `(HTTP ${status}). Réessayez plus tard.`,
