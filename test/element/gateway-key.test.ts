@@ -25,8 +25,9 @@ describe('gatewayKeyPart', () => {
 describe('keys of one gateway written differently', () => {
   for (const gateway of SAME_GATEWAY) {
     it(`match for ${JSON.stringify(gateway)}`, () => {
-      expect(sharingKey(gateway, 'sales', null, null)).to.equal(
-        sharingKey('/gw', 'sales', null, null));
+      const anonymous = { token: null, tokenProvider: null };
+      expect(sharingKey(gateway, 'sales', anonymous)).to.equal(
+        sharingKey('/gw', 'sales', anonymous));
       expect(renderStorageKey(gateway, 'sales')).to.equal(renderStorageKey('/gw', 'sales'));
       expect(tabKey(gateway, 'sales')).to.equal(tabKey('/gw', 'sales'));
     });

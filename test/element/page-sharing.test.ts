@@ -227,9 +227,9 @@ describe('connect-refresh-button page sharing', () => {
   });
 
   it('keys tokens by id only', () => {
-    const first = sharingKey('/gw', 'sales', 'secret-token', null);
-    const again = sharingKey('/gw', 'sales', 'secret-token', null);
-    const other = sharingKey('/gw', 'sales', 'other-token', null);
+    const first = sharingKey('/gw', 'sales', { token: 'secret-token', tokenProvider: null });
+    const again = sharingKey('/gw', 'sales', { token: 'secret-token', tokenProvider: null });
+    const other = sharingKey('/gw', 'sales', { token: 'other-token', tokenProvider: null });
 
     expect(first).to.not.include('secret-token');
     expect(again).to.equal(first);
