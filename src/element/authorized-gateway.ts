@@ -1,12 +1,23 @@
 import type { RefreshAccepted, RenderProgress, ReportStatus } from '../protocol/index.js';
-import { readRenderProgress, readReportStatus, requestRefresh } from './gateway-client.js';
+import {
+  readRenderProgress,
+  readReportStatus,
+  type RequestAuth,
+  requestRefresh,
+} from './gateway-client.js';
 import { GatewayRequestError } from './gateway-errors.js';
 import type { TokenStore } from './token-store.js';
 
+/** The element's setting for cookies, read at each request so that a change applies at once. */
+export interface CookieSettings {
+  /** True to send cookies to a gateway on another origin (see RequestAuth). */
+  readonly withCredentials: boolean;
+}
+
 /**
- * Gateway calls of one element, each sent with the element's bearer token. When the gateway
- * rejects the token with 401 `token_expired` or `unauthenticated` and a token provider is set,
- * the call fetches a fresh token once and sends the request once more. The gateway rejects such a
+ * Gateway calls of one element, each sent with the element's bearer token and cookie setting.
+ * When the gateway rejects the token with 401 `token_expired` or `unauthenticated` and a token
+ * provider is set, the call fetches a fresh token once and sends the request once more. The gateway rejects such a
  * request before it acts on it, so sending a refresh again starts at most one render.
  */
 export class AuthorizedGateway {
@@ -14,18 +25,20 @@ export class AuthorizedGateway {
   readonly base: string;
 
   private readonly tokens: TokenStore;
+  private readonly cookies: CookieSettings;
 
-  constructor(base: string, tokens: TokenStore) {
+  constructor(base: string, tokens: TokenStore, cookies: CookieSettings) {
     this.base = base;
     this.tokens = tokens;
+    this.cookies = cookies;
   }
 
   readReportStatus(report: string, signal: AbortSignal): Promise<ReportStatus> {
-    return this.send(signal, (token) => readReportStatus(this.base, report, signal, token));
+    return this.send(signal, (auth) => readReportStatus(this.base, report, signal, auth));
   }
 
   requestRefresh(report: string, signal: AbortSignal): Promise<RefreshAccepted> {
-    return this.send(signal, (token) => requestRefresh(this.base, report, signal, token));
+    return this.send(signal, (auth) => requestRefresh(this.base, report, signal, auth));
   }
 
   readRenderProgress(
@@ -36,18 +49,18 @@ export class AuthorizedGateway {
   ): Promise<RenderProgress> {
     return this.send(
       signal,
-      (token) => readRenderProgress(this.base, handle, after, waitSeconds, signal, token),
+      (auth) => readRenderProgress(this.base, handle, after, waitSeconds, signal, auth),
     );
   }
 
   private async send<T>(
     signal: AbortSignal,
-    call: (token: string | null) => Promise<T>,
+    call: (auth: RequestAuth) => Promise<T>,
   ): Promise<T> {
     const token = await this.tokens.tokenFor(signal);
 
     try {
-      return await call(token);
+      return await call(this.auth(token));
     } catch (error) {
       if (!this.tokens.canRenew || !isRejectedToken(error)) {
         throw error;
@@ -55,8 +68,12 @@ export class AuthorizedGateway {
 
       const fresh = await this.tokens.renew(token, signal);
 
-      return call(fresh);
+      return call(this.auth(fresh));
     }
+  }
+
+  private auth(token: string | null): RequestAuth {
+    return { token, withCredentials: this.cookies.withCredentials === true };
   }
 }
 

@@ -35,8 +35,8 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * elements on a page share one clock timer, which runs only while one of them shows a time or
  * reads the status by itself.
  *
- * Elements on one page with the same gateway, report and token share one status read in flight
- * and one long poll per render. When one of them starts or finds a render, the others follow it
+ * Elements on one page with the same gateway, report, token and `with-credentials` share one
+ * status read in flight and one long poll per render. When one of them starts or finds a render, the others follow it
  * at once as joined, and all of them show its end.
  *
  * The handle of a followed render is kept in `sessionStorage` under a key of gateway and report
@@ -163,7 +163,9 @@ export class ConnectRefreshButton extends LitElement {
   /**
    * Function that fetches a fresh bearer token. The element calls it before its first request
    * when `token` is empty, and after a 401 for an expired or missing token, then sends that
-   * request once more. Requests at the same time share one call. Property only.
+   * request once more. Requests at the same time share one call. A call that has not settled
+   * after 15 s fails: the status becomes `failed` with the code `token_unavailable`, a click calls
+   * the provider again, and a late result of the first call is ignored. Property only.
    */
   @property({ attribute: false }) tokenProvider: (() => Promise<string>) | null = null;
 
@@ -183,6 +185,15 @@ export class ConnectRefreshButton extends LitElement {
    * `false` in any case and `0` turn it off, as for every boolean attribute of the element.
    */
   @property({ converter: booleanAttribute }) notify = false;
+
+  /**
+   * When set, the element's requests send cookies and HTTP authentication to the gateway even
+   * when it is on another origin (`credentials: 'include'`), such as for a gateway behind a proxy
+   * that signs people in with a cookie. That gateway must list the page's origin in
+   * `cors.origins` and set `cors.credentials: true`. Unset, the default, sends them only to a
+   * gateway on the page's origin (`credentials: 'same-origin'`).
+   */
+  @property({ attribute: 'with-credentials', converter: booleanAttribute }) withCredentials = false;
 
   /**
    * Progress of the refresh (idle, starting, running, succeeded, failed, unavailable or

@@ -128,6 +128,16 @@ function describeNetworkError(error: GatewayNetworkError): Failure {
 }
 
 function describeTokenError(error: TokenError): Failure {
+  // A provider that did not settle in time may succeed on the next call, so a click tries again.
+  if (error.timedOut) {
+    return {
+      status: 'failed',
+      code: error.code,
+      message: plain('tokenTimedOut'),
+      gatewayMessage: null,
+    };
+  }
+
   const message = plain(error.code === INVALID_TOKEN ? 'tokenInvalid' : 'tokenUnavailable');
 
   return { status: 'unavailable', code: error.code, message, gatewayMessage: null };

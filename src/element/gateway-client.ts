@@ -19,6 +19,17 @@ import {
  * call with a token sends it as `Authorization: Bearer <token>`.
  */
 
+/** Credentials that a gateway call sends. */
+export interface RequestAuth {
+  /** Bearer token, or null to send no `Authorization` header. */
+  token?: string | null;
+  /**
+   * True to fetch with `credentials: 'include'`, which sends cookies to a gateway on another
+   * origin. False, the default, fetches with `'same-origin'`.
+   */
+  withCredentials?: boolean;
+}
+
 /**
  * Maximum time in ms that the gateway may take to respond to a status read or a refresh
  * request. The gateway gives up on a Connect call after 30 s (the Connect client's default
@@ -43,10 +54,10 @@ export async function readReportStatus(
   gateway: string,
   report: string,
   signal: AbortSignal,
-  token: string | null = null,
+  auth: RequestAuth = {},
 ): Promise<ReportStatus> {
   const url = gatewayUrl(gateway, `v1/reports/${encodeURIComponent(report)}`);
-  const init = withToken({ method: 'GET' }, token);
+  const init = withAuth({ method: 'GET' }, auth);
   const parsed = await requestJson(url, init, signal, REQUEST_TIMEOUT_MS);
 
   return expectBody(parsed, isReportStatus);
@@ -57,14 +68,14 @@ export async function requestRefresh(
   gateway: string,
   report: string,
   signal: AbortSignal,
-  token: string | null = null,
+  auth: RequestAuth = {},
 ): Promise<RefreshAccepted> {
   const url = gatewayUrl(gateway, `v1/reports/${encodeURIComponent(report)}/refresh`);
-  const init = withToken({
+  const init = withAuth({
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: '{}',
-  }, token);
+  }, auth);
   const parsed = await requestJson(url, init, signal, REQUEST_TIMEOUT_MS);
 
   return expectBody(parsed, isRefreshAccepted);
@@ -80,27 +91,33 @@ export async function readRenderProgress(
   after: number,
   waitSeconds: number,
   signal: AbortSignal,
-  token: string | null = null,
+  auth: RequestAuth = {},
 ): Promise<RenderProgress> {
   const query = `after=${after}&wait=${waitSeconds}`;
   const url = gatewayUrl(gateway, `v1/renders/${encodeURIComponent(handle)}?${query}`);
   const timeoutMs = waitSeconds * 1000 + POLL_TIMEOUT_MARGIN_MS;
-  const init = withToken({ method: 'GET' }, token);
+  const init = withAuth({ method: 'GET' }, auth);
   const parsed = await requestJson(url, init, signal, timeoutMs);
 
   return expectBody(parsed, isRenderProgress);
 }
 
-/** Returns the request with an `Authorization: Bearer` header when there is a token. */
-function withToken(init: RequestInit, token: string | null): RequestInit {
+/**
+ * Returns the request with its credentials mode, and with an `Authorization: Bearer` header
+ * when there is a token.
+ */
+function withAuth(init: RequestInit, auth: RequestAuth): RequestInit {
+  const credentials: RequestCredentials = auth.withCredentials ? 'include' : 'same-origin';
+  const token = auth.token ?? null;
+
   if (token === null) {
-    return init;
+    return { ...init, credentials };
   }
 
   const headers = new Headers(init.headers);
   headers.set('Authorization', `Bearer ${token}`);
 
-  return { ...init, headers };
+  return { ...init, credentials, headers };
 }
 
 /** Parsed body of a successful response, with the request and status for error messages. */
@@ -130,11 +147,7 @@ async function requestJson(
   signal.addEventListener('abort', forwardAbort, { once: true });
 
   try {
-    const response = await fetch(url, {
-      ...init,
-      credentials: 'same-origin',
-      signal: requestController.signal,
-    });
+    const response = await fetch(url, { ...init, signal: requestController.signal });
     const body = parseJson(await response.text());
 
     if (!response.ok) {

@@ -34,7 +34,8 @@ export const en: Messages = {
   refreshUnavailable: (message) => `Refresh unavailable. ${message}`,
   cooldownAnnouncement: (message, remaining) => `${message} Refresh again in ${remaining}.`,
 
-  renderFailed: 'The report failed while rendering.',
+  renderFailed: 'The report failed while rendering. Try again, or ask the owner of the report to '
+    + 'check its render log.',
   unexpectedError: (reason) => `The refresh failed unexpectedly: ${reason}`,
   requestTimedOut: 'The refresh service did not respond in time. Try again later.',
   offline: 'You are offline. Connect to the network to refresh this report.',
@@ -44,6 +45,8 @@ export const en: Messages = {
     'The sign-in token of the refresh button is not valid. Reload the page and sign in again.',
   tokenUnavailable:
     'The refresh button could not get a sign-in token. Reload the page and sign in again.',
+  tokenTimedOut: 'The refresh button did not get a sign-in token in time. Try again, or reload '
+    + 'the page and sign in again.',
   signInExpired: 'Your sign-in has expired. Sign in again to refresh this report.',
   signInRequired: 'Sign in to refresh this report.',
   unknownRender: 'The render could not be found on the refresh service, so its outcome is '
@@ -62,7 +65,7 @@ export const en: Messages = {
     + 'service for access.',
   notRenderable: 'This report is set up wrong on the refresh service, so it cannot be rendered. '
     + 'Ask the administrator of the refresh service to correct it.',
-  connectError: 'Connect returned an error to the refresh service.',
+  connectError: 'Connect returned an error to the refresh service. Try again later.',
   serverUnavailable: 'The report server is unavailable right now. Try again later.',
   unreadableResponse: (status) => 'The refresh service sent a response that could not be read '
     + `(HTTP ${status}). Try again later.`,

@@ -79,6 +79,8 @@ export interface Messages {
   tokenInvalid: string;
   /** The `tokenProvider` is missing or failed. */
   tokenUnavailable: string;
+  /** The `tokenProvider` did not settle in time. */
+  tokenTimedOut: string;
   /** HTTP 401 `token_expired`. */
   signInExpired: string;
   /** HTTP 401 other than `token_expired`. */

@@ -1,8 +1,9 @@
 import type { RenderProgress, RenderSummary, ReportStatus } from '../protocol/index.js';
 import type { AuthorizedGateway } from './authorized-gateway.js';
+import { gatewayKeyPart } from './gateway-key.js';
 import type { FollowReason } from './refresh-transitions.js';
 import { SharedCall, SharedPoll } from './shared-requests.js';
-import type { TokenProvider } from './token-store.js';
+import type { TokenProvider, TokenSettings } from './token-store.js';
 
 /**
  * The page's registry of work that elements for the same gateway, report and token share: the
@@ -27,17 +28,28 @@ const tokenIds = new Map<string, number>();
 const providerIds = new WeakMap<TokenProvider, number>();
 let lastTokenId = 0;
 
+/** Credentials of an element that its sharing key distinguishes. */
+export interface SharingCredentials extends TokenSettings {
+  /** True when the element sends cookies to a gateway on another origin. */
+  readonly withCredentials?: boolean;
+}
+
 /**
- * Returns the sharing key of a gateway, report and token. Elements that send different tokens,
- * or none, get different keys, because the token decides what the gateway allows.
+ * Returns the sharing key of a gateway, report and credentials. The gateway counts as one
+ * however its URL is written (see gatewayKeyPart). Elements that send different tokens, or
+ * none, or that differ in sending cookies, get different keys, because the credentials decide
+ * what the gateway allows.
  */
 export function sharingKey(
   gateway: string,
   report: string,
-  token: string | null,
-  provider: TokenProvider | null,
+  credentials: SharingCredentials,
 ): string {
-  return JSON.stringify([gateway.trim(), report, tokenIdentity(token, provider)]);
+  const { token, tokenProvider, withCredentials } = credentials;
+  const identity = tokenIdentity(token, tokenProvider);
+  const cookies = withCredentials === true ? 'cookies' : 'same-origin';
+
+  return JSON.stringify([gatewayKeyPart(gateway), report, identity, cookies]);
 }
 
 function tokenIdentity(token: string | null, provider: TokenProvider | null): string {

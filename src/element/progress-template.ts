@@ -21,8 +21,8 @@ export interface ProgressDisplay {
 /**
  * Returns what the progress of a render that has run for `elapsedMs` shows. The log's progress
  * drives the bar when the log has any. Otherwise, with at least MIN_DURATIONS recent durations,
- * the bar is at the elapsed time over the median until the render passes the upper
- * quartile, and is indeterminate after that. The bar stays at or below PROGRESS_CAP.
+ * the bar follows progressFraction until the render passes the upper quartile, and is
+ * indeterminate after that. The bar stays at or below PROGRESS_CAP.
  */
 export function progressDisplay(
   view: RefreshView,

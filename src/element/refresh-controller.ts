@@ -21,6 +21,8 @@ import { TokenStore, type TokenSettings } from './token-store.js';
 /** The element that a RefreshController drives. */
 export interface RefreshHost extends ReactiveControllerHost, EventTarget, TokenSettings {
   readonly isConnected: boolean;
+  /** True to send cookies to a gateway on another origin. */
+  withCredentials: boolean;
   gateway: string;
   report: string;
   status: RefreshStatus;
@@ -251,9 +253,8 @@ export class RefreshController implements ReactiveController {
   }
 
   private target(gateway: string, report: string): Target {
-    const { token, tokenProvider } = this.host;
-    const key = sharingKey(gateway, report, token, tokenProvider);
-    const authorized = new AuthorizedGateway(gateway, this.tokens);
+    const key = sharingKey(gateway, report, this.host);
+    const authorized = new AuthorizedGateway(gateway, this.tokens, this.host);
 
     return { gateway: authorized, base: gateway, report, key, tabKey: tabKey(gateway, report) };
   }

@@ -14,6 +14,13 @@ export const MIN_DURATIONS = 3;
  */
 export const PROGRESS_CAP = 0.95;
 
+/**
+ * Fraction that the progress bar shows when a render reaches the median duration. From there it
+ * eases toward PROGRESS_CAP, which it reaches at the upper quartile, so the bar keeps moving
+ * while a render runs a little longer than the median.
+ */
+export const MEDIAN_FRACTION = 0.9;
+
 /** Typical length of the report's renders in seconds: the quartiles of the recent durations. */
 export interface TypicalDuration {
   /** Lower quartile: a quarter of the recent renders took less. */
@@ -31,7 +38,7 @@ export type RenderEstimate =
   | {
     kind: 'typical';
     typical: TypicalDuration;
-    /** Elapsed time over the median, at most PROGRESS_CAP. */
+    /** Fraction for the progress bar from 0 to PROGRESS_CAP, as progressFraction returns it. */
     fraction: number;
     /** Seconds from now to the median, which are zero or less once the render passed it. */
     remainingSeconds: number;
@@ -86,10 +93,31 @@ export function estimateRender(
     return { kind: 'longer', typical };
   }
 
-  // A median of 0 s comes from renders that finished within the gateway's clock resolution.
-  const fraction = typical.median > 0
-    ? Math.min(elapsed / typical.median, PROGRESS_CAP)
-    : PROGRESS_CAP;
+  const fraction = progressFraction(elapsed, typical);
 
   return { kind: 'typical', typical, fraction, remainingSeconds: typical.median - elapsed };
+}
+
+/**
+ * Returns the progress bar's fraction for a render that has run for `elapsedSeconds`, at most
+ * the upper quartile. It grows in proportion to the elapsed time up to MEDIAN_FRACTION at the
+ * median, then eases out (quadratically) to PROGRESS_CAP at the upper quartile.
+ */
+export function progressFraction(elapsedSeconds: number, typical: TypicalDuration): number {
+  const { median, high } = typical;
+
+  // A median of 0 s comes from renders that finished within the gateway's clock resolution, and
+  // then elapsed time is never below it.
+  if (elapsedSeconds < median) {
+    return MEDIAN_FRACTION * (elapsedSeconds / median);
+  }
+
+  if (high <= median) {
+    return MEDIAN_FRACTION;
+  }
+
+  const pastMedian = Math.min(1, (elapsedSeconds - median) / (high - median));
+  const eased = 1 - (1 - pastMedian) ** 2;
+
+  return MEDIAN_FRACTION + (PROGRESS_CAP - MEDIAN_FRACTION) * eased;
 }

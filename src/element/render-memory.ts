@@ -1,14 +1,15 @@
 import type { RenderSummary } from '../protocol/index.js';
+import { gatewayKeyPart } from './gateway-key.js';
 
 /**
  * The render that an element follows, kept in `sessionStorage` so that the element can follow it
- * again after the page reloads. Entries are keyed by gateway and report. Storage that the
- * browser blocks, such as in some private windows, makes every call a no-op.
+ * again after the page reloads. Entries are keyed by gateway (see gatewayKeyPart) and report.
+ * Storage that the browser blocks, such as in some private windows, makes every call a no-op.
  */
 
 /** Returns the `sessionStorage` key of the render of `report` on `gateway`. */
 export function renderStorageKey(gateway: string, report: string): string {
-  return `connect-refresh-button:render:${JSON.stringify([gateway.trim(), report])}`;
+  return `connect-refresh-button:render:${JSON.stringify([gatewayKeyPart(gateway), report])}`;
 }
 
 /** Stores the handle and start time of the render that the element follows. */

@@ -1,13 +1,18 @@
 import type { RenderSummary } from '../protocol/index.js';
-import { join, leave, type SharingMember, sharingKey } from './page-sharing.js';
+import {
+  join,
+  leave,
+  type SharingCredentials,
+  type SharingMember,
+  sharingKey,
+} from './page-sharing.js';
 import type { FollowReason } from './refresh-transitions.js';
 import type { RefreshStatus } from './status.js';
 import { tabKey } from './tab-messages.js';
 import { joinTabs, leaveTabs, type TabMember } from './tab-sync.js';
-import type { TokenSettings } from './token-store.js';
 
 /** The element whose keys RenderNews reads. */
-export interface NewsHost extends TokenSettings {
+export interface NewsHost extends SharingCredentials {
   gateway: string;
   report: string;
   status: RefreshStatus;
@@ -36,9 +41,9 @@ export class RenderNews implements SharingMember, TabMember {
   }
 
   get sharingKey(): string | null {
-    const { gateway, report, token, tokenProvider } = this.host;
+    const { gateway, report } = this.host;
 
-    return gateway && report ? sharingKey(gateway, report, token, tokenProvider) : null;
+    return gateway && report ? sharingKey(gateway, report, this.host) : null;
   }
 
   get tabKey(): string | null {

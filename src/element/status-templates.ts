@@ -64,8 +64,11 @@ function countdownTemplate(remainingMs: number, messages: Messages) {
 }
 
 /**
- * Renders the last render time as an age, with the absolute time as its title, or "Not rendered
- * yet" for null. `renderedAt` and `now` are ms since the epoch on the gateway's clock.
+ * Renders the last render time as an age, or "Not rendered yet" for null. The absolute time with
+ * its time zone is the title of the `<time>` for the pointer, and follows in visually hidden text
+ * for assistive technology, which does not read the title as content. That text starts with a
+ * no-break space because Chromium leaves a plain space there out of the accessible text.
+ * `renderedAt` and `now` are ms since the epoch on the gateway's clock.
  */
 function lastRenderedTemplate(
   renderedAt: number | null,
@@ -82,5 +85,5 @@ function lastRenderedTemplate(
   const absolute = formatAbsoluteTime(renderedAt, locale);
   const datetime = new Date(renderedAt).toISOString();
 
-  return html`<span>${before}<time part="time" datetime=${datetime} title=${absolute}>${age}</time>${after}</span>`;
+  return html`<span>${before}<time part="time" datetime=${datetime} title=${absolute}>${age}</time>${after}<span class="visually-hidden">&nbsp;(${absolute})</span></span>`;
 }

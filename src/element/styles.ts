@@ -137,6 +137,17 @@ export const styles = css`
     inline-size: 6em;
   }
 
+  /*
+   * Messages, details and log lines may contain a long unbroken string, such as a path or a URL.
+   * \`overflow-wrap: anywhere\` breaks it and, unlike \`break-word\`, also lowers the min-content
+   * width, so the element stays as narrow as its container.
+   */
+  .message,
+  details > p,
+  pre {
+    overflow-wrap: anywhere;
+  }
+
   .message {
     flex-basis: 100%;
     margin: 0;

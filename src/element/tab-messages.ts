@@ -1,4 +1,5 @@
 import type { RenderSummary } from '../protocol/index.js';
+import { gatewayKeyPart } from './gateway-key.js';
 
 /**
  * Messages that tabs of one origin send each other about renders, and their keys. A message
@@ -34,18 +35,7 @@ export type TabMessage = RenderFollowedMessage | RenderEndedMessage;
  * load may differ for the same user.
  */
 export function tabKey(gateway: string, report: string): string {
-  return JSON.stringify([resolveGateway(gateway), report]);
-}
-
-function resolveGateway(gateway: string): string {
-  const trimmed = gateway.trim();
-
-  try {
-    return new URL(trimmed, document.baseURI).href.replace(/\/+$/, '');
-  } catch {
-    // An invalid URL fails on every request anyway; the trimmed text still keys it.
-    return trimmed;
-  }
+  return JSON.stringify([gatewayKeyPart(gateway), report]);
 }
 
 /** Returns the render that a `render-followed` message announces. */

@@ -13,15 +13,33 @@ export const TOKEN_UNAVAILABLE = 'token_unavailable';
 /** Code of a token that cannot be sent in an `Authorization` header. */
 export const INVALID_TOKEN = 'invalid_token';
 
+/**
+ * Time in ms that the element waits for a `tokenProvider` call to settle before it gives up on
+ * that call with a TokenError whose `timedOut` is true.
+ */
+export const TOKEN_PROVIDER_TIMEOUT_MS = 15_000;
+
+/** Details of a TokenError beyond its code and message. */
+interface TokenErrorOptions {
+  /** Reason that the provider's promise was rejected with. */
+  cause?: unknown;
+  /** True when the provider did not settle within TOKEN_PROVIDER_TIMEOUT_MS. */
+  timedOut?: boolean;
+}
+
 /** A bearer token that could not be fetched or cannot be sent. The message never contains it. */
 export class TokenError extends Error {
   override readonly name = 'TokenError';
 
   readonly code: typeof TOKEN_UNAVAILABLE | typeof INVALID_TOKEN;
 
-  constructor(code: TokenError['code'], message: string, cause?: unknown) {
-    super(message, { cause });
+  /** True when the provider did not settle in time, so that a later call may succeed. */
+  readonly timedOut: boolean;
+
+  constructor(code: TokenError['code'], message: string, options: TokenErrorOptions = {}) {
+    super(message, { cause: options.cause });
     this.code = code;
+    this.timedOut = options.timedOut ?? false;
   }
 }
 
@@ -135,10 +153,14 @@ async function callProvider(provider: TokenProvider): Promise<string> {
   let value: unknown;
 
   try {
-    value = await provider();
+    value = await settleWithin(provider, TOKEN_PROVIDER_TIMEOUT_MS);
   } catch (error) {
+    if (error instanceof TokenError) {
+      throw error;
+    }
+
     throw new TokenError(TOKEN_UNAVAILABLE, 'The tokenProvider promise was rejected. '
-      + 'The cause property has its reason.', error);
+      + 'The cause property has its reason.', { cause: error });
   }
 
   const token = typeof value === 'string' ? value.trim() : '';
@@ -154,6 +176,25 @@ async function callProvider(provider: TokenProvider): Promise<string> {
   }
 
   return token;
+}
+
+/**
+ * Settles like the provider's promise, or rejects with a timed-out TokenError when that promise
+ * has not settled after `timeoutMs`. A provider that settles later is ignored, and the next
+ * renewal calls it again.
+ */
+function settleWithin(provider: TokenProvider, timeoutMs: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new TokenError(TOKEN_UNAVAILABLE, `The tokenProvider did not settle within `
+        + `${timeoutMs / 1000} s. Make it resolve or reject sooner.`, { timedOut: true }));
+    }, timeoutMs);
+
+    // A provider that throws at once counts as one whose promise was rejected.
+    new Promise<unknown>((settle) => settle(provider()))
+      .then(resolve, reject)
+      .finally(() => clearTimeout(timer));
+  });
 }
 
 /**

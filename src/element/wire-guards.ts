@@ -66,10 +66,20 @@ export function isRenderProgress(value: unknown): value is RenderProgress {
     && typeof value.server_time === 'string';
 }
 
+/** Maximum number of `recent_durations` that the protocol allows and the element reads. */
+export const MAX_RECENT_DURATIONS = 10;
+
 /**
- * Returns the `recent_durations` of a status body, or an empty array when the field is missing,
- * as from a gateway older than the field, or is not an array of finite non-negative numbers.
- * One bad entry discards them all, because the rest may be misread too.
+ * Maximum render duration in seconds that the element accepts: 7 days. A larger value comes
+ * from a broken clock or unit, not from a render, and would stretch the estimate to nonsense.
+ */
+export const MAX_RENDER_SECONDS = 7 * 24 * 60 * 60;
+
+/**
+ * Returns the `recent_durations` of a status body: its first MAX_RECENT_DURATIONS entries,
+ * which are the newest, without those that cannot be a render's duration in seconds (not a
+ * finite number, negative, or above MAX_RENDER_SECONDS). Returns an empty array when the field
+ * is missing, as from a gateway older than the field, or is not an array.
  */
 export function recentDurationsOf(status: unknown): number[] {
   const durations = isObject(status) ? status.recent_durations : undefined;
@@ -78,9 +88,12 @@ export function recentDurationsOf(status: unknown): number[] {
     return [];
   }
 
-  const valid = durations.every(
-    (duration) => typeof duration === 'number' && Number.isFinite(duration) && duration >= 0,
-  );
+  return durations.slice(0, MAX_RECENT_DURATIONS).filter(isRenderDuration);
+}
 
-  return valid ? [...durations as number[]] : [];
+function isRenderDuration(value: unknown): value is number {
+  return typeof value === 'number'
+    && Number.isFinite(value)
+    && value >= 0
+    && value <= MAX_RENDER_SECONDS;
 }

@@ -3,10 +3,12 @@ import { a11ySnapshot, findAccessibilityNode, sendKeys } from '@web/test-runner-
 import sinon from 'sinon';
 import { ConnectRefreshButton } from '../../src/element/connect-refresh-button.js';
 import { ANNOUNCEMENT_GAP_MS } from '../../src/element/live-announcer.js';
+import { formatAbsoluteTime } from '../../src/element/relative-time.js';
 import {
   announcement,
   button,
   errorBody,
+  FIVE_MINUTES_BEFORE,
   loadStatus,
   mount,
   type Mounted,
@@ -233,6 +235,40 @@ describe('connect-refresh-button accessibility', () => {
 
     expect(progress?.name).to.include('Sales overview');
     expect(control?.name).to.equal('Refresh data');
+  });
+
+  it('names the absolute last render time', async () => {
+    const mounted = await mount();
+    await loadStatus(mounted);
+    mounted.clock.restore();
+    const absolute = formatAbsoluteTime(Date.parse(FIVE_MINUTES_BEFORE), 'en');
+    const snapshot = (await a11ySnapshot({})) as unknown as AccessibilityNode;
+    const texts: string[] = [];
+    findAccessibilityNode(snapshot, (node) => {
+      if (node.role === 'StaticText') {
+        texts.push(node.name);
+      }
+      return false;
+    });
+
+    expect(absolute).to.match(/UTC|GMT/);
+    const spoken = texts.join('').replace(/\s+/g, ' ');
+    expect(spoken).to.include(`Last rendered 5 minutes ago (${absolute})`);
+  });
+
+  it('shows the absolute time only as a title', async () => {
+    const mounted = await mount();
+    await loadStatus(mounted);
+    const absolute = formatAbsoluteTime(Date.parse(FIVE_MINUTES_BEFORE), 'en');
+    const time = part(mounted.el, 'time')!;
+    const hidden = time.parentElement!.querySelector('.visually-hidden')!;
+    const box = hidden.getBoundingClientRect();
+
+    expect(time.title).to.equal(absolute);
+    expect(hidden.textContent).to.include(absolute);
+    expect(box.width).to.be.at.most(1);
+    expect(box.height).to.be.at.most(1);
+    expect(getComputedStyle(hidden).clipPath).to.equal('inset(50%)');
   });
 
   it('passes axe when idle', async () => {

@@ -43,6 +43,22 @@ describe('boolean attributes', () => {
     }
   });
 
+  it('with-credentials follows the rule', async () => {
+    const el = await fixture<ConnectRefreshButton>(html`
+      <connect-refresh-button lang="en"></connect-refresh-button>
+    `);
+
+    for (const [value, expected] of RULE) {
+      if (value === null) {
+        el.removeAttribute('with-credentials');
+      } else {
+        el.setAttribute('with-credentials', value);
+      }
+
+      expect(el.withCredentials, `with-credentials=${JSON.stringify(value)}`).to.equal(expected);
+    }
+  });
+
   it('notify is not reflected', async () => {
     const el = await fixture<ConnectRefreshButton>(html`
       <connect-refresh-button lang="en" notify="FALSE"></connect-refresh-button>

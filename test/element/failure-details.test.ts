@@ -19,6 +19,8 @@ const NOT_RENDERABLE = 'Report sales is Connect content of type "shiny", which C
 const CONNECT_ERROR = 'Connect does not know the content configured for report sales '
   + '(HTTP 404, code 4); check the GUID in the gateway config.';
 const EXIT_STATUS = 'Unable to render: Rendering exited abnormally: exit status 3';
+const RENDER_FAILED_MESSAGE = 'The report failed while rendering. Try again, or ask the owner '
+  + 'of the report to check its render log.';
 
 /** Clicks the button, responds to the refresh request, and returns the error event. */
 async function failRefresh(
@@ -78,7 +80,8 @@ describe('connect-refresh-button failure details', () => {
     const event = await failRefresh(mounted, 502, 'connect_error', CONNECT_ERROR);
     const message = part(mounted.el, 'message')!.textContent!;
 
-    expect(message).to.equal('Connect returned an error to the refresh service.');
+    expect(message).to.equal(
+      'Connect returned an error to the refresh service. Try again later.');
     expect(event.detail.code).to.equal('connect_error');
     expect(event.detail.gatewayMessage).to.equal(CONNECT_ERROR);
   });
@@ -141,7 +144,7 @@ describe('connect-refresh-button failure details', () => {
     const event = await failRender(mounted, EXIT_STATUS);
     const message = part(mounted.el, 'message')!.textContent!;
 
-    expect(message).to.equal('The report failed while rendering.');
+    expect(message).to.equal(RENDER_FAILED_MESSAGE);
     expect(message).to.not.include('Unable to render');
     expect(detail(mounted.el)!.textContent).to.include(EXIT_STATUS);
     expect(event.detail.message).to.equal(message);
@@ -152,8 +155,7 @@ describe('connect-refresh-button failure details', () => {
     const mounted = await mount();
     const event = await failRender(mounted, null);
 
-    expect(part(mounted.el, 'message')!.textContent).to.equal(
-      'The report failed while rendering.');
+    expect(part(mounted.el, 'message')!.textContent).to.equal(RENDER_FAILED_MESSAGE);
     expect(event.detail.gatewayMessage).to.equal(null);
     expect(detail(mounted.el)).to.equal(null);
   });

@@ -58,6 +58,29 @@ describe('gateway client', () => {
     expect(post.init.credentials).to.equal('same-origin');
   });
 
+  for (const [withCredentials, mode] of [
+    [undefined, 'same-origin'],
+    [false, 'same-origin'],
+    [true, 'include'],
+  ] as const) {
+    it(`fetches with ${mode} for withCredentials ${withCredentials}`, async () => {
+      const gateway = new GatewayDouble();
+      const signal = new AbortController().signal;
+      const auth = { token: 'tok.en', withCredentials };
+      void readReportStatus('/gw', 'sales', signal, auth);
+      void requestRefresh('/gw', 'sales', signal, auth);
+      void readRenderProgress('/gw', 'render-1', 0, 20, signal, auth);
+      const read = await gateway.next();
+      const post = await gateway.next();
+      const poll = await gateway.next();
+
+      expect(read.init.credentials).to.equal(mode);
+      expect(post.init.credentials).to.equal(mode);
+      expect(poll.init.credentials).to.equal(mode);
+      expect(new Headers(post.init.headers).get('Authorization')).to.equal('Bearer tok.en');
+    });
+  }
+
   it('turns an error body into GatewayRequestError', async () => {
     const gateway = new GatewayDouble();
     const reading = readReportStatus('/gw', 'sales', new AbortController().signal);
@@ -86,9 +109,9 @@ describe('gateway client', () => {
   it('sends a token as a bearer token', async () => {
     const gateway = new GatewayDouble();
     const signal = new AbortController().signal;
-    void readReportStatus('/gw', 'sales', signal, 'tok.en-1');
-    void requestRefresh('/gw', 'sales', signal, 'tok.en-2');
-    void readRenderProgress('/gw', 'render-1', 0, 20, signal, 'tok.en-3');
+    void readReportStatus('/gw', 'sales', signal, { token: 'tok.en-1' });
+    void requestRefresh('/gw', 'sales', signal, { token: 'tok.en-2' });
+    void readRenderProgress('/gw', 'render-1', 0, 20, signal, { token: 'tok.en-3' });
     const read = await gateway.next();
     const post = await gateway.next();
     const poll = await gateway.next();

@@ -137,8 +137,9 @@ describe('connect-refresh-button notify', () => {
     poll.respond(200, renderProgress({ handle, state: 'failed', error: 'Exit 1' }));
     await untilStatus(mounted.el, 'failed');
 
-    expect(FakeNotification.created[0]!.options.body)
-      .to.equal('Refresh failed. The report failed while rendering.');
+    expect(FakeNotification.created[0]!.options.body).to.equal('Refresh failed. '
+      + 'The report failed while rendering. Try again, or ask the owner of the report to check '
+      + 'its render log.');
     expect(document.title).to.equal(`✕ ${PAGE_TITLE}`);
   });
 

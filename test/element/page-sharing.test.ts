@@ -168,6 +168,26 @@ describe('connect-refresh-button page sharing', () => {
     expect(clock.countTimers()).to.equal(0);
   });
 
+  it('shares work across a trailing slash', async () => {
+    const pair = await mountPair(html`
+      <div>
+        <connect-refresh-button lang="en" gateway="/gw" report="sales"></connect-refresh-button>
+        <connect-refresh-button lang="en" gateway="/gw/" report="sales"></connect-refresh-button>
+      </div>
+    `);
+    const { first, second, mounted: { gateway } } = pair;
+    await loadBoth(pair);
+
+    expect(gateway.requests).to.have.length(1);
+    button(first).click();
+    (await gateway.next()).respond(202, refreshAccepted());
+    await gateway.next();
+    await second.updateComplete;
+
+    expect(second.status).to.equal('running');
+    expect(gateway.untaken).to.equal(0);
+  });
+
   it('keeps reports and gateways apart', async () => {
     const pair = await mountPair(html`
       <div>
@@ -221,9 +241,9 @@ describe('connect-refresh-button page sharing', () => {
   });
 
   it('keys tokens by id only', () => {
-    const first = sharingKey('/gw', 'sales', 'secret-token', null);
-    const again = sharingKey('/gw', 'sales', 'secret-token', null);
-    const other = sharingKey('/gw', 'sales', 'other-token', null);
+    const first = sharingKey('/gw', 'sales', { token: 'secret-token', tokenProvider: null });
+    const again = sharingKey('/gw', 'sales', { token: 'secret-token', tokenProvider: null });
+    const other = sharingKey('/gw', 'sales', { token: 'other-token', tokenProvider: null });
 
     expect(first).to.not.include('secret-token');
     expect(again).to.equal(first);

@@ -89,8 +89,17 @@ describe('connect-refresh-button progress estimate', () => {
     expect(progressBar(el).hasAttribute('value')).to.equal(false);
   });
 
-  it('treats malformed durations as none', async () => {
-    const { mounted } = await followRunning(45, { recent_durations: [120, 'slow', 180, 200] });
+  it('drops malformed durations', async () => {
+    const { mounted } = await followRunning(45, { recent_durations: [120, 'slow', 180, 240] });
+    const { el } = mounted;
+
+    expect(el.status).to.equal('running');
+    expect(part(el, 'estimate')!.textContent).to.equal('usually 3–4 min');
+    expect(progressBar(el).getAttribute('value')).to.equal('23');
+  });
+
+  it('ignores durations no render takes', async () => {
+    const { mounted } = await followRunning(45, { recent_durations: [1e9, 2e9, 3e9] });
     const { el } = mounted;
 
     expect(el.status).to.equal('running');
@@ -105,7 +114,7 @@ describe('connect-refresh-button progress estimate', () => {
 
     expect(part(el, 'estimate')!.textContent).to.equal('usually 3–4 min');
     expect(bar.getAttribute('max')).to.equal('100');
-    expect(bar.getAttribute('value')).to.equal('25');
+    expect(bar.getAttribute('value')).to.equal('23');
     expect(bar.getAttribute('aria-valuetext')).to.equal('About 2 minutes left');
   });
 
@@ -117,20 +126,26 @@ describe('connect-refresh-button progress estimate', () => {
     await clock.tickAsync(15_000);
 
     expect(text(el)).to.include('Rendering 1:00');
-    expect(progressBar(el).getAttribute('value')).to.equal('33');
+    expect(progressBar(el).getAttribute('value')).to.equal('30');
     // One tick per second and no timer of the estimate's own.
     expect(scheduled.callCount).to.equal(15);
   });
 
-  it('caps the bar below 100%', async () => {
-    const { mounted } = await followRunning(175, { recent_durations: DURATIONS });
+  it('eases the bar toward the cap', async () => {
+    const { mounted } = await followRunning(170, { recent_durations: DURATIONS });
     const { el, clock } = mounted;
 
-    expect(progressBar(el).getAttribute('value')).to.equal('95');
+    expect(progressBar(el).getAttribute('value')).to.equal('85');
     expect(progressBar(el).getAttribute('aria-valuetext')).to.equal('Less than a minute left');
 
     await clock.tickAsync(10_000);
+    expect(progressBar(el).getAttribute('value')).to.equal('90');
 
+    await clock.tickAsync(15_000);
+    expect(progressBar(el).getAttribute('value')).to.equal('94');
+    expect(progressBar(el).getAttribute('aria-valuetext')).to.equal('Should finish soon');
+
+    await clock.tickAsync(15_000);
     expect(progressBar(el).getAttribute('value')).to.equal('95');
     expect(progressBar(el).getAttribute('aria-valuetext')).to.equal('Should finish soon');
     expect(part(el, 'estimate')!.textContent).to.equal('usually 3–4 min');

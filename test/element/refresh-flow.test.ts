@@ -157,7 +157,8 @@ describe('connect-refresh-button refresh', () => {
     await untilStatus(el, 'failed');
     await el.updateComplete;
 
-    const message = 'The report failed while rendering.';
+    const message = 'The report failed while rendering. Try again, or ask the owner of the '
+      + 'report to check its render log.';
     const gatewayMessage = 'The render process exited with code 1.';
     expect(part(el, 'message')!.textContent).to.equal(message);
     expect(part(el, 'detail')!.textContent).to.include(gatewayMessage);

@@ -1,11 +1,17 @@
 import { expect } from '@open-wc/testing';
 import {
   estimateRender,
+  MEDIAN_FRACTION,
   PROGRESS_CAP,
+  progressFraction,
   quantile,
   typicalDuration,
 } from '../../src/element/render-estimate.js';
-import { recentDurationsOf } from '../../src/element/wire-guards.js';
+import {
+  MAX_RECENT_DURATIONS,
+  MAX_RENDER_SECONDS,
+  recentDurationsOf,
+} from '../../src/element/wire-guards.js';
 
 describe('quantile', () => {
   const sorted = [10, 20, 30, 40];
@@ -66,20 +72,18 @@ describe('estimateRender', () => {
     expect(estimate).to.deep.equal({
       kind: 'typical',
       typical,
-      fraction: 0.25,
+      fraction: MEDIAN_FRACTION * 0.25,
       remainingSeconds: 135,
     });
   });
 
-  it('holds the fraction at the cap past the median', () => {
+  it('passes the median below the cap', () => {
     const estimate = estimateRender(200, typical);
 
-    expect(estimate).to.deep.equal({
-      kind: 'typical',
-      typical,
-      fraction: PROGRESS_CAP,
-      remainingSeconds: -20,
-    });
+    expect(estimate.kind).to.equal('typical');
+    expect(estimate.kind === 'typical' && estimate.remainingSeconds).to.equal(-20);
+    expect(estimate.kind === 'typical' && estimate.fraction).to.be.above(MEDIAN_FRACTION);
+    expect(estimate.kind === 'typical' && estimate.fraction).to.be.below(PROGRESS_CAP);
   });
 
   it('stays typical at the upper quartile', () => {
@@ -101,16 +105,52 @@ describe('estimateRender', () => {
     });
   });
 
-  it('caps a zero median without dividing by it', () => {
+  it('handles a zero median without dividing by it', () => {
     const zero = { low: 0, median: 0, high: 0 };
     const estimate = estimateRender(0, zero);
 
     expect(estimate).to.deep.equal({
       kind: 'typical',
       typical: zero,
-      fraction: PROGRESS_CAP,
+      fraction: MEDIAN_FRACTION,
       remainingSeconds: 0,
     });
+  });
+});
+
+describe('progressFraction', () => {
+  const typical = { low: 120, median: 180, high: 240 };
+
+  const cases: Array<[number, number]> = [
+    [0, 0],
+    [90, MEDIAN_FRACTION / 2],
+    [180, MEDIAN_FRACTION],
+    [210, MEDIAN_FRACTION + (PROGRESS_CAP - MEDIAN_FRACTION) * 0.75],
+    [240, PROGRESS_CAP],
+  ];
+
+  for (const [elapsed, expected] of cases) {
+    it(`returns ${expected.toFixed(4)} at ${elapsed} s`, () => {
+      expect(progressFraction(elapsed, typical)).to.be.closeTo(expected, 1e-9);
+    });
+  }
+
+  it('keeps rising up to the upper quartile', () => {
+    let previous = -1;
+
+    for (let elapsed = 0; elapsed <= typical.high; elapsed += 5) {
+      const fraction = progressFraction(elapsed, typical);
+
+      expect(fraction, `at ${elapsed} s`).to.be.above(previous);
+      expect(fraction, `at ${elapsed} s`).to.be.at.most(PROGRESS_CAP);
+      previous = fraction;
+    }
+  });
+
+  it('stops at the median when the quartile equals it', () => {
+    const flat = { low: 180, median: 180, high: 180 };
+
+    expect(progressFraction(180, flat)).to.equal(MEDIAN_FRACTION);
   });
 });
 
@@ -121,9 +161,12 @@ describe('recentDurationsOf', () => {
     ['null', { recent_durations: null }, []],
     ['a string', { recent_durations: '120,130' }, []],
     ['an object', { recent_durations: { 0: 120 } }, []],
-    ['a string entry', { recent_durations: [120, '130', 140] }, []],
-    ['a negative entry', { recent_durations: [120, -1, 140] }, []],
-    ['a null entry', { recent_durations: [120, null] }, []],
+    ['a string entry', { recent_durations: [120, '130', 140] }, [120, 140]],
+    ['a negative entry', { recent_durations: [120, -1, 140] }, [120, 140]],
+    ['a null entry', { recent_durations: [120, null] }, [120]],
+    ['an infinite entry', { recent_durations: [120, Infinity] }, [120]],
+    ['a NaN entry', { recent_durations: [Number.NaN, 120] }, [120]],
+    ['years of seconds', { recent_durations: [1e9, 2e9, 3e9] }, []],
     ['a body that is not an object', 'oops', []],
   ];
 
@@ -133,7 +176,20 @@ describe('recentDurationsOf', () => {
     });
   }
 
-  it('rejects infinite entries', () => {
-    expect(recentDurationsOf({ recent_durations: [120, Infinity] })).to.deep.equal([]);
+  it('keeps a render of 7 days', () => {
+    const durations = [120, MAX_RENDER_SECONDS, MAX_RENDER_SECONDS + 1];
+
+    expect(recentDurationsOf({ recent_durations: durations })).to.deep.equal([
+      120,
+      MAX_RENDER_SECONDS,
+    ]);
+  });
+
+  it('keeps the first ten of many', () => {
+    const durations = Array.from({ length: 5000 }, (_, index) => index + 1);
+    const kept = recentDurationsOf({ recent_durations: durations });
+
+    expect(MAX_RECENT_DURATIONS).to.equal(10);
+    expect(kept).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 });

@@ -15,6 +15,8 @@ import {
 } from './helpers.js';
 
 const RENDERED_AT = '2026-12-04T12:00:07.000Z';
+const RENDER_FAILED_MESSAGE = 'The report failed while rendering. Try again, or ask the owner '
+  + 'of the report to check its render log.';
 
 /** A stand-in for `window.Shiny` that records the inputs the element sets. */
 class FakeShiny {
@@ -144,7 +146,7 @@ describe('connect-refresh-button Shiny input', () => {
     expect(payload!.state).to.equal('failed');
     expect(payload!.error).to.deep.equal({
       code: 'render_failed',
-      message: 'The report failed while rendering.',
+      message: RENDER_FAILED_MESSAGE,
       gateway_message: 'Error in library(odbc): there is no package',
     });
   });

@@ -1,6 +1,11 @@
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
-import { TokenError, TokenStore, type TokenSettings } from '../../src/element/token-store.js';
+import {
+  TOKEN_PROVIDER_TIMEOUT_MS,
+  TokenError,
+  TokenStore,
+  type TokenSettings,
+} from '../../src/element/token-store.js';
 
 /** Returns the rejection reason of a promise, failing when it resolves. */
 async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
@@ -96,6 +101,42 @@ describe('TokenStore', () => {
     const error = await rejectionOf(store.tokenFor(signal));
 
     expect((error as TokenError).code).to.equal('token_unavailable');
+  });
+
+  describe('provider timeout', () => {
+    afterEach(() => sinon.restore());
+
+    it('times out a provider that never settles', async () => {
+      const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      const provider = sinon.stub();
+      provider.onFirstCall().returns(new Promise<string>(() => {}));
+      provider.onSecondCall().resolves('fresh');
+      const store = new TokenStore({ token: null, tokenProvider: provider });
+      let settled = false;
+      const waiting = store.tokenFor(signal).finally(() => {
+        settled = true;
+      });
+      const failure = rejectionOf(waiting);
+
+      await clock.tickAsync(TOKEN_PROVIDER_TIMEOUT_MS - 1);
+      expect(settled).to.equal(false);
+      await clock.tickAsync(1);
+      expect(settled).to.equal(true);
+      const error = await failure;
+      expect(error).to.be.instanceOf(TokenError);
+      expect((error as TokenError).code).to.equal('token_unavailable');
+      expect((error as TokenError).timedOut).to.equal(true);
+      expect(await store.tokenFor(signal)).to.equal('fresh');
+      expect(provider.callCount).to.equal(2);
+    });
+
+    it('clears the timer when the provider settles', async () => {
+      const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      const store = new TokenStore({ token: null, tokenProvider: sinon.stub().resolves('fresh') });
+
+      expect(await store.tokenFor(signal)).to.equal('fresh');
+      expect(clock.countTimers()).to.equal(0);
+    });
   });
 
   it('rejects with the abort reason but keeps the renewal', async () => {

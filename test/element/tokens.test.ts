@@ -1,5 +1,6 @@
 import { expect, html, oneEvent } from '@open-wc/testing';
 import sinon from 'sinon';
+import { TOKEN_PROVIDER_TIMEOUT_MS } from '../../src/element/token-store.js';
 import type { PendingRequest } from './gateway-double.js';
 import {
   button,
@@ -260,6 +261,54 @@ describe('connect-refresh-button tokens', () => {
       expect(gateway.requests).to.have.length(0);
     });
   }
+
+  it('fails a provider call that never settles', async () => {
+    const tokens = new ProviderDouble();
+    const mounted = await mount(html`
+      <connect-refresh-button lang="en" report="sales" .tokenProvider=${tokens.provider}>
+      </connect-refresh-button>
+    `);
+    const { el, gateway, clock } = mounted;
+    // Setting the gateway after mount starts the provider call under the fake clock.
+    el.gateway = '/gw';
+    await tokens.next();
+    const failed = oneEvent(el, 'connect-refresh-error');
+
+    await clock.tickAsync(TOKEN_PROVIDER_TIMEOUT_MS - 1);
+    expect(el.status).to.equal('idle');
+    await clock.tickAsync(1);
+    const event = await failed;
+    await el.updateComplete;
+    expect(el.status).to.equal('failed');
+    expect(event.detail.code).to.equal('token_unavailable');
+    expect(part(el, 'message')!.textContent).to.equal('The refresh button did not get a '
+      + 'sign-in token in time. Try again, or reload the page and sign in again.');
+    expect(gateway.requests).to.have.length(0);
+
+    button(el).click();
+    (await tokens.next()).resolve('fresh-token');
+    const post = await gateway.next();
+    expect(post.method).to.equal('POST');
+    expect(authorization(post)).to.equal('Bearer fresh-token');
+    expect(tokens.provider.callCount).to.equal(2);
+  });
+
+  it('fails a renewal that never settles', async () => {
+    const tokens = new ProviderDouble();
+    const mounted = await mountWithProvider(tokens.provider, 'old-token');
+    const { el, gateway, clock } = mounted;
+    await loadStatus(mounted);
+    button(el).click();
+    (await gateway.next()).respond(401, expired);
+    await tokens.next();
+    expect(el.status).to.equal('starting');
+
+    await clock.tickAsync(TOKEN_PROVIDER_TIMEOUT_MS);
+    await el.updateComplete;
+    expect(el.status).to.equal('failed');
+    expect(button(el).getAttribute('aria-disabled')).to.equal('false');
+    expect(gateway.requests).to.have.length(2);
+  });
 
   it('fails a renewal that the provider rejects', async () => {
     const tokens = new ProviderDouble();

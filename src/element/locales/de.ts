@@ -35,7 +35,8 @@ export const de: Messages = {
   refreshUnavailable: (message) => `Aktualisierung nicht möglich. ${message}`,
   cooldownAnnouncement: (message, remaining) => `${message} Erneut aktualisieren in ${remaining}.`,
 
-  renderFailed: 'Beim Rendern des Berichts ist ein Fehler aufgetreten.',
+  renderFailed: 'Beim Rendern des Berichts ist ein Fehler aufgetreten. Versuchen Sie es erneut, '
+    + 'oder bitten Sie die für den Bericht verantwortliche Person, das Render-Protokoll zu prüfen.',
   unexpectedError: (reason) => `Die Aktualisierung ist unerwartet fehlgeschlagen: ${reason}`,
   requestTimedOut: 'Der Aktualisierungsdienst hat nicht rechtzeitig geantwortet. Versuchen Sie '
     + 'es später erneut.',
@@ -46,6 +47,9 @@ export const de: Messages = {
     + 'Seite neu und melden Sie sich erneut an.',
   tokenUnavailable: 'Die Aktualisierungsschaltfläche konnte kein Anmeldetoken abrufen. Laden Sie '
     + 'die Seite neu und melden Sie sich erneut an.',
+  tokenTimedOut: 'Die Aktualisierungsschaltfläche hat nicht rechtzeitig ein Anmeldetoken '
+    + 'erhalten. Versuchen Sie es erneut, oder laden Sie die Seite neu und melden Sie sich '
+    + 'erneut an.',
   signInExpired: 'Ihre Anmeldung ist abgelaufen. Melden Sie sich erneut an, um diesen Bericht zu '
     + 'aktualisieren.',
   signInRequired: 'Melden Sie sich an, um diesen Bericht zu aktualisieren.',
@@ -69,7 +73,8 @@ export const de: Messages = {
   notRenderable: 'Dieser Bericht ist im Aktualisierungsdienst falsch eingerichtet und kann daher '
     + 'nicht gerendert werden. Bitten Sie die Administration des Aktualisierungsdienstes, die '
     + 'Einrichtung zu korrigieren.',
-  connectError: 'Connect hat dem Aktualisierungsdienst einen Fehler gemeldet.',
+  connectError: 'Connect hat dem Aktualisierungsdienst einen Fehler gemeldet. Versuchen Sie es '
+    + 'später erneut.',
   serverUnavailable: 'Der Berichtsserver ist gerade nicht verfügbar. Versuchen Sie es später '
     + 'erneut.',
   unreadableResponse: (status) => 'Der Aktualisierungsdienst hat eine Antwort gesendet, die nicht '

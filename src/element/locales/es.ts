@@ -36,7 +36,8 @@ export const es: Messages = {
   cooldownAnnouncement: (message, remaining) =>
     `${message} Podrá actualizar de nuevo en ${remaining}.`,
 
-  renderFailed: 'El informe falló durante la generación.',
+  renderFailed: 'El informe falló durante la generación. Inténtelo de nuevo o pida al '
+    + 'propietario del informe que revise el registro de generación.',
   unexpectedError: (reason) => `La actualización falló de forma inesperada: ${reason}`,
   requestTimedOut: 'El servicio de actualización no respondió a tiempo. Inténtelo de nuevo más '
     + 'tarde.',
@@ -47,6 +48,8 @@ export const es: Messages = {
     + 'cargar la página e inicie sesión de nuevo.',
   tokenUnavailable: 'El botón de actualización no pudo obtener un token de inicio de sesión. '
     + 'Vuelva a cargar la página e inicie sesión de nuevo.',
+  tokenTimedOut: 'El botón de actualización no obtuvo a tiempo un token de inicio de sesión. '
+    + 'Inténtelo de nuevo, o vuelva a cargar la página e inicie sesión de nuevo.',
   signInExpired: 'Su sesión ha caducado. Inicie sesión de nuevo para actualizar este informe.',
   signInRequired: 'Inicie sesión para actualizar este informe.',
   unknownRender: 'El servicio de actualización no encuentra la generación, así que se desconoce '
@@ -66,7 +69,8 @@ export const es: Messages = {
     + 'servicio de actualización.',
   notRenderable: 'Este informe está mal configurado en el servicio de actualización, por lo que no '
     + 'se puede generar. Pida al administrador del servicio de actualización que lo corrija.',
-  connectError: 'Connect devolvió un error al servicio de actualización.',
+  connectError: 'Connect devolvió un error al servicio de actualización. Inténtelo de nuevo '
+    + 'más tarde.',
   serverUnavailable: 'El servidor de informes no está disponible en este momento. Inténtelo de '
     + 'nuevo más tarde.',
   unreadableResponse: (status) => 'El servicio de actualización envió una respuesta que no se pudo '

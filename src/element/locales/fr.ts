@@ -39,7 +39,8 @@ export const fr: Messages = {
   cooldownAnnouncement: (message, remaining) =>
     `${message} Nouvelle actualisation possible dans ${remaining}.`,
 
-  renderFailed: 'La génération du rapport a échoué.',
+  renderFailed: 'La génération du rapport a échoué. Réessayez ou demandez au propriétaire du '
+    + 'rapport de consulter le journal de génération.',
   unexpectedError: (reason) => `L’actualisation a échoué de façon inattendue\u00A0: ${reason}`,
   requestTimedOut: 'Le service d’actualisation n’a pas répondu à temps. Réessayez plus tard.',
   offline: 'Vous êtes hors ligne. Connectez-vous au réseau pour actualiser ce rapport.',
@@ -49,6 +50,8 @@ export const fr: Messages = {
     + 'page et reconnectez-vous.',
   tokenUnavailable: 'Le bouton d’actualisation n’a pas pu obtenir de jeton de connexion. '
     + 'Rechargez la page et reconnectez-vous.',
+  tokenTimedOut: 'Le bouton d’actualisation n’a pas obtenu de jeton de connexion à temps. '
+    + 'Réessayez, ou rechargez la page et reconnectez-vous.',
   signInExpired: 'Votre session a expiré. Reconnectez-vous pour actualiser ce rapport.',
   signInRequired: 'Connectez-vous pour actualiser ce rapport.',
   unknownRender: 'Le service d’actualisation ne trouve pas cette génération, son résultat est '
@@ -70,7 +73,7 @@ export const fr: Messages = {
   notRenderable: 'Ce rapport est mal configuré sur le service d’actualisation et ne peut donc pas '
     + 'être généré. Demandez à l’administrateur du service d’actualisation de corriger sa '
     + 'configuration.',
-  connectError: 'Connect a renvoyé une erreur au service d’actualisation.',
+  connectError: 'Connect a renvoyé une erreur au service d’actualisation. Réessayez plus tard.',
   serverUnavailable: 'Le serveur de rapports est indisponible pour le moment. Réessayez plus tard.',
   unreadableResponse: (status) => 'Le service d’actualisation a envoyé une réponse illisible '
     + `(HTTP ${status}). Réessayez plus tard.`,

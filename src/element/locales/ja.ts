@@ -35,7 +35,8 @@ export const ja: Messages = {
   refreshUnavailable: (message) => `更新できません。${message}`,
   cooldownAnnouncement: (message, remaining) => `${message}${remaining} 後に再度更新できます。`,
 
-  renderFailed: 'レポートのレンダリング中にエラーが発生しました。',
+  renderFailed: 'レポートのレンダリング中にエラーが発生しました。もう一度お試しいただくか、レポートの所有者に'
+    + 'レンダリングログの確認を依頼してください。',
   unexpectedError: (reason) => `更新が予期せず失敗しました: ${reason}`,
   requestTimedOut: '更新サービスが時間内に応答しませんでした。しばらくしてからもう一度お試しください。',
   offline: 'オフラインです。このレポートを更新するにはネットワークに接続してください。',
@@ -45,6 +46,8 @@ export const ja: Messages = {
     + 'してください。',
   tokenUnavailable: '更新ボタンがサインイントークンを取得できませんでした。ページを再読み込みして、'
     + 'もう一度サインインしてください。',
+  tokenTimedOut: '更新ボタンが時間内にサインイントークンを取得できませんでした。もう一度お試しいただくか、'
+    + 'ページを再読み込みして、もう一度サインインしてください。',
   signInExpired: 'サインインの有効期限が切れました。このレポートを更新するには、もう一度サインイン'
     + 'してください。',
   signInRequired: 'このレポートを更新するにはサインインしてください。',
@@ -64,7 +67,7 @@ export const ja: Messages = {
     + 'ください。',
   notRenderable: 'このレポートは更新サービスでの設定に誤りがあるため、レンダリングできません。'
     + '更新サービスの管理者に修正を依頼してください。',
-  connectError: 'Connect が更新サービスにエラーを返しました。',
+  connectError: 'Connect が更新サービスにエラーを返しました。しばらくしてからもう一度お試しください。',
   serverUnavailable: 'レポートサーバーは現在利用できません。しばらくしてからもう一度お試しください。',
   unreadableResponse: (status) => `更新サービスから読み取れない応答が返されました (HTTP ${status})。`
     + 'しばらくしてからもう一度お試しください。',
