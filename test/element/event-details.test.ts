@@ -79,7 +79,8 @@ describe('connect-refresh-button event details', () => {
       state: 'failed',
       lastRenderedAt: FIVE_MINUTES_BEFORE,
       code: 'render_failed',
-      message: 'The report failed while rendering.',
+      message: 'The report failed while rendering. Try again, or ask the owner of the report to '
+        + 'check its render log.',
       gatewayMessage: 'Error in chunk summarise.',
     });
   });

@@ -6,6 +6,7 @@ import type { PendingRequest } from './gateway-double.js';
 import {
   button,
   errorBody,
+  FIVE_MINUTES_BEFORE,
   loadStatus,
   mount,
   type Mounted,
@@ -79,8 +80,8 @@ describe('connect-refresh-button resume after reload', () => {
         handle: 'render-7',
         state: 'running',
         startedAt: '2026-12-04T11:59:00.000Z',
-        // The stored handle is polled before any status read, so no render time is known yet.
-        lastRenderedAt: null,
+        // The status read alongside the poll answered first, so its render time is known.
+        lastRenderedAt: FIVE_MINUTES_BEFORE,
         joined: true,
       },
     });
