@@ -72,6 +72,19 @@ export async function awaitTaskEnd(harness: Harness, taskId: string): Promise<vo
   }
 }
 
+/** Waits, through the gateway with the scheduler token, until the render has ended. */
+export async function awaitGatewayRenderEnd(harness: Harness, handle: string): Promise<void> {
+  for (;;) {
+    const response = await harness.request(`/v1/renders/${handle}?wait=30`, {
+      headers: { authorization: `Bearer ${SCHEDULER_TOKEN}` },
+    });
+    assert.equal(response.status, 200, response.text);
+    if (response.body.state !== 'running') {
+      return;
+    }
+  }
+}
+
 /** Returns the keys of the report's render jobs that Connect lists as active. */
 export async function activeJobKeys(harness: Harness, guid = SALES_GUID): Promise<string[]> {
   const jobs = await harness.connect.listJobs(guid);
