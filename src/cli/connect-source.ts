@@ -13,7 +13,7 @@ import type { RenderEnd, RenderSource, RenderStart, ReportStatusView } from './r
 /**
  * Seconds that Connect may hold each task poll. Connect ends a held poll when the task
  * finishes, not when new output arrives, so a short wait keeps the log within a second of
- * the render, as Connect's own R and Python clients do with wait=1.
+ * the render. The connectapi R package and rsconnect-python poll with wait=1 too.
  */
 const TASK_WAIT_S = 1;
 /** Pause after a failed poll, in ms. */
@@ -84,14 +84,14 @@ export class ConnectSource implements RenderSource {
     const active = newestActiveRenderJob(this.#jobs);
     if (active !== undefined) {
       const startedAt = active.start_time === null ? new Date() : new Date(active.start_time);
-      return { ...base, task: null, job: active.key, joined: true, hasLog: false, startedAt };
+      return { ...base, task: null, job: active.key, joined: true, startedAt };
     }
     // NOTE: a render that starts elsewhere between the job list read and this request runs
     // beside this one, because Connect offers no atomic "render unless running".
     const startedAt = new Date();
     const started = await this.#client.render(this.#guid, { signal });
     this.#cookie = started.cookie;
-    return { ...base, task: started.taskId, job: null, joined: false, hasLog: true, startedAt };
+    return { ...base, task: started.taskId, job: null, joined: false, startedAt };
   }
 
   async recentDurations(signal: AbortSignal): Promise<number[]> {

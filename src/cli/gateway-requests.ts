@@ -4,7 +4,7 @@ import { CommandError, ExitCode, type ExitStatus } from './exit-codes.js';
 /** Time each request may take on top of its long-poll wait, in ms. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
-/** The environment variable that holds the bearer token for `--gateway`. */
+/** The environment variable that contains the bearer token for `--gateway`. */
 export const TOKEN_ENV = 'CONNECT_REFRESH_TOKEN';
 
 /** Exit status of each gateway error code; codes not listed exit with 1. */

@@ -11,8 +11,8 @@ const RETRY_PAUSE_MS = 2_000;
 /** How long requests may keep failing before the command gives up waiting, in ms. */
 const GIVE_UP_AFTER_MS = 60_000;
 
-function unexpected(what: string): CommandError {
-  return new CommandError(`The gateway sent an unexpected ${what}; check that --gateway is a ` +
+function unexpected(responseName: string): CommandError {
+  return new CommandError(`The gateway sent an unexpected ${responseName}; check that --gateway is a ` +
     'connect-refresh gateway.', ExitCode.renderFailed);
 }
 
@@ -60,7 +60,6 @@ export class GatewaySource implements RenderSource {
       task: accepted.handle,
       job: null,
       joined: accepted.joined === true,
-      hasLog: true,
       startedAt: new Date(accepted.started_at),
     };
   }

@@ -46,7 +46,7 @@ function parseTimeout(value: string | undefined): number | null {
   return seconds;
 }
 
-/** The object that --json prints. Times are RFC 3339 strings in UTC, the duration in seconds. */
+/** Builds the object that --json prints. Times are RFC 3339 strings in UTC, the duration in seconds. */
 export function resultJson(result: RenderResult, report: string, guid: string | null): Record<string, unknown> {
   const start = result.start;
   const finishedAt = result.finishedAt;

@@ -1,5 +1,5 @@
 /**
- * What the render and status commands need from Connect or from a gateway. The two
+ * Interface to Connect or a gateway that the render and status commands use. The two
  * implementations are connect-source.ts (direct) and gateway-source.ts (`--gateway URL`).
  */
 
@@ -18,12 +18,10 @@ export interface RenderStart {
   job: string | null;
   /** True when the render was already running and the command joined it. */
   joined: boolean;
-  /** False when the source cannot read this render's log. */
-  hasLog: boolean;
   startedAt: Date;
 }
 
-/** How a render ended. */
+/** Outcome of a finished render. */
 export interface RenderEnd {
   state: 'succeeded' | 'failed';
   finishedAt: Date;

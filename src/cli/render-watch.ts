@@ -17,7 +17,7 @@ export interface WatchOptions {
   stopSignal: AbortSignal;
 }
 
-/** What became of a render command. */
+/** Outcome of a render command. */
 export interface RenderResult {
   start: RenderStart | null;
   /** `running` when the command stopped waiting; null when no render started. */
@@ -27,7 +27,7 @@ export interface RenderResult {
   exitCode: ExitStatus;
 }
 
-/** The reason of the timeout's abort, told apart from a stop signal's. */
+/** Abort reason of the timeout, distinct from a stop signal's name. */
 const TIMEOUT_REASON = Symbol('timeout');
 
 function exitCodeOfSignal(signal: unknown): ExitStatus {
@@ -46,7 +46,7 @@ function describeStart(start: RenderStart): string {
     'the job list';
 }
 
-/** The `which render` part of messages about a render that goes on. */
+/** Names the render, with its task or job, in messages about a render that goes on. */
 function renderName(start: RenderStart): string {
   const id = start.task !== null ? `task ${start.task}` : `job ${start.job}`;
   return `the render of ${start.report} (${id})`;

@@ -21,7 +21,7 @@ ${sourceEnvironment}
 
 ${exitCodeHelp}`;
 
-/** The object that --json prints. */
+/** Builds the object that --json prints. */
 export function statusJson(status: ReportStatusView): Record<string, unknown> {
   return {
     report: status.report,

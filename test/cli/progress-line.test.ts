@@ -5,7 +5,7 @@ import { formatClock, ProgressLine, typicalDuration } from '../../src/cli/progre
 
 const CLEAR = '\r\x1b[2K';
 
-/** A stream that records what was written to it. */
+/** Returns a stream that records each write. */
 function recordingStream(isTTY: boolean, columns?: number) {
   const writes: string[] = [];
   return { isTTY, columns, writes, write: (text: string) => writes.push(text) };
