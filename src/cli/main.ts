@@ -1,19 +1,35 @@
 #!/usr/bin/env node
 import { fileURLToPath } from 'node:url';
 import { realpathSync } from 'node:fs';
+import { CommandError, exitCodeTable } from './exit-codes.js';
 import { gatewayUsage, runGateway } from './gateway-command.js';
-import { runStandIn, standInUsage } from './stand-in-command.js';
 import { UsageError } from './options.js';
+import { renderUsage, runRender } from './render-command.js';
+import { runStandIn, standInUsage } from './stand-in-command.js';
+import { runStatus, statusUsage } from './status-command.js';
 
 const usage = `Usage: connect-refresh <command> [options]
 
 Commands:
+  render     render a report on Posit Connect and wait for it, for schedulers and scripts
+  status     show when a report last rendered, whether it renders now, and recent durations
   gateway    start the refresh gateway in front of Posit Connect
   stand-in   start a local stand-in for Posit Connect's API
 
-Run "connect-refresh <command> --help" for the options of a command.`;
+Run "connect-refresh <command> --help" for the options of a command.
 
-const commands: Record<string, { usage: string; run: (args: string[]) => Promise<void> }> = {
+Exit status of render and status:
+${exitCodeTable}`;
+
+/** A command; `run` resolves with its exit status, or with nothing for status 0. */
+interface Command {
+  usage: string;
+  run: (args: string[]) => Promise<number | void>;
+}
+
+const commands: Record<string, Command> = {
+  render: { usage: renderUsage, run: (args) => runRender(args, process.env) },
+  status: { usage: statusUsage, run: (args) => runStatus(args, process.env) },
   gateway: { usage: gatewayUsage, run: (args) => runGateway(args, process.env) },
   'stand-in': { usage: standInUsage, run: runStandIn },
 };
@@ -35,8 +51,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    await command.run(args);
-    return 0;
+    return (await command.run(args)) ?? 0;
   } catch (error) {
     return reportError(error, command.usage);
   }
@@ -47,6 +62,10 @@ function reportError(error: unknown, commandUsage: string): number {
   const message = error instanceof Error ? error.message : String(error);
   const isUsage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
   const isConfig = error instanceof Error && /Config/.test(error.name);
+  if (error instanceof CommandError) {
+    console.error(`connect-refresh: ${message}`);
+    return error.exitCode;
+  }
   if (isUsage) {
     console.error(`connect-refresh: ${message}\n\n${commandUsage}`);
     return 2;

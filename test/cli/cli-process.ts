@@ -8,6 +8,8 @@ export interface CliRun {
   child: ChildProcess;
   /** Everything the process printed on standard output and standard error so far. */
   output(): string;
+  /** What the process printed on standard output so far. */
+  stdout(): string;
   /** Resolves with the exit status. */
   exited: Promise<number | null>;
 }
@@ -19,24 +21,38 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
+  let stdout = '';
+  child.stdout!.on('data', (chunk) => {
+    output += chunk;
+    stdout += chunk;
+  });
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exited = once(child, 'exit').then(([code]) => code as number | null);
-  return { child, output: () => output, exited };
+  return { child, output: () => output, stdout: () => stdout, exited };
+}
+
+/**
+ * Resolves with the first match of `pattern` in the command's output, as soon as it appears.
+ * Rejects when the process exits without printing it.
+ */
+export function waitForOutput(run: CliRun, pattern: RegExp): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const match = run.output().match(pattern);
+      if (match) {
+        run.child.stdout!.off('data', check);
+        run.child.stderr!.off('data', check);
+        resolve(match);
+      }
+    };
+    run.child.stdout!.on('data', check);
+    run.child.stderr!.on('data', check);
+    run.exited.then((code) => reject(new Error(`exited with ${code} before printing ${pattern}:\n${run.output()}`)));
+    check();
+  });
 }
 
 /** Resolves with the address from the command's "listening at" line on standard error. */
 export function listeningUrl(run: CliRun): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const match = run.output().match(/listening at (http:\/\/127\.0\.0\.1:\d+)/);
-      if (match) {
-        run.child.stderr!.off('data', check);
-        resolve(match[1]);
-      }
-    };
-    run.child.stderr!.on('data', check);
-    run.exited.then((code) => reject(new Error(`exited with ${code} before listening:\n${run.output()}`)));
-    check();
-  });
+  return waitForOutput(run, /listening at (http:\/\/127\.0\.0\.1:\d+)/).then((match) => match[1]!);
 }

@@ -23,7 +23,24 @@ describe('connect-refresh', () => {
   it('prints usage with --help', async () => {
     const run = startCli(['--help']);
     assert.equal(await run.exited, 0);
-    assert.match(run.output(), /Commands:\n\s+gateway/);
+    assert.match(run.output(), /Commands:\n\s+render/);
+    assert.match(run.output(), /^\s+status\s/m);
+    assert.match(run.output(), /^\s+gateway\s/m);
+  });
+
+  it('lists the exit statuses in render --help', async () => {
+    const run = startCli(['render', '--help']);
+    assert.equal(await run.exited, 0);
+    for (const status of ['0', '1', '2', '3', '4', '5', '130']) {
+      assert.match(run.output(), new RegExp(`^  ${status} +\\S`, 'm'), `exit status ${status}`);
+    }
+    assert.match(run.output(), /CONNECT_REFRESH_TOKEN/);
+  });
+
+  it('lists the exit statuses in status --help', async () => {
+    const run = startCli(['status', '--help']);
+    assert.equal(await run.exited, 0);
+    assert.match(run.output(), /Exit status:\n {2}0 /);
   });
 
   it('exits 2 on an unknown command', async () => {

@@ -1,0 +1,62 @@
+import {
+  ConnectApiError,
+  ConnectError,
+  ConnectUnreachableError,
+  NotRenderableError,
+  VariantSelectionError,
+  isTaskNotFound,
+} from '../connect/index.js';
+import { CommandError, ExitCode, type ExitStatus } from './exit-codes.js';
+
+/**
+ * Returns true for a Connect failure that may pass while a render runs: no response, a
+ * server error or 429, or a task that a busy or clustered server does not know yet.
+ */
+export function isTransientConnectError(error: unknown): boolean {
+  if (error instanceof ConnectUnreachableError || isTaskNotFound(error)) {
+    return true;
+  }
+  return error instanceof ConnectApiError && (error.status === 429 || error.status >= 500);
+}
+
+function exitStatusOf(error: ConnectError): ExitStatus {
+  if (error instanceof ConnectUnreachableError) {
+    return ExitCode.unreachable;
+  }
+  if (error instanceof NotRenderableError || error instanceof VariantSelectionError) {
+    return ExitCode.usage;
+  }
+  if (!(error instanceof ConnectApiError)) {
+    return ExitCode.renderFailed;
+  }
+  if (error.status === 401 || error.status >= 500) {
+    return ExitCode.unreachable;
+  }
+  if (error.status === 403 || error.status === 429) {
+    return ExitCode.notPermitted;
+  }
+  // A 404 with Connect's error code names a missing object: here the content GUID.
+  if (error.status === 404 && error.code !== null) {
+    return ExitCode.usage;
+  }
+  return ExitCode.renderFailed;
+}
+
+/**
+ * Turns a Connect client error into a CommandError with the exit status of its kind. The
+ * client's messages already carry the request, the status and advice, without the API key.
+ * Other errors, such as an abort reason, are returned unchanged.
+ */
+export function toCommandError(error: unknown, guid: string): unknown {
+  if (!(error instanceof ConnectError)) {
+    return error;
+  }
+  const exitCode = exitStatusOf(error);
+  let advice = '';
+  if (error instanceof ConnectApiError && error.status === 401) {
+    advice = ' Set CONNECT_API_KEY to a valid key.';
+  } else if (error instanceof ConnectApiError && error.status === 404 && error.code !== null) {
+    advice = ` Check the GUID ${guid}: the command takes a content GUID unless --gateway is given.`;
+  }
+  return new CommandError(`${error.message}${advice}`, exitCode);
+}

@@ -1,0 +1,207 @@
+import {
+  ConnectClient,
+  RENDER_JOB_TAGS,
+  isRenderedAppMode,
+  successfulRenderDurations,
+  type Job,
+} from '../connect/index.js';
+import { isTransientConnectError, toCommandError } from './connect-errors.js';
+import { delay, roundSeconds } from './delay.js';
+import { CommandError, ExitCode } from './exit-codes.js';
+import type { RenderEnd, RenderSource, RenderStart, ReportStatusView } from './render-source.js';
+
+/**
+ * Seconds that Connect may hold each task poll. Connect ends a held poll when the task
+ * finishes, not when new output arrives, so a short wait keeps the log within a second of
+ * the render. The connectapi R package and rsconnect-python poll with wait=1 too.
+ */
+const TASK_WAIT_S = 1;
+/** Pause after a failed poll, in ms. */
+const RETRY_PAUSE_MS = 2_000;
+/** How long polls may keep failing before the command gives up waiting, in ms. */
+const GIVE_UP_AFTER_MS = 60_000;
+
+export interface ConnectSourceOptions {
+  client: ConnectClient;
+  guid: string;
+  /** Pause between job list reads while following a joined render job, in ms. */
+  jobPollMs: number;
+}
+
+/** Returns the newest render job that Connect lists as active (status 0), or undefined. */
+function newestActiveRenderJob(jobs: readonly Job[]): Job | undefined {
+  const active = jobs.filter((job) => RENDER_JOB_TAGS.has(job.tag) && job.status === 0);
+  const startMs = (job: Job) => (job.start_time === null ? -Infinity : Date.parse(job.start_time));
+  return active.sort((a, b) => startMs(b) - startMs(a))[0];
+}
+
+function endOfJob(job: Job): RenderEnd {
+  const finishedAt = job.end_time === null ? new Date() : new Date(job.end_time);
+  if (job.status === 3) {
+    return { state: 'failed', finishedAt, error: 'Connect skipped the render job.' };
+  }
+  if (job.exit_code === 0) {
+    return { state: 'succeeded', finishedAt, error: null };
+  }
+  const error = job.exit_code === null
+    ? 'The render job ended without an exit code.'
+    : `The render job ended with exit code ${job.exit_code}.`;
+  return { state: 'failed', finishedAt, error };
+}
+
+/** Renders through the Connect API with CONNECT_SERVER and CONNECT_API_KEY. */
+export class ConnectSource implements RenderSource {
+  readonly #client: ConnectClient;
+  readonly #guid: string;
+  readonly #jobPollMs: number;
+  /** Cookie of the render response, which clustered Connect needs on task polls. */
+  #cookie: string | null = null;
+  /** Job list read by start(), reused for the durations. */
+  #jobs: Job[] | null = null;
+
+  constructor(options: ConnectSourceOptions) {
+    this.#client = options.client;
+    this.#guid = options.guid;
+    this.#jobPollMs = options.jobPollMs;
+  }
+
+  async start(signal: AbortSignal): Promise<RenderStart> {
+    try {
+      return await this.#start(signal);
+    } catch (error) {
+      throw toCommandError(error, this.#guid);
+    }
+  }
+
+  async #start(signal: AbortSignal): Promise<RenderStart> {
+    const content = await this.#client.getContent(this.#guid, signal);
+    if (!isRenderedAppMode(content.app_mode)) {
+      throw new CommandError(`Content ${this.#guid} is a ${content.app_mode}, not a rendered report ` +
+        '(rmd-static, quarto-static or jupyter-static); choose the GUID of a report.', ExitCode.usage);
+    }
+    const base = { report: content.name, guid: this.#guid };
+    this.#jobs = await this.#client.listJobs(this.#guid, signal);
+    const active = newestActiveRenderJob(this.#jobs);
+    if (active !== undefined) {
+      const startedAt = active.start_time === null ? new Date() : new Date(active.start_time);
+      return { ...base, task: null, job: active.key, joined: true, startedAt };
+    }
+    // NOTE: a render that starts elsewhere between the job list read and this request runs
+    // beside this one, because Connect offers no atomic "render unless running".
+    const startedAt = new Date();
+    const started = await this.#client.render(this.#guid, { signal });
+    this.#cookie = started.cookie;
+    return { ...base, task: started.taskId, job: null, joined: false, startedAt };
+  }
+
+  async recentDurations(signal: AbortSignal): Promise<number[]> {
+    const jobs = this.#jobs ?? await this.#client.listJobs(this.#guid, signal);
+    return successfulRenderDurations(jobs).map((entry) => roundSeconds(entry.durationS));
+  }
+
+  async waitForEnd(start: RenderStart, onLine: (line: string) => void, signal: AbortSignal): Promise<RenderEnd> {
+    if (start.task !== null) {
+      return this.#followTask(start.task, onLine, signal);
+    }
+    return this.#followJob(start.job!, signal);
+  }
+
+  async #followTask(taskId: string, onLine: (line: string) => void, signal: AbortSignal): Promise<RenderEnd> {
+    let first = 0;
+    const retry = new RetryClock(this.#guid);
+    for (;;) {
+      let task;
+      try {
+        task = await this.#client.getTask(taskId, { first, wait: TASK_WAIT_S, cookie: this.#cookie, signal });
+      } catch (error) {
+        await retry.afterFailure(error, signal);
+        continue;
+      }
+      retry.reset();
+      task.output.forEach(onLine);
+      first = task.last;
+      if (task.finished) {
+        const failed = task.code !== 0;
+        const error = failed ? task.error || `The render task ended with code ${task.code}.` : null;
+        return { state: failed ? 'failed' : 'succeeded', finishedAt: new Date(), error };
+      }
+    }
+  }
+
+  /**
+   * Follows a render job that was already running. Connect links jobs to tasks only through
+   * renderings, so the command cannot read that render's log: it reads the job list every
+   * `jobPollMs` until the job ends, and takes the outcome from the job's exit code.
+   */
+  async #followJob(jobKey: string, signal: AbortSignal): Promise<RenderEnd> {
+    const retry = new RetryClock(this.#guid);
+    for (;;) {
+      await delay(this.#jobPollMs, signal);
+      let jobs: Job[];
+      try {
+        jobs = await this.#client.listJobs(this.#guid, signal);
+      } catch (error) {
+        await retry.afterFailure(error, signal);
+        continue;
+      }
+      retry.reset();
+      const job = jobs.find((candidate) => candidate.key === jobKey);
+      if (job === undefined) {
+        throw new CommandError(`Connect no longer lists the render job ${jobKey} of ${this.#guid}, so ` +
+          'its outcome is unknown.', ExitCode.renderFailed);
+      }
+      if (job.status !== 0) {
+        return endOfJob(job);
+      }
+    }
+  }
+
+  async readStatus(signal: AbortSignal): Promise<ReportStatusView> {
+    try {
+      const content = await this.#client.getContent(this.#guid, signal);
+      const jobs = await this.#client.listJobs(this.#guid, signal);
+      const lastRenderedAt = await this.#client.getLastRenderedAt(this.#guid, signal);
+      const active = newestActiveRenderJob(jobs);
+      return {
+        report: content.name,
+        guid: this.#guid,
+        title: content.title,
+        lastRenderedAt,
+        running: active === undefined
+          ? null
+          : { startedAt: active.start_time ?? new Date().toISOString(), task: null, job: active.key },
+        recentDurations: successfulRenderDurations(jobs).map((entry) => roundSeconds(entry.durationS)),
+      };
+    } catch (error) {
+      throw toCommandError(error, this.#guid);
+    }
+  }
+}
+
+/** Tracks how long polls have been failing, and pauses or gives up after each failure. */
+class RetryClock {
+  #failingSinceMs: number | null = null;
+
+  constructor(private readonly guid: string) {}
+
+  reset(): void {
+    this.#failingSinceMs = null;
+  }
+
+  /** Rethrows a lasting error as a CommandError, or pauses before the next attempt. */
+  async afterFailure(error: unknown, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) {
+      throw signal.reason;
+    }
+    if (!isTransientConnectError(error)) {
+      throw toCommandError(error, this.guid);
+    }
+    this.#failingSinceMs ??= Date.now();
+    if (Date.now() - this.#failingSinceMs >= GIVE_UP_AFTER_MS) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new CommandError(`Stopped waiting because Connect kept failing for ${GIVE_UP_AFTER_MS / 1000} s: ` +
+        `${reason} The render may go on on Connect.`, ExitCode.unreachable);
+    }
+    await delay(RETRY_PAUSE_MS, signal);
+  }
+}

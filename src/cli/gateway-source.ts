@@ -1,0 +1,122 @@
+import type { RefreshAccepted, RenderProgress, ReportStatus } from '../protocol/index.js';
+import { delay } from './delay.js';
+import { CommandError, ExitCode } from './exit-codes.js';
+import { GatewayRequestError, type GatewayRequester } from './gateway-requests.js';
+import type { RenderEnd, RenderSource, RenderStart, ReportStatusView } from './render-source.js';
+
+/** Seconds that the gateway may hold each progress request; the protocol allows up to 30. */
+const PROGRESS_WAIT_S = 25;
+/** Pause after a failed request without Retry-After, in ms. */
+const RETRY_PAUSE_MS = 2_000;
+/** How long requests may keep failing before the command gives up waiting, in ms. */
+const GIVE_UP_AFTER_MS = 60_000;
+
+function unexpected(responseName: string): CommandError {
+  return new CommandError(`The gateway sent an unexpected ${responseName}; check that --gateway is a ` +
+    'connect-refresh gateway.', ExitCode.renderFailed);
+}
+
+function checkAccepted(value: unknown): RefreshAccepted {
+  const body = value as RefreshAccepted;
+  if (typeof body?.handle !== 'string' || typeof body.started_at !== 'string') {
+    throw unexpected('refresh response');
+  }
+  return body;
+}
+
+function checkProgress(value: unknown): RenderProgress {
+  const body = value as RenderProgress;
+  if (typeof body?.state !== 'string' || !Array.isArray(body.output) || typeof body.next !== 'number') {
+    throw unexpected('render progress');
+  }
+  return body;
+}
+
+function checkStatus(value: unknown): ReportStatus {
+  const body = value as ReportStatus;
+  if (typeof body?.name !== 'string' || !Array.isArray(body.recent_durations)) {
+    throw unexpected('report status');
+  }
+  return body;
+}
+
+/** Renders through a refresh gateway's HTTP protocol (`--gateway URL`). */
+export class GatewaySource implements RenderSource {
+  readonly #requester: GatewayRequester;
+  readonly #report: string;
+  readonly #reportPath: string;
+
+  constructor(requester: GatewayRequester, report: string) {
+    this.#requester = requester;
+    this.#report = report;
+    this.#reportPath = `/v1/reports/${encodeURIComponent(report)}`;
+  }
+
+  async start(signal: AbortSignal): Promise<RenderStart> {
+    const accepted = checkAccepted(await this.#requester.request('POST', `${this.#reportPath}/refresh`, signal));
+    return {
+      report: this.#report,
+      guid: null,
+      task: accepted.handle,
+      job: null,
+      joined: accepted.joined === true,
+      startedAt: new Date(accepted.started_at),
+    };
+  }
+
+  async recentDurations(signal: AbortSignal): Promise<number[]> {
+    return (await this.#readReport(signal)).recent_durations;
+  }
+
+  async waitForEnd(start: RenderStart, onLine: (line: string) => void, signal: AbortSignal): Promise<RenderEnd> {
+    const path = `/v1/renders/${encodeURIComponent(start.task!)}`;
+    let after = 0;
+    let failingSinceMs: number | null = null;
+    for (;;) {
+      let progress: RenderProgress;
+      try {
+        const query = `?after=${after}&wait=${PROGRESS_WAIT_S}`;
+        progress = checkProgress(await this.#requester.request('GET', path + query, signal, PROGRESS_WAIT_S));
+      } catch (error) {
+        if (signal.aborted || !(error instanceof GatewayRequestError) || !error.transient) {
+          throw error;
+        }
+        failingSinceMs ??= Date.now();
+        if (Date.now() - failingSinceMs >= GIVE_UP_AFTER_MS) {
+          throw new CommandError(`Stopped waiting because the gateway kept failing for ${GIVE_UP_AFTER_MS / 1000} s: ` +
+            `${error.message} The render may go on on Connect.`, ExitCode.unreachable);
+        }
+        await delay(error.retryAfterS === null ? RETRY_PAUSE_MS : error.retryAfterS * 1000, signal);
+        continue;
+      }
+      failingSinceMs = null;
+      progress.output.forEach(onLine);
+      after = progress.next;
+      if (progress.state !== 'running') {
+        return {
+          state: progress.state,
+          finishedAt: progress.finished_at === null ? new Date() : new Date(progress.finished_at),
+          error: progress.error,
+        };
+      }
+    }
+  }
+
+  async readStatus(signal: AbortSignal): Promise<ReportStatusView> {
+    const status = await this.#readReport(signal);
+    return {
+      report: status.name,
+      guid: null,
+      title: status.title,
+      lastRenderedAt: status.last_rendered_at,
+      running: status.render === null
+        ? null
+        : { startedAt: status.render.started_at, task: status.render.handle, job: null },
+      recentDurations: status.recent_durations,
+    };
+  }
+
+  async #readReport(signal: AbortSignal): Promise<ReportStatus> {
+    return checkStatus(await this.#requester.request('GET', this.#reportPath, signal));
+  }
+}

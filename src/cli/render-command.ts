@@ -1,0 +1,113 @@
+import { parseArgs } from 'node:util';
+import { roundSeconds } from './delay.js';
+import { exitCodeHelp, type ExitStatus } from './exit-codes.js';
+import { UsageError } from './options.js';
+import { watchRender, type RenderResult } from './render-watch.js';
+import { createSource, sourceEnvironment, sourceUsage } from './source-options.js';
+
+export const renderUsage = `Usage: connect-refresh render <report> [--gateway URL] [--timeout SECONDS] [--no-wait] [--json]
+
+Renders a report on Posit Connect and waits for the render to end. When a render of the
+report already runs, the command joins it instead of starting another. Without --gateway,
+<report> is a content GUID and the command calls Connect with CONNECT_SERVER and
+CONNECT_API_KEY.
+
+The render log goes to standard error as it arrives, without Connect's timestamps. On a
+terminal a live line below it shows the elapsed time and the typical duration of recent
+renders. A render job that was started elsewhere can be joined only through its job, so
+without --gateway its log is not shown.
+
+Options:
+${sourceUsage}
+  --timeout SECONDS stop waiting after this many seconds (decimals allowed) and exit with
+                    status 5; the render goes on. Default: wait until the render ends
+  --no-wait         start or join the render and exit at once; prints the task id (or, for
+                    a joined render job, nothing) on standard output
+  --json            print one JSON object on standard output at the end: report, guid,
+                    task, job, joined, state, started_at, finished_at, duration (seconds)
+                    and error
+
+${sourceEnvironment}
+
+${exitCodeHelp}`;
+
+/** Largest --timeout, in seconds: setTimeout's limit of 2^31 - 1 ms. */
+const MAX_TIMEOUT_S = 2_147_483;
+
+function parseTimeout(value: string | undefined): number | null {
+  if (value === undefined) {
+    return null;
+  }
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || seconds <= 0 || seconds > MAX_TIMEOUT_S) {
+    throw new UsageError(`--timeout must be a number of seconds above 0 and at most ${MAX_TIMEOUT_S}, ` +
+      `not "${value}".`);
+  }
+  return seconds;
+}
+
+/** Builds the object that --json prints. Times are RFC 3339 strings in UTC, the duration in seconds. */
+export function resultJson(result: RenderResult, report: string, guid: string | null): Record<string, unknown> {
+  const start = result.start;
+  const finishedAt = result.finishedAt;
+  const duration = start !== null && finishedAt !== null
+    ? roundSeconds((finishedAt.getTime() - start.startedAt.getTime()) / 1000)
+    : null;
+  return {
+    report: start?.report ?? report,
+    guid: start?.guid ?? guid,
+    task: start?.task ?? null,
+    job: start?.job ?? null,
+    joined: start?.joined ?? false,
+    state: result.state,
+    started_at: start?.startedAt.toISOString() ?? null,
+    finished_at: finishedAt?.toISOString() ?? null,
+    duration,
+    error: result.error,
+  };
+}
+
+/**
+ * Runs `connect-refresh render` and resolves with the exit status. SIGINT and SIGTERM end
+ * the wait, not the render.
+ */
+export async function runRender(args: string[], env: NodeJS.ProcessEnv): Promise<ExitStatus> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      gateway: { type: 'string' },
+      timeout: { type: 'string' },
+      'no-wait': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length !== 1) {
+    throw new UsageError(`Expected one report (a GUID, or a report name with --gateway), got ${positionals.length}.`);
+  }
+  const target = positionals[0]!;
+  const timeoutS = parseTimeout(values.timeout);
+  const source = createSource(target, values.gateway, env);
+
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => stop.abort(signal);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let result: RenderResult;
+  try {
+    result = await watchRender({
+      source, target, wait: !values['no-wait'], timeoutS, stderr: process.stderr, stopSignal: stop.signal,
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+
+  if (values.json) {
+    const guid = values.gateway === undefined ? target.toLowerCase() : null;
+    process.stdout.write(`${JSON.stringify(resultJson(result, target, guid))}\n`);
+  } else if (values['no-wait'] && result.start?.task) {
+    process.stdout.write(`${result.start.task}\n`);
+  }
+  return result.exitCode;
+}

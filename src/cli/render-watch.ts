@@ -1,0 +1,133 @@
+import { roundSeconds } from './delay.js';
+import { CommandError, ExitCode, type ExitStatus } from './exit-codes.js';
+import { ProgressLine, typicalDuration, type ProgressStream } from './progress-line.js';
+import type { RenderEnd, RenderSource, RenderStart } from './render-source.js';
+
+export interface WatchOptions {
+  source: RenderSource;
+  /** Report name or GUID as given on the command line, for messages before the start. */
+  target: string;
+  /** False returns as soon as the render started or was joined (--no-wait). */
+  wait: boolean;
+  /** Seconds to wait for the end, or null to wait without a limit. */
+  timeoutS: number | null;
+  /** Standard error, or a stand-in for it in tests. */
+  stderr: ProgressStream;
+  /** Aborts on SIGINT or SIGTERM, with the signal's name as its reason. */
+  stopSignal: AbortSignal;
+}
+
+/** Outcome of a render command. */
+export interface RenderResult {
+  start: RenderStart | null;
+  /** `running` when the command stopped waiting; null when no render started. */
+  state: 'running' | 'succeeded' | 'failed' | null;
+  finishedAt: Date | null;
+  error: string | null;
+  exitCode: ExitStatus;
+}
+
+/** Abort reason of the timeout, distinct from a stop signal's name. */
+const TIMEOUT_REASON = Symbol('timeout');
+
+function exitCodeOfSignal(signal: unknown): ExitStatus {
+  return signal === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
+}
+
+function describeStart(start: RenderStart): string {
+  if (!start.joined) {
+    return `started a render of ${start.report} (task ${start.task})`;
+  }
+  if (start.task !== null) {
+    return `joined the running render of ${start.report} (task ${start.task})`;
+  }
+  return `joined the running render job ${start.job} of ${start.report}. Connect does not show ` +
+    'the task of a render started elsewhere, so its log is not shown; the outcome comes from ' +
+    'the job list';
+}
+
+/** Names the render, with its task or job, in messages about a render that goes on. */
+function renderName(start: RenderStart): string {
+  const id = start.task !== null ? `task ${start.task}` : `job ${start.job}`;
+  return `the render of ${start.report} (${id})`;
+}
+
+/**
+ * Starts or joins a render, streams its log to `stderr` with a progress line on a terminal,
+ * and waits for its end, the timeout or a stop signal. Never rejects for a failure that has
+ * an exit status: it returns the failure as a result.
+ */
+export async function watchRender(options: WatchOptions): Promise<RenderResult> {
+  const { source, stderr, stopSignal } = options;
+  const say = (text: string) => stderr.write(`connect-refresh: ${text}\n`);
+  const failure = (error: string, exitCode: ExitStatus, start: RenderStart | null = null): RenderResult =>
+    ({ start, state: start === null ? null : 'running', finishedAt: null, error, exitCode });
+
+  let start: RenderStart;
+  try {
+    start = await source.start(stopSignal);
+  } catch (error) {
+    if (stopSignal.aborted) {
+      say(`stopped (${String(stopSignal.reason)}) before the render request was answered; a render of ` +
+        `${options.target} may have started. Check with "connect-refresh status".`);
+      return failure('Stopped before the render request was answered.', exitCodeOfSignal(stopSignal.reason));
+    }
+    if (error instanceof CommandError) {
+      say(error.message);
+      return failure(error.message, error.exitCode);
+    }
+    throw error;
+  }
+  say(`${describeStart(start)}.`);
+  if (!options.wait) {
+    return { start, state: 'running', finishedAt: null, error: null, exitCode: ExitCode.ok };
+  }
+
+  const timeout = new AbortController();
+  const timer = options.timeoutS === null
+    ? null
+    : setTimeout(() => timeout.abort(TIMEOUT_REASON), options.timeoutS * 1000);
+  const signal = AbortSignal.any([stopSignal, timeout.signal]);
+  const progress = new ProgressLine(stderr, `Rendering ${start.report}`, start.startedAt);
+  progress.start();
+  if (progress.isLive) {
+    // The durations only feed the progress line, so a failed read leaves it without them.
+    source.recentDurations(signal).then((durations) => progress.setTypical(typicalDuration(durations)),
+      () => undefined);
+  }
+
+  let end: RenderEnd;
+  try {
+    end = await source.waitForEnd(start, (line) => progress.printLine(line), signal);
+  } catch (error) {
+    progress.stop();
+    if (timeout.signal.aborted) {
+      const message = `Timed out after ${options.timeoutS} s waiting for ${renderName(start)}; it goes on on Connect.`;
+      say(message);
+      return failure(message, ExitCode.timedOut, start);
+    }
+    if (stopSignal.aborted) {
+      const message = `Stopped waiting (${String(stopSignal.reason)}); ${renderName(start)} continues on Connect.`;
+      say(message);
+      return failure(message, exitCodeOfSignal(stopSignal.reason), start);
+    }
+    if (error instanceof CommandError) {
+      say(error.message);
+      return failure(error.message, error.exitCode, start);
+    }
+    throw error;
+  } finally {
+    if (timer !== null) {
+      clearTimeout(timer);
+    }
+  }
+  progress.stop();
+
+  const seconds = roundSeconds((end.finishedAt.getTime() - start.startedAt.getTime()) / 1000);
+  if (end.state === 'succeeded') {
+    say(`the render of ${start.report} succeeded in ${seconds} s.`);
+    return { start, state: 'succeeded', finishedAt: end.finishedAt, error: null, exitCode: ExitCode.ok };
+  }
+  say(`the render of ${start.report} failed after ${seconds} s: ${end.error ?? 'no reason given'}`);
+  return { start, state: 'failed', finishedAt: end.finishedAt, error: end.error, exitCode: ExitCode.renderFailed };
+}
