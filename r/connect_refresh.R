@@ -12,6 +12,12 @@ connect_refresh_version <- "0.1.0"
 
 #' Build the HTML dependency that loads the element's drop-in bundle.
 #'
+#' Shiny serves every file in the directory of a dependency, not only its script, so this
+#' function never points the dependency at `bundle_dir` itself. It copies the script (and its
+#' source map, when there is one) into a directory of R's session temporary directory that
+#' holds nothing else, and the dependency points there. An app may therefore keep the bundle
+#' in its own directory, beside `.Renviron` and `app.R`, without publishing them.
+#'
 #' @param bundle_dir Directory that contains `connect-refresh-button.iife.js` (and, for
 #'   `module = TRUE`, `connect-refresh-button.js`): the `dist/browser` folder of a build of the
 #'   npm package, or a copy of it in the app's directory. Relative paths are resolved against
@@ -30,14 +36,41 @@ connect_refresh_dependency <- function(
       call. = FALSE
     )
   }
+  files <- c(script_file, paste0(script_file, ".map"))
+  files <- files[file.exists(file.path(bundle_dir, files))]
   script <- if (module) list(src = script_file, type = "module") else script_file
   htmltools::htmlDependency(
     name = "connect-refresh-button",
     version = connect_refresh_version,
-    src = c(file = normalizePath(bundle_dir, mustWork = TRUE)),
+    src = c(file = connect_refresh_served_dir(bundle_dir, files)),
     script = script,
     all_files = FALSE
   )
+}
+
+# Copies `files` from `bundle_dir` into a directory for this version of the bundle under
+# tempdir(), which contains only bundle files, and returns its path. A file whose copy is
+# already current stays as it is. Others are copied beside the directory and then renamed
+# into it, so Shiny never serves a half-written file.
+connect_refresh_served_dir <- function(bundle_dir, files) {
+  parent_dir <- tempdir(check = TRUE)
+  served_dir <- file.path(parent_dir, paste0("connect-refresh-button-", connect_refresh_version))
+  dir.create(served_dir, showWarnings = FALSE)
+  for (file in files) {
+    source_path <- file.path(bundle_dir, file)
+    target_path <- file.path(served_dir, file)
+    if (file.exists(target_path) &&
+        identical(unname(tools::md5sum(source_path)), unname(tools::md5sum(target_path)))) {
+      next
+    }
+    staged_path <- tempfile("connect-refresh-", tmpdir = parent_dir)
+    if (!file.copy(source_path, staged_path) || !file.rename(staged_path, target_path)) {
+      unlink(staged_path)
+      stop("connect_refresh_dependency(): copying ", source_path, " to ", served_dir,
+           " failed.", call. = FALSE)
+    }
+  }
+  normalizePath(served_dir, mustWork = TRUE)
 }
 
 #' Build a <connect-refresh-button> tag with the bundle attached.

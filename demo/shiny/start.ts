@@ -34,6 +34,8 @@ export interface ShinyDemoOptions {
   appPort?: number;
   /** Render with demo/report/render.mjs even where R Markdown is installed. */
   withoutR?: boolean;
+  /** Directory with the element's bundle that the app serves; default dist/browser. */
+  bundleDir?: string;
   /** pino log level of the stand-in and the gateway; default `warn`, so failures show. */
   logLevel?: string;
 }
@@ -172,7 +174,7 @@ export async function startShinyDemo(options: ShinyDemoOptions = {}): Promise<Sh
       CONNECT_REFRESH_GATEWAY: gateway.url,
       CONNECT_REFRESH_DATA_URL: `${standIn.url}/content/${report.guid}/data.csv`,
       CONNECT_REFRESH_REPORT: 'orders',
-      CONNECT_REFRESH_BUNDLE_DIR: bundleDir,
+      CONNECT_REFRESH_BUNDLE_DIR: options.bundleDir ?? bundleDir,
       CONNECT_REFRESH_JWT_SECRET: jwtSecret,
       CONNECT_REFRESH_JWT_ISSUER: TOKEN_ISSUER,
       CONNECT_REFRESH_JWT_AUDIENCE: TOKEN_AUDIENCE,
