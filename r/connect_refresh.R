@@ -102,6 +102,46 @@ connect_refresh_button <- function(id, gateway, report, token = NULL, label = NU
   htmltools::attachDependencies(tag, dependency, append = TRUE)
 }
 
+#' Shortest token lifetime in seconds that `connect_refresh_token()` accepts. A token that
+#' expires within seconds may be stale before the browser sends it to the gateway.
+connect_refresh_min_lifetime_s <- 10
+
+# Stops with an error that names the argument when the user, groups or lifetime of a token is
+# invalid, so that a mistake shows in the app and not as a 401 from the gateway later.
+connect_refresh_check_claims <- function(user, groups, lifetime_s) {
+  if (!is.character(user) || length(user) != 1 || is.na(user) || !nzchar(user)) {
+    stop(
+      "connect_refresh_token(): user must be one non-empty string, such as session$user; ",
+      "got ", connect_refresh_describe(user), ".",
+      call. = FALSE
+    )
+  }
+  if (!is.null(groups) && (!is.character(groups) || anyNA(groups))) {
+    stop(
+      "connect_refresh_token(): groups must be a character vector without NA, such as ",
+      "session$groups, or NULL; got ", connect_refresh_describe(groups), ".",
+      call. = FALSE
+    )
+  }
+  if (!is.numeric(lifetime_s) || length(lifetime_s) != 1 || !is.finite(lifetime_s) ||
+      lifetime_s < connect_refresh_min_lifetime_s) {
+    stop(
+      "connect_refresh_token(): lifetime_s must be a finite number of seconds of at least ",
+      connect_refresh_min_lifetime_s, "; got ", connect_refresh_describe(lifetime_s), ".",
+      call. = FALSE
+    )
+  }
+}
+
+# Describes a value for an error message: a single number or NA as itself with its class,
+# anything else by class and length only, so that no string value reaches the message.
+connect_refresh_describe <- function(value) {
+  if (length(value) == 1 && (is.numeric(value) || is.logical(value))) {
+    return(paste0(format(value), " (", class(value)[1], ")"))
+  }
+  paste0("a value of class ", class(value)[1], " and length ", length(value))
+}
+
 # Encodes a raw vector or a string as base64url without padding (RFC 7515, section 2).
 connect_refresh_base64url <- function(x) {
   if (is.character(x)) x <- charToRaw(enc2utf8(x))
@@ -120,7 +160,8 @@ connect_refresh_base64url <- function(x) {
 #'   name and `session$groups` their groups. Outside Connect both are `NULL`, so pass `user`.
 #' @param user,groups User name and group names for the token.
 #' @param secret_env Environment variable that contains the HMAC secret, at least 32 bytes.
-#' @param lifetime_s Seconds until the token expires.
+#' @param lifetime_s Seconds until the token expires, at least
+#'   `connect_refresh_min_lifetime_s`.
 #' @param issuer,audience Values of `iss` and `aud`, or `NULL` to leave them out.
 #' @param now Time the token is issued.
 #' @return The token, a string of three base64url parts.
@@ -132,13 +173,14 @@ connect_refresh_token <- function(session = shiny::getDefaultReactiveDomain(),
                                   issuer = NULL,
                                   audience = NULL,
                                   now = Sys.time()) {
-  if (is.null(user) || !is.character(user) || length(user) != 1 || !nzchar(user)) {
+  if (is.null(user)) {
     stop(
       "connect_refresh_token(): no user name. session$user is NULL outside Connect and for ",
       "anonymous visitors; pass user = \"name\" or require a sign-in for the app.",
       call. = FALSE
     )
   }
+  connect_refresh_check_claims(user, groups, lifetime_s)
   secret <- Sys.getenv(secret_env)
   if (!nzchar(secret)) {
     stop(
@@ -154,13 +196,9 @@ connect_refresh_token <- function(session = shiny::getDefaultReactiveDomain(),
       call. = FALSE
     )
   }
-  if (!is.numeric(lifetime_s) || length(lifetime_s) != 1 || !(lifetime_s > 0)) {
-    stop("connect_refresh_token(): lifetime_s must be a positive number of seconds.",
-      call. = FALSE)
-  }
 
   issued_at <- floor(as.numeric(now))
-  claims <- list(sub = user, groups = I(as.character(unlist(groups))), iat = issued_at,
+  claims <- list(sub = user, groups = I(as.character(groups)), iat = issued_at,
                  exp = issued_at + floor(lifetime_s))
   if (!is.null(issuer)) claims$iss <- issuer
   if (!is.null(audience)) claims$aud <- audience
