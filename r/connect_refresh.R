@@ -7,7 +7,8 @@
 # Shiny section).
 
 #' Version of the element's bundle that the HTML dependency names. Shiny serves each dependency
-#' name and version once per page, so keep it equal to the npm package's version.
+#' name and version once per page. scripts/write-version.mjs sets it to the npm package's
+#' version at every build.
 connect_refresh_version <- "0.1.0"
 
 #' Build the HTML dependency that loads the element's drop-in bundle.
