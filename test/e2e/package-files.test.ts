@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const repoDir = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Files that the README tells users to copy from the installed package. */
+/** Files that the README points users to in the installed package. */
 const HOST_FILES = [
   'r/connect_refresh.R',
   'demo/dash/app.py',

@@ -32,7 +32,7 @@ function refreshButtonChunk(rmd: string): string {
   return chunk;
 }
 
-/** Renders `rmdPath` with rmarkdown under Rscript; resolves with the failure output, if any. */
+/** Renders `rmdPath` with rmarkdown under Rscript and resolves with whether it failed and its output. */
 function render(rmdPath: string): Promise<{ failed: boolean; output: string }> {
   const script = 'rmarkdown::render(commandArgs(trailingOnly = TRUE)[1], quiet = TRUE)';
   return new Promise((resolve) => {
