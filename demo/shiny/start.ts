@@ -3,11 +3,15 @@
  * accepts only signed user tokens of the group `analysts`, and demo/shiny/app.R under Rscript,
  * which mints those tokens with r/connect_refresh.R. Run `npm run build` first, because the
  * app loads the element from dist/browser.
+ *
+ * Usage: npx tsx demo/shiny/start.ts [--host ADDRESS] [--stand-in-port N] [--gateway-port N]
+ * [--app-port N]. The ports default to 3939, 8787 and a free one; 0 picks a free port.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { parseGatewayConfig, startGateway } from '../../src/gateway/index.js';
 import { loadStandInConfig, startStandIn } from '../../src/stand-in/index.js';
 import { hasRMarkdown } from '../start.js';
@@ -23,6 +27,10 @@ export const SHINY_PACKAGES = ['shiny', 'htmltools', 'jsonlite', 'openssl'];
 export const TOKEN_ISSUER = 'connect-refresh-shiny-demo';
 export const TOKEN_AUDIENCE = 'connect-refresh';
 
+/** Default ports of the stand-in and the gateway, as in the other demos and the README. */
+const DEFAULT_STAND_IN_PORT = 3939;
+const DEFAULT_GATEWAY_PORT = 8787;
+
 /** Time in ms to wait for the app to listen. Rscript usually loads shiny in a few seconds. */
 const APP_START_TIMEOUT_MS = 60_000;
 
@@ -34,6 +42,8 @@ export interface ShinyDemoOptions {
   appPort?: number;
   /** Render with demo/report/render.mjs even where R Markdown is installed. */
   withoutR?: boolean;
+  /** Directory with the element's bundle that the app serves; default dist/browser. */
+  bundleDir?: string;
   /** pino log level of the stand-in and the gateway; default `warn`, so failures show. */
   logLevel?: string;
 }
@@ -137,7 +147,7 @@ export async function startShinyDemo(options: ShinyDemoOptions = {}): Promise<Sh
   try {
     const logger = { level: options.logLevel ?? 'warn' };
     const standIn = await startStandIn({
-      config: standInConfig, configDir, host, port: options.standInPort ?? 3939, logger,
+      config: standInConfig, configDir, host, port: options.standInPort ?? DEFAULT_STAND_IN_PORT, logger,
     });
     closers.push(() => standIn.close());
 
@@ -161,7 +171,7 @@ export async function startShinyDemo(options: ShinyDemoOptions = {}): Promise<Sh
       }),
       connect: { server: standIn.url, apiKey },
       host,
-      port: options.gatewayPort ?? 8787,
+      port: options.gatewayPort ?? DEFAULT_GATEWAY_PORT,
       logger,
       env: { CONNECT_REFRESH_JWT_SECRET: jwtSecret },
     });
@@ -172,7 +182,7 @@ export async function startShinyDemo(options: ShinyDemoOptions = {}): Promise<Sh
       CONNECT_REFRESH_GATEWAY: gateway.url,
       CONNECT_REFRESH_DATA_URL: `${standIn.url}/content/${report.guid}/data.csv`,
       CONNECT_REFRESH_REPORT: 'orders',
-      CONNECT_REFRESH_BUNDLE_DIR: bundleDir,
+      CONNECT_REFRESH_BUNDLE_DIR: options.bundleDir ?? bundleDir,
       CONNECT_REFRESH_JWT_SECRET: jwtSecret,
       CONNECT_REFRESH_JWT_ISSUER: TOKEN_ISSUER,
       CONNECT_REFRESH_JWT_AUDIENCE: TOKEN_AUDIENCE,
@@ -188,13 +198,45 @@ export async function startShinyDemo(options: ShinyDemoOptions = {}): Promise<Sh
   }
 }
 
+/** Reads a port option: an integer from 0 to 65535, where 0 picks a free port. */
+function portOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) {
+    throw new Error(`--${name} must be a port number from 0 to 65535; got "${value}".`);
+  }
+  return port;
+}
+
+/** Reads the command line's options into ShinyDemoOptions. */
+function parseOptions(args: string[]): ShinyDemoOptions {
+  const { values } = parseArgs({
+    args,
+    options: {
+      host: { type: 'string' },
+      'stand-in-port': { type: 'string' },
+      'gateway-port': { type: 'string' },
+      'app-port': { type: 'string' },
+    },
+  });
+  return {
+    host: values.host,
+    standInPort: portOption('stand-in-port', values['stand-in-port']),
+    gatewayPort: portOption('gateway-port', values['gateway-port']),
+    appPort: portOption('app-port', values['app-port']),
+  };
+}
+
 async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
   if (!(await hasShiny())) {
     console.error(`R with the packages ${SHINY_PACKAGES.join(', ')} was not found. ` +
       'scripts/setup-system.sh installs them.');
     process.exit(1);
   }
-  const demo = await startShinyDemo();
+  const demo = await startShinyDemo(options);
   console.log(`Connect stand-in: ${demo.standInUrl}`);
   console.log(`Refresh gateway:  ${demo.gatewayUrl}`);
   if (!demo.rendersWithR) {

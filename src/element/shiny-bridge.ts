@@ -101,6 +101,43 @@ function stopListening(): void {
   jQueryGlobal()?.(document).off(CONNECTED_EVENT, onConnected);
 }
 
+/** Maximum number of render completions that `senders` remembers. The oldest is dropped first. */
+const MAX_REMEMBERED_RENDERS = 50;
+
+/**
+ * The element that sent each render's completion, by input name, handle and outcome. Elements
+ * with one id that follow one render each fire its end, and the input gets it only once.
+ */
+const senders = new Map<string, HTMLElement>();
+
+/**
+ * Returns true when `element` may send the completion of render `handle` to the input `name`,
+ * because no other element on the page has sent it, and remembers `element` as its sender.
+ * A sender that has left the page no longer counts.
+ */
+function claimRenderCompletion(
+  name: string,
+  handle: string,
+  outcome: ShinyRefreshPayload['outcome'],
+  element: HTMLElement,
+): boolean {
+  const key = JSON.stringify([name, handle, outcome]);
+  const sender = senders.get(key);
+
+  if (sender !== undefined && sender !== element && sender.isConnected) {
+    return false;
+  }
+
+  senders.delete(key);
+  senders.set(key, element);
+
+  if (senders.size > MAX_REMEMBERED_RENDERS) {
+    senders.delete(senders.keys().next().value!);
+  }
+
+  return true;
+}
+
 /** Sets the Shiny input `name` now, or after Shiny connects. */
 function setShinyInput(shiny: ShinyGlobal, name: string, payload: ShinyRefreshPayload): void {
   if (waiting.length === 0 && isShinyConnected(shiny)) {
@@ -115,7 +152,9 @@ function setShinyInput(shiny: ShinyGlobal, name: string, payload: ShinyRefreshPa
 /**
  * Sends each completion of the host, that is each `connect-refresh-success` and
  * `connect-refresh-error` event, to Shiny as the input named after the host's `id`, with event
- * priority, so that the server's observer runs for every one. A completion before Shiny
+ * priority, so that the server's observer runs for every one. When several elements with one
+ * `id` follow the same render, only the first of them to fire its end sends it. Errors without
+ * a render, such as a refused status read, are sent by each element. A completion before Shiny
  * connects is sent after Shiny's `shiny:connected` event, also when the host has left the page
  * meanwhile. Without an `id` or without `window.Shiny` at the time of the event, it does
  * nothing.
@@ -146,6 +185,14 @@ export class ShinyBridge implements ReactiveController {
     const name = this.host.id;
 
     if (shiny === undefined || name === '') {
+      return;
+    }
+
+    const detail = ((event as CustomEvent).detail ?? {}) as Record<string, unknown>;
+    const handle = stringOr(detail.handle, null);
+    const outcome = event instanceof RefreshErrorEvent ? 'error' : 'success';
+
+    if (handle !== null && !claimRenderCompletion(name, handle, outcome, this.host)) {
       return;
     }
 

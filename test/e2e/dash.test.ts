@@ -38,10 +38,18 @@ interface MintOptions {
 
 /** Calls `mint_token` of demo/dash/refresh_token.py with python3; rejects with its stderr. */
 function mintWithPython(options: MintOptions): Promise<string> {
+  return mintWithPythonJson(JSON.stringify(options));
+}
+
+/**
+ * Calls `mint_token` with the keyword arguments in `json`, which Python's json module reads,
+ * so it may contain `Infinity` and `NaN`.
+ */
+function mintWithPythonJson(json: string): Promise<string> {
   const script = 'import json, sys\nfrom refresh_token import mint_token\n' +
     'print(mint_token(**json.loads(sys.argv[1])))';
   return new Promise((resolve, reject) => {
-    execFile('python3', ['-c', script, JSON.stringify(options)],
+    execFile('python3', ['-c', script, json],
       { cwd: dashDir, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } },
       (error, stdout, stderr) => (error ? reject(new Error(stderr || String(error))) : resolve(stdout.trim())));
   });
@@ -176,6 +184,33 @@ describe('Dash example', { skip: hasPython() ? false : 'python3 is not installed
 
   it('minter rejects a short secret', async () => {
     await assert.rejects(mintWithPython({ secret: 'too-short', user: 'analyst' }), /at least 32/);
+  });
+
+  const invalidArguments: Array<{ name: string; fields: string; message: RegExp }> = [
+    { name: 'a string of groups', fields: '"user": "analyst", "groups": "analysts"', message: /groups must be a list of strings/ },
+    { name: 'a number in groups', fields: '"user": "analyst", "groups": ["analysts", 7]', message: /groups must be a list of strings/ },
+    { name: 'an empty user', fields: '"user": ""', message: /user must be a non-empty string/ },
+    { name: 'a numeric user', fields: '"user": 42', message: /user must be a non-empty string/ },
+    { name: 'a null user', fields: '"user": null', message: /user must be a non-empty string/ },
+    { name: 'an infinite lifetime', fields: '"user": "analyst", "lifetime_s": Infinity', message: /lifetime_s must be a finite number/ },
+    { name: 'a NaN lifetime', fields: '"user": "analyst", "lifetime_s": NaN', message: /lifetime_s must be a finite number/ },
+    { name: 'a zero lifetime', fields: '"user": "analyst", "lifetime_s": 0', message: /lifetime_s must be a finite number/ },
+    { name: 'a negative lifetime', fields: '"user": "analyst", "lifetime_s": -60', message: /lifetime_s must be a finite number/ },
+    { name: 'a two-second lifetime', fields: '"user": "analyst", "lifetime_s": 2', message: /lifetime_s must be a finite number/ },
+    { name: 'a string lifetime', fields: '"user": "analyst", "lifetime_s": "300"', message: /lifetime_s must be a finite number/ },
+    { name: 'a boolean lifetime', fields: '"user": "analyst", "lifetime_s": true', message: /lifetime_s must be a finite number/ },
+  ];
+
+  for (const { name, fields, message } of invalidArguments) {
+    it(`minter rejects ${name}`, async () => {
+      const json = `{"secret": ${JSON.stringify(secret)}, ${fields}}`;
+      await assert.rejects(mintWithPythonJson(json), message);
+    });
+  }
+
+  it('minter accepts the minimum lifetime', async () => {
+    const token = await mintWithPython({ secret, user: 'analyst', groups: ['analysts'], lifetime_s: 10 });
+    assert.deepEqual(await readStatus(gateway.url, token), { status: 200, code: undefined });
   });
 
   it('page reports a completion to Dash', async () => {

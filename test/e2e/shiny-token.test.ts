@@ -40,17 +40,34 @@ const MINT = [
   'cat(do.call(connect_refresh_token, c(list(session = NULL), arguments)))',
 ].join('; ');
 
-/** Runs connect_refresh_token() under Rscript with `secret` in CONNECT_REFRESH_JWT_SECRET. */
-function mint(args: MintArguments, secret: string | null = SECRET): Promise<MintResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, MINT_ARGUMENTS: JSON.stringify(args) };
+/** Like MINT, with the arguments as an R expression, for values that JSON cannot carry (NA, Inf). */
+const MINT_FROM_R = [
+  'source("r/connect_refresh.R")',
+  'arguments <- eval(parse(text = Sys.getenv("MINT_ARGUMENTS")))',
+  'cat(do.call(connect_refresh_token, c(list(session = NULL), arguments)))',
+].join('; ');
+
+/** Runs `script` under Rscript with `secret` in CONNECT_REFRESH_JWT_SECRET. */
+function runMint(script: string, mintArguments: string, secret: string | null): Promise<MintResult> {
+  const env: NodeJS.ProcessEnv = { ...process.env, MINT_ARGUMENTS: mintArguments };
   delete env.CONNECT_REFRESH_JWT_SECRET;
   if (secret !== null) env.CONNECT_REFRESH_JWT_SECRET = secret;
 
   return new Promise((resolve) => {
-    execFile('Rscript', ['-e', MINT], { cwd: repoDir, env, timeout: 30_000 }, (error, stdout, stderr) => {
+    execFile('Rscript', ['-e', script], { cwd: repoDir, env, timeout: 30_000 }, (error, stdout, stderr) => {
       resolve({ token: stdout.trim(), stderr, failed: error !== null });
     });
   });
+}
+
+/** Runs connect_refresh_token() under Rscript with `secret` in CONNECT_REFRESH_JWT_SECRET. */
+function mint(args: MintArguments, secret: string | null = SECRET): Promise<MintResult> {
+  return runMint(MINT, JSON.stringify(args), secret);
+}
+
+/** Runs connect_refresh_token() with the arguments of `expression`, an R list. */
+function mintFromR(expression: string): Promise<MintResult> {
+  return runMint(MINT_FROM_R, expression, SECRET);
 }
 
 /** Returns the gateway's verifier for HS256 tokens with `secret`, as its config would build it. */
@@ -190,5 +207,41 @@ describe('R-minted user token', () => {
     assert.equal(result.failed, true);
     assert.match(result.stderr, /fewer than 32 bytes/);
     assert.ok(!result.stderr.includes(shortSecret), 'the error message leaves out the secret');
+  });
+
+  const invalidArguments: Array<{ name: string; expression: string; message: RegExp }> = [
+    { name: 'NA user', expression: 'list(user = NA)', message: /user must be one non-empty string/ },
+    { name: 'NA string user', expression: 'list(user = NA_character_)', message: /user must be one non-empty string/ },
+    { name: 'numeric user', expression: 'list(user = 42)', message: /user must be one non-empty string/ },
+    { name: 'two users', expression: 'list(user = c("ana", "bo"))', message: /user must be one non-empty string/ },
+    { name: 'numeric groups', expression: 'list(user = "ana", groups = 1:2)', message: /groups must be a character vector/ },
+    { name: 'list groups', expression: 'list(user = "ana", groups = list("analysts"))', message: /groups must be a character vector/ },
+    { name: 'NA group', expression: 'list(user = "ana", groups = c("analysts", NA))', message: /groups must be a character vector/ },
+    { name: 'infinite lifetime', expression: 'list(user = "ana", lifetime_s = Inf)', message: /lifetime_s must be a finite number/ },
+    { name: 'NaN lifetime', expression: 'list(user = "ana", lifetime_s = NaN)', message: /lifetime_s must be a finite number/ },
+    { name: 'NA lifetime', expression: 'list(user = "ana", lifetime_s = NA_real_)', message: /lifetime_s must be a finite number/ },
+    { name: 'zero lifetime', expression: 'list(user = "ana", lifetime_s = 0)', message: /lifetime_s must be a finite number/ },
+    { name: 'negative lifetime', expression: 'list(user = "ana", lifetime_s = -60)', message: /lifetime_s must be a finite number/ },
+    { name: 'two-second lifetime', expression: 'list(user = "ana", lifetime_s = 2)', message: /lifetime_s must be a finite number/ },
+    { name: 'string lifetime', expression: 'list(user = "ana", lifetime_s = "900")', message: /lifetime_s must be a finite number/ },
+  ];
+
+  for (const { name, expression, message } of invalidArguments) {
+    it(`stops on ${name}`, async (t) => {
+      if (skipReason) return t.skip(skipReason);
+      const result = await mintFromR(expression);
+
+      assert.equal(result.failed, true);
+      assert.equal(result.token, '');
+      assert.match(result.stderr, message);
+    });
+  }
+
+  it('accepts the minimum lifetime', async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    const result = await mintFromR('list(user = "ana", lifetime_s = 10, issuer = "shiny-app", audience = "connect-refresh")');
+
+    assert.equal(result.stderr, '');
+    assert.deepEqual(await (await verifier()).verify(result.token), { user: 'ana', groups: [] });
   });
 });

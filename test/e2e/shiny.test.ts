@@ -3,10 +3,34 @@
  * and each completed refresh fires the server's observer, which reads data.csv again.
  */
 import assert from 'node:assert/strict';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { hasShiny, SHINY_PACKAGES, startShinyDemo, type ShinyDemo } from '../../demo/shiny/start.js';
 import { launchChromium } from './browser.js';
+
+const builtBundleDir = fileURLToPath(new URL('../../dist/browser/', import.meta.url));
+const BUNDLE_FILES = ['connect-refresh-button.iife.js', 'connect-refresh-button.js'];
+/** Files that an app keeps beside the bundle when it passes bundle_dir = ".". */
+const PRIVATE_FILES = { '.Renviron': 'CONNECT_REFRESH_JWT_SECRET=placeholder-not-a-secret\n', 'app.R': '# app\n' };
+
+/**
+ * Copies the built bundle into a new temporary directory together with the app's private
+ * files, like an app directory that contains the bundle.
+ */
+async function bundleDirWithPrivateFiles(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'connect-refresh-shiny-'));
+  for (const name of BUNDLE_FILES) {
+    await copyFile(join(builtBundleDir, name), join(dir, name));
+  }
+  for (const [name, text] of Object.entries(PRIVATE_FILES)) {
+    await writeFile(join(dir, name), text);
+  }
+  return dir;
+}
 
 /** The Node render takes about 2 s; this bounds the wait, it is not a target. */
 const RENDER_TIMEOUT_MS = 60_000;
@@ -34,6 +58,7 @@ async function refresh(page: Page): Promise<void> {
 describe('Shiny demo', () => {
   let browser: Browser;
   let demo: ShinyDemo | undefined;
+  let bundleDir: string | undefined;
   let skipReason: string | null = null;
 
   before(async () => {
@@ -43,12 +68,14 @@ describe('Shiny demo', () => {
       return;
     }
     browser = await launchChromium();
-    demo = await startShinyDemo({ standInPort: 0, gatewayPort: 0, withoutR: true });
+    bundleDir = await bundleDirWithPrivateFiles();
+    demo = await startShinyDemo({ standInPort: 0, gatewayPort: 0, withoutR: true, bundleDir });
   });
 
   after(async () => {
     await demo?.close();
     await browser?.close();
+    if (bundleDir !== undefined) await rm(bundleDir, { recursive: true, force: true });
   });
 
   it('re-reads the data after each refresh', { timeout: 4 * RENDER_TIMEOUT_MS }, async (t) => {
@@ -81,6 +108,32 @@ describe('Shiny demo', () => {
       const second = await textOf(page, '#rendered_at');
       assert.notEqual(second, first, 'the second read shows the second render');
       assert.deepEqual(pageErrors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('serves no file beside the bundle', { timeout: 2 * RENDER_TIMEOUT_MS }, async (t) => {
+    if (skipReason !== null || demo === undefined) {
+      t.skip(skipReason ?? 'the Shiny demo did not start');
+      return;
+    }
+    const page = await browser.newPage();
+    try {
+      await page.goto(demo.appUrl);
+      // Shiny registers the dependency's directory when renderUI sends the button.
+      await page.waitForSelector('#orders_refresh[status="idle"]', { timeout: RENDER_TIMEOUT_MS });
+      const src = await page.locator('script[src*="connect-refresh-button.iife.js"]').getAttribute('src');
+      assert.ok(src, 'the page loads the classic bundle');
+      const scriptUrl = new URL(src, demo.appUrl);
+      assert.equal((await fetch(scriptUrl)).status, 200);
+
+      for (const name of Object.keys(PRIVATE_FILES)) {
+        const response = await fetch(new URL(name, scriptUrl));
+        assert.equal(response.status, 404, `${name} beside the bundle is not served`);
+      }
+      const moduleResponse = await fetch(new URL('connect-refresh-button.js', scriptUrl));
+      assert.equal(moduleResponse.status, 404, 'the unused ES module is not served');
     } finally {
       await page.close();
     }

@@ -1,6 +1,8 @@
 import { expect, html } from '@open-wc/testing';
 import sinon from 'sinon';
 import type { ShinyRefreshPayload } from '../../src/element/shiny-bridge.js';
+import type { TemplateResult } from 'lit';
+import type { ConnectRefreshButton } from '../../src/element/connect-refresh-button.js';
 import {
   button,
   errorBody,
@@ -8,9 +10,12 @@ import {
   loadStatus,
   mount,
   type Mounted,
+  part,
   recordEvents,
   refreshAccepted,
   renderProgress,
+  reportStatus,
+  until,
   untilStatus,
 } from './helpers.js';
 
@@ -97,6 +102,56 @@ async function completeRender(
     handle, state, error, last_rendered_at: lastRenderedAt,
   }));
   await untilStatus(el, state);
+}
+
+const sameIdTemplate = html`
+  <div>
+    <connect-refresh-button id="refresh" lang="en" gateway="/gw" report="sales"></connect-refresh-button>
+    <connect-refresh-button id="refresh" lang="en" gateway="/gw" report="sales"></connect-refresh-button>
+  </div>
+`;
+
+const twoIdsTemplate = html`
+  <div>
+    <connect-refresh-button id="refresh_top" lang="en" gateway="/gw" report="sales"></connect-refresh-button>
+    <connect-refresh-button id="refresh_bottom" lang="en" gateway="/gw" report="sales"></connect-refresh-button>
+  </div>
+`;
+
+interface Pair {
+  mounted: Mounted;
+  first: ConnectRefreshButton;
+  second: ConnectRefreshButton;
+}
+
+/** Mounts two elements for one report, which share their status read and render polls. */
+async function mountPair(template: TemplateResult): Promise<Pair> {
+  const mounted = await mount(template);
+  const [first, second] = [...mounted.el.querySelectorAll('connect-refresh-button')];
+  const { gateway } = mounted;
+
+  (await gateway.next()).respond(200, reportStatus());
+  await until(first!, () => part(first!, 'time') !== null);
+  await until(second!, () => part(second!, 'time') !== null);
+
+  return { mounted, first: first!, second: second! };
+}
+
+/** Clicks `clicked`, ends the render under `handle` as `state`, and waits for both elements. */
+async function completeSharedRender(
+  { mounted: { gateway }, first, second }: Pair,
+  clicked: ConnectRefreshButton,
+  state: 'succeeded' | 'failed',
+  handle: string,
+): Promise<void> {
+  button(clicked).click();
+  (await gateway.next()).respond(202, refreshAccepted({ handle }));
+  const error = state === 'failed' ? 'Exit 1.' : null;
+  (await gateway.next()).respond(200, renderProgress({
+    handle, state, error, last_rendered_at: RENDERED_AT,
+  }));
+  await untilStatus(first, state);
+  await untilStatus(second, state);
 }
 
 /** Drops `sequence` and `fired_at`, the fields that make every value differ. */
@@ -274,5 +329,47 @@ describe('connect-refresh-button Shiny input', () => {
 
     expect(shiny.valuesOf('orders_refresh')).to.have.length(1);
     expect(shiny.valuesOf('refresh')).to.have.length(0);
+  });
+
+  it('sends one value per id and render', async () => {
+    const shiny = installShiny(true);
+    const pair = await mountPair(sameIdTemplate);
+    await completeSharedRender(pair, pair.first, 'succeeded', 'render-5');
+
+    const values = shiny.valuesOf('refresh');
+    expect(values.map((payload) => payload.handle)).to.deep.equal(['render-5']);
+    expect(values[0]!.outcome).to.equal('success');
+  });
+
+  it('sends each later render once', async () => {
+    const shiny = installShiny(true);
+    const pair = await mountPair(sameIdTemplate);
+    await completeSharedRender(pair, pair.first, 'succeeded', 'render-5');
+    await completeSharedRender(pair, pair.second, 'failed', 'render-6');
+
+    const values = shiny.valuesOf('refresh');
+    expect(values.map((payload) => payload.handle)).to.deep.equal(['render-5', 'render-6']);
+    expect(values.map((payload) => payload.outcome)).to.deep.equal(['success', 'error']);
+  });
+
+  it('sends one waiting value per id and render', async () => {
+    const shiny = installShiny(false);
+    const pair = await mountPair(sameIdTemplate);
+    await completeSharedRender(pair, pair.second, 'succeeded', 'render-5');
+
+    shiny.connected = true;
+    document.dispatchEvent(new Event('shiny:connected'));
+    await flushMicrotasks();
+
+    expect(shiny.valuesOf('refresh')).to.have.length(1);
+  });
+
+  it('sends a render to each id', async () => {
+    const shiny = installShiny(true);
+    const pair = await mountPair(twoIdsTemplate);
+    await completeSharedRender(pair, pair.first, 'succeeded', 'render-5');
+
+    expect(shiny.valuesOf('refresh_top').map((payload) => payload.handle)).to.deep.equal(['render-5']);
+    expect(shiny.valuesOf('refresh_bottom').map((payload) => payload.handle)).to.deep.equal(['render-5']);
   });
 });
