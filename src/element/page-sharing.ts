@@ -2,6 +2,7 @@ import type { RenderProgress, RenderSummary, ReportStatus } from '../protocol/in
 import type { AuthorizedGateway } from './authorized-gateway.js';
 import { gatewayKeyPart } from './gateway-key.js';
 import type { FollowReason } from './refresh-transitions.js';
+import { POLL_WAIT_SECONDS } from './render-poll.js';
 import { SharedCall, SharedPoll } from './shared-requests.js';
 import type { TokenProvider, TokenSettings } from './token-store.js';
 
@@ -145,7 +146,8 @@ export function sharedWorkCount(): number {
  * that poll with `gateway`. Calls `onProgress` with every response, earlier ones first for a
  * late caller, and resolves after the one that ends the render. Rejects with the poll's error,
  * with the caller's signal reason on abort, or with an error that the poll retries when
- * `leavesOn` returns true for it. The poll is aborted when every caller left.
+ * `leavesOn` returns true for it. The poll is aborted when every caller left. A poll that this
+ * call starts requests a hold of `firstWaitSeconds` in its first request (see pollRender).
  */
 export function sharedRenderPoll(
   key: string,
@@ -154,16 +156,18 @@ export function sharedRenderPoll(
   signal: AbortSignal,
   onProgress: (progress: RenderProgress) => void,
   leavesOn?: (error: unknown) => boolean,
+  firstWaitSeconds = POLL_WAIT_SECONDS,
 ): Promise<void> {
   const pollKey = `${key}\n${handle}`;
   let poll = renderPolls.get(pollKey);
 
   if (!poll) {
-    const created = new SharedPoll(gateway, handle, () => {
+    const forget = () => {
       if (renderPolls.get(pollKey) === created) {
         renderPolls.delete(pollKey);
       }
-    });
+    };
+    const created = new SharedPoll(gateway, handle, forget, firstWaitSeconds);
     renderPolls.set(pollKey, created);
     poll = created;
   }

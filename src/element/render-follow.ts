@@ -5,6 +5,7 @@ import { announceRender, sharedRenderPoll, type SharingMember } from './page-sha
 import type { RefreshDisplay } from './refresh-display.js';
 import { type FollowReason, followTransition, renderEndTransition } from './refresh-transitions.js';
 import { forgetRender, rememberRender } from './render-memory.js';
+import { POLL_WAIT_SECONDS } from './render-poll.js';
 import { broadcastRenderEnded, broadcastRenderFollowed } from './tab-sync.js';
 
 /** Gateway and report of one run, fixed when the run begins. */
@@ -26,8 +27,9 @@ export interface FollowRequest {
   reason: FollowReason;
   /**
    * Shows the render only after the gateway responded to the first poll, as for a stored
-   * handle. An outage before that response rejects instead of retrying, so that the element can
-   * show it.
+   * handle. That poll requests no hold (wait=0), so the gateway responds at once even when the render
+   * writes no log lines. An outage before that response rejects instead of retrying, so that the
+   * element can show it.
    */
   confirmFirst: boolean;
   display: RefreshDisplay;
@@ -94,5 +96,7 @@ export async function followRender(request: FollowRequest): Promise<void> {
 
   const { key, gateway } = target;
   const leavesOn = (error: unknown) => request.confirmFirst && !shown && isOutage(error);
-  await sharedRenderPoll(key, gateway, render.handle, request.signal, onProgress, leavesOn);
+  const firstWaitSeconds = request.confirmFirst ? 0 : POLL_WAIT_SECONDS;
+  const { signal } = request;
+  await sharedRenderPoll(key, gateway, render.handle, signal, onProgress, leavesOn, firstWaitSeconds);
 }

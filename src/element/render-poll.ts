@@ -16,16 +16,19 @@ export const POLL_WAIT_SECONDS = 20;
  * error before its retry. While the page is hidden,
  * no new request starts unless an element with `notify` is on the page (see whenPollAllowed): a
  * held request may finish, and the next one waits until the page is visible again. Other
- * errors, and the signal's reason on abort, are thrown.
+ * errors, and the signal's reason on abort, are thrown. Requests until the first response ask
+ * for a hold of `firstWaitSeconds`, and later ones for POLL_WAIT_SECONDS.
  */
 export async function* pollRender(
   gateway: AuthorizedGateway,
   handle: string,
   signal: AbortSignal,
   onRetry: (error: unknown) => void = () => {},
+  firstWaitSeconds = POLL_WAIT_SECONDS,
 ): AsyncGenerator<RenderProgress, void, undefined> {
   let after = 0;
   let attempt = 0;
+  let waitSeconds = firstWaitSeconds;
 
   for (;;) {
     let progress: RenderProgress;
@@ -33,7 +36,7 @@ export async function* pollRender(
     await whenPollAllowed(signal);
 
     try {
-      progress = await gateway.readRenderProgress(handle, after, POLL_WAIT_SECONDS, signal);
+      progress = await gateway.readRenderProgress(handle, after, waitSeconds, signal);
     } catch (error) {
       if (signal.aborted || !isTransient(error)) {
         throw error;
@@ -47,6 +50,7 @@ export async function* pollRender(
 
     attempt = 0;
     after = progress.next;
+    waitSeconds = POLL_WAIT_SECONDS;
     yield progress;
 
     if (progress.state !== 'running') {

@@ -1,6 +1,6 @@
 import type { RenderProgress } from '../protocol/index.js';
 import type { AuthorizedGateway } from './authorized-gateway.js';
-import { pollRender } from './render-poll.js';
+import { POLL_WAIT_SECONDS, pollRender } from './render-poll.js';
 
 /** One call shared by callers with their own signals, aborted when the last caller aborts. */
 export class SharedCall<T> {
@@ -55,15 +55,20 @@ interface Watcher {
 
 /**
  * One long poll of a render whose responses go to every watcher. The poll is aborted when the
- * last watcher left.
+ * last watcher left. Its first request requests a hold of `firstWaitSeconds` (see pollRender).
  */
 export class SharedPoll {
   private readonly controller = new AbortController();
   private readonly watchers = new Set<Watcher>();
   private readonly responses: RenderProgress[] = [];
 
-  constructor(gateway: AuthorizedGateway, handle: string, private readonly onEnd: () => void) {
-    void this.run(gateway, handle);
+  constructor(
+    gateway: AuthorizedGateway,
+    handle: string,
+    private readonly onEnd: () => void,
+    firstWaitSeconds = POLL_WAIT_SECONDS,
+  ) {
+    void this.run(gateway, handle, firstWaitSeconds);
   }
 
   /**
@@ -116,14 +121,18 @@ export class SharedPoll {
     });
   }
 
-  private async run(gateway: AuthorizedGateway, handle: string): Promise<void> {
+  private async run(
+    gateway: AuthorizedGateway,
+    handle: string,
+    firstWaitSeconds: number,
+  ): Promise<void> {
     try {
       const { signal } = this.controller;
       const onRetry = (error: unknown) => {
         [...this.watchers].forEach((watcher) => watcher.onRetry(error));
       };
 
-      for await (const progress of pollRender(gateway, handle, signal, onRetry)) {
+      for await (const progress of pollRender(gateway, handle, signal, onRetry, firstWaitSeconds)) {
         this.responses.push(progress);
         [...this.watchers].forEach((watcher) => watcher.onProgress(progress));
       }

@@ -35,7 +35,7 @@ async function takeFirstRequests(
   const second = await mounted.gateway.next();
   const [poll, read] = first.url.startsWith('/gw/v1/renders/') ? [first, second] : [second, first];
 
-  expect(poll.url).to.equal('/gw/v1/renders/render-7?after=0&wait=20');
+  expect(poll.url).to.equal('/gw/v1/renders/render-7?after=0&wait=0');
   expect(read.url).to.equal('/gw/v1/reports/sales');
 
   return { poll, read };
@@ -93,6 +93,26 @@ describe('connect-refresh-button resume after reload', () => {
 
     expect(sessionStorage.getItem(KEY)).to.equal(null);
     expect(gateway.requests).to.have.length(3);
+  });
+
+  it('requests no hold on the first poll', async () => {
+    const mounted = await mount(undefined, { session: { [KEY]: STORED } });
+    const { el, gateway, clock } = mounted;
+    const events = recordEvents(el);
+    // takeFirstRequests checks that the confirming poll requests wait=0.
+    const { poll, read } = await takeFirstRequests(mounted);
+    read.respond(200, reportStatus({ render: RUNNING }));
+    await read.bodyRead;
+    await clock.tickAsync(0);
+    expect(events, 'nothing shows before the poll confirms the handle').to.deep.equal([]);
+
+    // A render without log lines: the gateway responds to wait=0 at once with no new lines.
+    poll.respond(200, renderProgress({ handle: 'render-7', next: 0 }));
+    await untilStatus(el, 'running');
+    expect(events.map((event) => event.type)).to.deep.equal(['connect-refresh-start']);
+
+    const next = await gateway.next();
+    expect(next.url).to.equal('/gw/v1/renders/render-7?after=0&wait=20');
   });
 
   for (const readFirst of [false, true]) {
