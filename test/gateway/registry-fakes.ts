@@ -10,7 +10,7 @@ import type {
   Task,
 } from '../../src/connect/index.js';
 import type { GatewayConfig } from '../../src/gateway/config.js';
-import { DEFAULT_FOLLOW_TIMING } from '../../src/gateway/follow-render.js';
+import { DEFAULT_FOLLOW_TIMING, type FollowTiming } from '../../src/gateway/follow-render.js';
 import { HandleSigner } from '../../src/gateway/handles.js';
 import { RenderRegistry } from '../../src/gateway/render-registry.js';
 import { ReportCatalog } from '../../src/gateway/report-catalog.js';
@@ -83,7 +83,11 @@ export function fakeClient({ jobs = [], autoStart = false }: FakeClientOptions =
 export const API_KEY = 'Wq3v9TzL0pXc7sRb2mYd4hNf8kGj6aE1';
 
 /** Creates a registry of `config`'s reports over a fake Connect client. */
-export function setUpRegistry(config: GatewayConfig, options: FakeClientOptions = {}) {
+export function setUpRegistry(
+  config: GatewayConfig,
+  options: FakeClientOptions = {},
+  timing: FollowTiming = DEFAULT_FOLLOW_TIMING,
+) {
   const fake = fakeClient(options);
   const { logger, lines } = recordingLogger();
   const closing = new AbortController();
@@ -94,7 +98,7 @@ export function setUpRegistry(config: GatewayConfig, options: FakeClientOptions 
     catalog,
     logger,
     signal: closing.signal,
-    timing: DEFAULT_FOLLOW_TIMING,
+    timing,
     handles,
     secrets: [API_KEY],
   });

@@ -6,6 +6,7 @@ import {
   JOB_LIST_WARNING_INTERVAL_MS,
 } from '../../src/gateway/job-list-cache.js';
 import { parseGatewayConfig } from '../../src/gateway/config.js';
+import { DEFAULT_FOLLOW_TIMING, type FollowTiming } from '../../src/gateway/follow-render.js';
 import { connectFailureReason } from '../../src/gateway/connect-failures.js';
 import { deferred, job, setUpRegistry } from './registry-fakes.js';
 
@@ -33,8 +34,8 @@ function forbidden(): ConnectApiError {
 }
 
 /** A registry whose job-list reads wait for the test; `reads` contains one entry per read. */
-function setUpCounted() {
-  const setup = setUpRegistry(CONFIG);
+function setUpCounted(timing: FollowTiming = DEFAULT_FOLLOW_TIMING) {
+  const setup = setUpRegistry(CONFIG, {}, timing);
   const reads: Array<ReturnType<typeof deferred<Job[]>>> = [];
   const client = setup.client as unknown as { listJobs: () => Promise<Job[]> };
   client.listJobs = () => {
@@ -43,6 +44,17 @@ function setUpCounted() {
     return read.promise;
   };
   return { ...setup, reads };
+}
+
+/** Resolves once `check` returns true, testing it after each turn of the event loop. */
+async function until(check: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 100; turn += 1) {
+    if (check()) {
+      return;
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  assert.fail('the condition did not hold within 100 event-loop turns');
 }
 
 describe('RenderRegistry.statusRender', () => {
@@ -77,6 +89,28 @@ describe('RenderRegistry.statusRender', () => {
     const refresh = await registry.refresh('sales', CONFIG.reports.sales!, WHO);
     assert.equal(refresh.joined, true);
     assert.equal(refresh.record, record);
+    closing.abort();
+    await registry.close();
+  });
+
+  it('reads jobs again after a render ends', async () => {
+    mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
+    // Job polls without a pause, so the follower reads the list while the mocked Date is fixed.
+    const { registry, reads, closing } = setUpCounted({ ...DEFAULT_FOLLOW_TIMING, jobPollMs: 0 });
+    const status = registry.statusRender('sales');
+    reads[0]!.resolve([job({ key: 'scheduled' })]);
+    const adopted = await status;
+    assert.ok(adopted !== undefined, 'the active job is adopted');
+
+    await until(() => reads.length === 2);
+    const ended = job({ key: 'scheduled', status: 1, exit_code: 0 });
+    reads[1]!.resolve([ended]);
+    await until(() => !adopted.isRunning);
+
+    const after = registry.statusRender('sales');
+    assert.equal(reads.length, 3, 'the ended render marks the stored job list stale');
+    reads[2]!.resolve([ended]);
+    assert.equal(await after, undefined, 'the ended job is not adopted again');
     closing.abort();
     await registry.close();
   });
