@@ -1,6 +1,12 @@
 import { expect, html } from '@open-wc/testing';
 import sinon from 'sinon';
 import type { ConnectRefreshButton } from '../../src/element/connect-refresh-button.js';
+import {
+  EndedRenders,
+  endedRendersStorageKey,
+  MAX_ENDED_RENDERS,
+} from '../../src/element/ended-renders.js';
+import { tabKey } from '../../src/element/tab-messages.js';
 import type { RenderSummary } from '../../src/protocol/index.js';
 import {
   button,
@@ -53,7 +59,10 @@ function shownTime(el: ConnectRefreshButton): string | null | undefined {
 }
 
 describe('connect-refresh-button ended renders', () => {
-  afterEach(() => sinon.restore());
+  afterEach(() => {
+    sinon.restore();
+    sessionStorage.clear();
+  });
 
   it('ignores an old response naming the render', async () => {
     const mounted = await mount();
@@ -127,16 +136,76 @@ describe('connect-refresh-button ended renders', () => {
     late.setAttribute('gateway', '/gw');
     late.setAttribute('report', 'sales');
     mounted.el.append(late);
-    (await gateway.next()).respond(200, reportStatus({ render: STILL_RUNNING }));
-    const poll = await gateway.next();
-    expect(poll.url).to.equal('/gw/v1/renders/render-1?after=0&wait=20');
+    const read = await gateway.next();
+    read.respond(200, reportStatus({ render: STILL_RUNNING }));
+    await read.bodyRead;
     await clock.tickAsync(0);
     await first.updateComplete;
+
+    // The late element reads the handles that ended from sessionStorage.
+    expect(gateway.untaken, 'no poll of the ended render').to.equal(0);
 
     expect(first.status).to.equal('succeeded');
     expect(events.map((event) => event.type)).to.deep.equal([
       'connect-refresh-start',
       'connect-refresh-success',
     ]);
+  });
+
+  it('skips an ended render after reload', async () => {
+    const key = endedRendersStorageKey(tabKey('/gw', 'sales'));
+    const mounted = await mount(undefined, { session: { [key]: JSON.stringify(['render-1']) } });
+    const { el, gateway, clock } = mounted;
+    const events = recordEvents(el);
+    const read = await gateway.next();
+    read.respond(200, reportStatus({ render: STILL_RUNNING }));
+    await read.bodyRead;
+    await clock.tickAsync(0);
+    await el.updateComplete;
+
+    expect(gateway.untaken, 'no poll of the ended render').to.equal(0);
+    expect(el.status).to.equal('idle');
+    expect(events).to.deep.equal([]);
+  });
+
+  it('skips an ended render in a new element', async () => {
+    const mounted = await mount();
+    const { el, gateway, clock } = mounted;
+    await loadStatus(mounted);
+    await followToSuccess(mounted);
+    el.remove();
+
+    const fresh = document.createElement('connect-refresh-button') as ConnectRefreshButton;
+    fresh.setAttribute('lang', 'en');
+    fresh.setAttribute('gateway', '/gw');
+    fresh.setAttribute('report', 'sales');
+    const events = recordEvents(fresh);
+    document.body.append(fresh);
+    const read = await gateway.next();
+    read.respond(200, reportStatus({ render: STILL_RUNNING }));
+    await read.bodyRead;
+    await clock.tickAsync(0);
+    await fresh.updateComplete;
+
+    expect(gateway.untaken, 'no poll of the ended render').to.equal(0);
+    expect(fresh.status).to.equal('idle');
+    expect(events).to.deep.equal([]);
+    fresh.remove();
+  });
+
+  it('keeps the last ended handles', () => {
+    const key = endedRendersStorageKey('target');
+    const ended = new EndedRenders();
+
+    for (let index = 0; index <= MAX_ENDED_RENDERS; index += 1) {
+      ended.add('target', `render-${index}`);
+    }
+
+    const stored = JSON.parse(sessionStorage.getItem(key)!) as string[];
+    expect(stored).to.have.length(MAX_ENDED_RENDERS);
+    expect(stored[0]).to.equal('render-1');
+    expect(new EndedRenders().has('target', 'render-0')).to.equal(false);
+    expect(new EndedRenders().has('target', `render-${MAX_ENDED_RENDERS}`)).to.equal(true);
+    sessionStorage.removeItem(key);
   });
 });
