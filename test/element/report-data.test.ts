@@ -153,7 +153,7 @@ describe('connect-refresh-button report data', () => {
 
     expect(reads.map((request) => request.url)).to.deep.equal(['/gw/v1/reports/sales']);
     expect(polls.map((request) => request.url))
-      .to.deep.equal(['/gw/v1/renders/render-7?after=0&wait=20']);
+      .to.deep.equal(['/gw/v1/renders/render-7?after=0&wait=0']);
     polls[0]!.respond(200, renderProgress({ handle: 'render-7', started_at: RUNNING.started_at }));
     await nextTo(mounted, '/gw/v1/renders/render-7?after=0');
     reads[0]!.respond(200, reportStatus({ render: RUNNING, recent_durations: DURATIONS }));
