@@ -275,9 +275,14 @@ export class RefreshController implements ReactiveController {
     }
   }
 
-  /** Reads the status once when the connection returns, if the host showed it was offline. */
+  /**
+   * Reads the status once when the connection returns, if the host showed it was offline. A
+   * render followed before the connection dropped is still in `sessionStorage`, so the load polls
+   * it again, which shows its end even when it ended meanwhile.
+   */
   private goOnline(): void {
     if (this.offline) {
+      this.resumePending = true;
       this.load();
     }
   }

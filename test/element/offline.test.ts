@@ -10,10 +10,13 @@ import {
   part,
   recordEvents,
   refreshAccepted,
+  renderProgress,
   reportStatus,
   until,
   untilStatus,
 } from './helpers.js';
+
+const FINISHED_AT = '2026-12-04T12:00:30.000Z';
 
 /** Ten minutes, far beyond the longest backoff step. */
 const LONG_WAIT_MS = 10 * 60_000;
@@ -41,7 +44,10 @@ async function startFollowing(mounted: Mounted) {
 }
 
 describe('connect-refresh-button offline', () => {
-  afterEach(() => sinon.restore());
+  afterEach(() => {
+    sinon.restore();
+    sessionStorage.clear();
+  });
 
   it('stops polling while offline', async () => {
     const network = stubNetwork();
@@ -122,8 +128,39 @@ describe('connect-refresh-button offline', () => {
     (await gateway.next()).respond(200, reportStatus({ render }));
     const poll = await gateway.next();
 
-    expect(poll.url).to.equal('/gw/v1/renders/render-1?after=0&wait=20');
-    expect(el.status).to.equal('running');
+    expect(poll.url).to.equal('/gw/v1/renders/render-1?after=0&wait=0');
+    poll.respond(200, renderProgress());
+    await untilStatus(el, 'running');
+    expect((await gateway.next()).url).to.equal('/gw/v1/renders/render-1?after=0&wait=20');
+  });
+
+  it('shows a render that ended while offline', async () => {
+    const network = stubNetwork();
+    const mounted = await mount();
+    const { el, gateway, clock } = mounted;
+    await loadStatus(mounted);
+    button(el).click();
+    (await gateway.next()).respond(202, refreshAccepted({ handle: 'render-9' }));
+    await gateway.next();
+    network.set(false);
+    const events = recordEvents(el);
+
+    network.set(true);
+    await clock.tickAsync(0);
+    (await gateway.next()).respond(200, reportStatus({ last_rendered_at: FINISHED_AT }));
+    const poll = await gateway.next();
+    expect(poll.url).to.equal('/gw/v1/renders/render-9?after=0&wait=0');
+    poll.respond(200, renderProgress({
+      handle: 'render-9',
+      state: 'succeeded',
+      finished_at: FINISHED_AT,
+      last_rendered_at: FINISHED_AT,
+    }));
+    await untilStatus(el, 'succeeded');
+
+    const successes = events.filter((event) => event.type === 'connect-refresh-success');
+    expect(successes).to.have.length(1);
+    expect(successes[0]!.detail).to.include({ handle: 'render-9', lastRenderedAt: FINISHED_AT });
   });
 
   it('sends nothing when it starts offline', async () => {
