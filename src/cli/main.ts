@@ -4,6 +4,7 @@ import { realpathSync } from 'node:fs';
 import { CommandError, exitCodeTable } from './exit-codes.js';
 import { gatewayUsage, runGateway } from './gateway-command.js';
 import { UsageError } from './options.js';
+import { tolerateClosedOutput } from './output-streams.js';
 import { renderUsage, runRender } from './render-command.js';
 import { runStandIn, standInUsage } from './stand-in-command.js';
 import { runStatus, statusUsage } from './status-command.js';
@@ -84,6 +85,7 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  tolerateClosedOutput();
   main(process.argv.slice(2)).then((status) => {
     process.exitCode = status;
   });

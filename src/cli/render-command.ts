@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { roundSeconds } from './delay.js';
 import { exitCodeHelp, type ExitStatus } from './exit-codes.js';
 import { UsageError } from './options.js';
+import { writeOutput } from './output-streams.js';
+import type { ProgressStream } from './progress-line.js';
 import { watchRender, type RenderResult } from './render-watch.js';
 import { createSource, sourceEnvironment, sourceUsage } from './source-options.js';
 
@@ -67,6 +69,17 @@ export function resultJson(result: RenderResult, report: string, guid: string | 
   };
 }
 
+/** Returns standard error as a progress stream that drops its output once the stream has failed. */
+function standardError(): ProgressStream {
+  return {
+    isTTY: process.stderr.isTTY,
+    get columns() {
+      return process.stderr.columns;
+    },
+    write: (text: string) => writeOutput(process.stderr, text),
+  };
+}
+
 /**
  * Runs `connect-refresh render` and resolves with the exit status. SIGINT and SIGTERM end
  * the wait, not the render.
@@ -96,7 +109,7 @@ export async function runRender(args: string[], env: NodeJS.ProcessEnv): Promise
   let result: RenderResult;
   try {
     result = await watchRender({
-      source, target, wait: !values['no-wait'], timeoutS, stderr: process.stderr, stopSignal: stop.signal,
+      source, target, wait: !values['no-wait'], timeoutS, stderr: standardError(), stopSignal: stop.signal,
     });
   } finally {
     process.off('SIGINT', onSignal);
@@ -105,9 +118,9 @@ export async function runRender(args: string[], env: NodeJS.ProcessEnv): Promise
 
   if (values.json) {
     const guid = values.gateway === undefined ? target.toLowerCase() : null;
-    process.stdout.write(`${JSON.stringify(resultJson(result, target, guid))}\n`);
+    writeOutput(process.stdout, `${JSON.stringify(resultJson(result, target, guid))}\n`);
   } else if (values['no-wait'] && result.start?.task) {
-    process.stdout.write(`${result.start.task}\n`);
+    writeOutput(process.stdout, `${result.start.task}\n`);
   }
   return result.exitCode;
 }
