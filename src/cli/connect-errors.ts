@@ -52,6 +52,11 @@ export function toCommandError(error: unknown, guid: string): unknown {
     return error;
   }
   const exitCode = exitStatusOf(error);
+  if (error instanceof ConnectUnreachableError && error.timedOut) {
+    // The client's own message suggests a client option that the command line does not have.
+    return new CommandError(`Connect did not respond to ${error.method} ${error.path} in time. Check that ` +
+      "CONNECT_SERVER is Connect's address and that Connect is running.", exitCode);
+  }
   let advice = '';
   if (error instanceof ConnectApiError && error.status === 401) {
     advice = ' Set CONNECT_API_KEY to a valid key.';

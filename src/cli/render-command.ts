@@ -21,8 +21,9 @@ without --gateway its log is not shown.
 
 Options:
 ${sourceUsage}
-  --timeout SECONDS stop waiting after this many seconds (decimals allowed) and exit with
-                    status 5; the render goes on. Default: wait until the render ends
+  --timeout SECONDS stop waiting after this many seconds (decimals allowed), counted from
+                    the render request, and exit with status 5; the render goes on.
+                    Default: wait until the render ends
   --no-wait         start or join the render and exit at once; prints the task id (or, for
                     a joined render job, nothing) on standard output
   --json            print one JSON object on standard output at the end: report, guid,

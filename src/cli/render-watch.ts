@@ -58,15 +58,38 @@ function renderName(start: RenderStart): string {
  * an exit status: it returns the failure as a result.
  */
 export async function watchRender(options: WatchOptions): Promise<RenderResult> {
+  // The timeout covers the start request too, so a server that never responds cannot
+  // hold the command past --timeout.
+  const timeout = new AbortController();
+  const timer = options.timeoutS === null
+    ? null
+    : setTimeout(() => timeout.abort(TIMEOUT_REASON), options.timeoutS * 1000);
+  try {
+    return await startAndWatch(options, timeout.signal);
+  } finally {
+    if (timer !== null) {
+      clearTimeout(timer);
+    }
+  }
+}
+
+async function startAndWatch(options: WatchOptions, timeoutSignal: AbortSignal): Promise<RenderResult> {
   const { source, stderr, stopSignal } = options;
   const say = (text: string) => stderr.write(`connect-refresh: ${text}\n`);
   const failure = (error: string, exitCode: ExitStatus, start: RenderStart | null = null): RenderResult =>
     ({ start, state: start === null ? null : 'running', finishedAt: null, error, exitCode });
+  const signal = AbortSignal.any([stopSignal, timeoutSignal]);
 
   let start: RenderStart;
   try {
-    start = await source.start(stopSignal);
+    start = await source.start(signal);
   } catch (error) {
+    if (timeoutSignal.aborted) {
+      const message = `Timed out after ${options.timeoutS} s before the render request was answered; a ` +
+        `render of ${options.target} may have started. Check with "connect-refresh status".`;
+      say(message);
+      return failure(message, ExitCode.timedOut);
+    }
     if (stopSignal.aborted) {
       say(`stopped (${String(stopSignal.reason)}) before the render request was answered; a render of ` +
         `${options.target} may have started. Check with "connect-refresh status".`);
@@ -83,11 +106,6 @@ export async function watchRender(options: WatchOptions): Promise<RenderResult> 
     return { start, state: 'running', finishedAt: null, error: null, exitCode: ExitCode.ok };
   }
 
-  const timeout = new AbortController();
-  const timer = options.timeoutS === null
-    ? null
-    : setTimeout(() => timeout.abort(TIMEOUT_REASON), options.timeoutS * 1000);
-  const signal = AbortSignal.any([stopSignal, timeout.signal]);
   const progress = new ProgressLine(stderr, `Rendering ${start.report}`, start.startedAt);
   progress.start();
   if (progress.isLive) {
@@ -101,7 +119,7 @@ export async function watchRender(options: WatchOptions): Promise<RenderResult> 
     end = await source.waitForEnd(start, (line) => progress.printLine(line), signal);
   } catch (error) {
     progress.stop();
-    if (timeout.signal.aborted) {
+    if (timeoutSignal.aborted) {
       const message = `Timed out after ${options.timeoutS} s waiting for ${renderName(start)}; it goes on on Connect.`;
       say(message);
       return failure(message, ExitCode.timedOut, start);
@@ -116,10 +134,6 @@ export async function watchRender(options: WatchOptions): Promise<RenderResult> 
       return failure(error.message, error.exitCode, start);
     }
     throw error;
-  } finally {
-    if (timer !== null) {
-      clearTimeout(timer);
-    }
   }
   progress.stop();
 
