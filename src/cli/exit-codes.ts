@@ -23,7 +23,8 @@ export type ExitStatus = (typeof ExitCode)[keyof typeof ExitCode];
 /** The exit statuses of `render` and `status`, one per line, as `--help` lists them. */
 export const exitCodeTable = `  0    the render succeeded (status: the status was read)
   1    the render failed, or an unexpected error occurred
-  2    invalid command line or configuration (missing variable, unknown report or GUID)
+  2    invalid command line or configuration (missing variable, unknown report or GUID,
+       a server address that is not Connect or a gateway)
   3    Connect or the gateway is unreachable or rejected the credentials (401)
   4    not permitted: the credentials may not render or read this report (403, 429)
   5    --timeout ended the wait; the render goes on

@@ -12,8 +12,8 @@ const RETRY_PAUSE_MS = 2_000;
 const GIVE_UP_AFTER_MS = 60_000;
 
 function unexpected(responseName: string): CommandError {
-  return new CommandError(`The gateway sent an unexpected ${responseName}; check that --gateway is a ` +
-    'connect-refresh gateway.', ExitCode.renderFailed);
+  return new CommandError(`--gateway does not look like a connect-refresh gateway: it sent an unexpected ` +
+    `${responseName}.`, ExitCode.usage);
 }
 
 function checkAccepted(value: unknown): RefreshAccepted {
