@@ -9,6 +9,7 @@ import { isTransientConnectError, toCommandError } from './connect-errors.js';
 import { delay, roundSeconds } from './delay.js';
 import { CommandError, ExitCode } from './exit-codes.js';
 import type { RenderEnd, RenderSource, RenderStart, ReportStatusView } from './render-source.js';
+import { RENDER_MAY_RUN, waitFailure } from './wait-failures.js';
 
 /**
  * Seconds that Connect may hold each task poll. Connect ends a held poll when the task
@@ -148,7 +149,7 @@ export class ConnectSource implements RenderSource {
       const job = jobs.find((candidate) => candidate.key === jobKey);
       if (job === undefined) {
         throw new CommandError(`Connect no longer lists the render job ${jobKey} of ${this.#guid}, so ` +
-          'its outcome is unknown.', ExitCode.renderFailed);
+          `its outcome is unknown. ${RENDER_MAY_RUN}`, ExitCode.unreachable);
       }
       if (job.status !== 0) {
         return endOfJob(job);
@@ -194,13 +195,14 @@ class RetryClock {
       throw signal.reason;
     }
     if (!isTransientConnectError(error)) {
-      throw toCommandError(error, this.guid);
+      const commandError = toCommandError(error, this.guid);
+      throw commandError instanceof CommandError ? waitFailure(commandError) : commandError;
     }
     this.#failingSinceMs ??= Date.now();
     if (Date.now() - this.#failingSinceMs >= GIVE_UP_AFTER_MS) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new CommandError(`Stopped waiting because Connect kept failing for ${GIVE_UP_AFTER_MS / 1000} s: ` +
-        `${reason} The render may go on on Connect.`, ExitCode.unreachable);
+        `${reason} ${RENDER_MAY_RUN}`, ExitCode.unreachable);
     }
     await delay(RETRY_PAUSE_MS, signal);
   }

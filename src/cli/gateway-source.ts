@@ -3,6 +3,7 @@ import { delay } from './delay.js';
 import { CommandError, ExitCode } from './exit-codes.js';
 import { GatewayRequestError, type GatewayRequester } from './gateway-requests.js';
 import type { RenderEnd, RenderSource, RenderStart, ReportStatusView } from './render-source.js';
+import { RENDER_MAY_RUN, waitFailure } from './wait-failures.js';
 
 /** Seconds that the gateway may hold each progress request; the protocol allows up to 30. */
 const PROGRESS_WAIT_S = 25;
@@ -78,13 +79,16 @@ export class GatewaySource implements RenderSource {
         const query = `?after=${after}&wait=${PROGRESS_WAIT_S}`;
         progress = checkProgress(await this.#requester.request('GET', path + query, signal, PROGRESS_WAIT_S));
       } catch (error) {
-        if (signal.aborted || !(error instanceof GatewayRequestError) || !error.transient) {
+        if (signal.aborted) {
           throw error;
+        }
+        if (!(error instanceof GatewayRequestError) || !error.transient) {
+          throw error instanceof CommandError ? waitFailure(error) : error;
         }
         failingSinceMs ??= Date.now();
         if (Date.now() - failingSinceMs >= GIVE_UP_AFTER_MS) {
           throw new CommandError(`Stopped waiting because the gateway kept failing for ${GIVE_UP_AFTER_MS / 1000} s: ` +
-            `${error.message} The render may go on on Connect.`, ExitCode.unreachable);
+            `${error.message} ${RENDER_MAY_RUN}`, ExitCode.unreachable);
         }
         await delay(error.retryAfterS === null ? RETRY_PAUSE_MS : error.retryAfterS * 1000, signal);
         continue;
