@@ -6,6 +6,7 @@ import {
   type Job,
 } from '../connect/index.js';
 import { isTransientConnectError, toCommandError } from './connect-errors.js';
+import type { Redactor } from '../gateway/redaction.js';
 import { delay, roundSeconds } from './delay.js';
 import { CommandError, ExitCode } from './exit-codes.js';
 import type { RenderEnd, RenderSource, RenderStart, ReportStatusView } from './render-source.js';
@@ -27,6 +28,8 @@ export interface ConnectSourceOptions {
   guid: string;
   /** Pause between job list reads while following a joined render job, in ms. */
   jobPollMs: number;
+  /** Redacts the render log and failure text, with the API key among its secrets. */
+  redactor: Redactor;
 }
 
 /** Returns the newest render job that Connect lists as active (status 0), or undefined. */
@@ -55,6 +58,7 @@ export class ConnectSource implements RenderSource {
   readonly #client: ConnectClient;
   readonly #guid: string;
   readonly #jobPollMs: number;
+  readonly #redactor: Redactor;
   /** Cookie of the render response, which clustered Connect needs on task polls. */
   #cookie: string | null = null;
   /** Job list read by start(), reused for the durations. */
@@ -64,6 +68,7 @@ export class ConnectSource implements RenderSource {
     this.#client = options.client;
     this.#guid = options.guid;
     this.#jobPollMs = options.jobPollMs;
+    this.#redactor = options.redactor;
   }
 
   async start(signal: AbortSignal): Promise<RenderStart> {
@@ -110,6 +115,7 @@ export class ConnectSource implements RenderSource {
   async #followTask(taskId: string, onLine: (line: string) => void, signal: AbortSignal): Promise<RenderEnd> {
     let first = 0;
     const retry = new RetryClock(this.#guid);
+    const redactLine = this.#redactor.createLineRedactor();
     for (;;) {
       let task;
       try {
@@ -119,11 +125,14 @@ export class ConnectSource implements RenderSource {
         continue;
       }
       retry.reset();
-      task.output.forEach(onLine);
+      for (const line of task.output) {
+        onLine(redactLine(line));
+      }
       first = task.last;
       if (task.finished) {
         const failed = task.code !== 0;
-        const error = failed ? task.error || `The render task ended with code ${task.code}.` : null;
+        const reason = task.error === '' ? null : this.#redactor.redactText(task.error);
+        const error = failed ? reason ?? `The render task ended with code ${task.code}.` : null;
         return { state: failed ? 'failed' : 'succeeded', finishedAt: new Date(), error };
       }
     }

@@ -1,3 +1,4 @@
+import type { Redactor } from '../gateway/redaction.js';
 import type { RefreshAccepted, RenderProgress, ReportStatus } from '../protocol/index.js';
 import { delay } from './delay.js';
 import { CommandError, ExitCode } from './exit-codes.js';
@@ -46,9 +47,15 @@ export class GatewaySource implements RenderSource {
   readonly #requester: GatewayRequester;
   readonly #report: string;
   readonly #reportPath: string;
+  readonly #redactor: Redactor;
 
-  constructor(requester: GatewayRequester, report: string) {
+  /**
+   * `redactor` applies to the log and failure text on top of the gateway's own redaction,
+   * so that the bearer token never reaches the output.
+   */
+  constructor(requester: GatewayRequester, report: string, redactor: Redactor) {
     this.#requester = requester;
+    this.#redactor = redactor;
     this.#report = report;
     this.#reportPath = `/v1/reports/${encodeURIComponent(report)}`;
   }
@@ -73,6 +80,7 @@ export class GatewaySource implements RenderSource {
     const path = `/v1/renders/${encodeURIComponent(start.task!)}`;
     let after = 0;
     let failingSinceMs: number | null = null;
+    const redactLine = this.#redactor.createLineRedactor();
     for (;;) {
       let progress: RenderProgress;
       try {
@@ -94,13 +102,15 @@ export class GatewaySource implements RenderSource {
         continue;
       }
       failingSinceMs = null;
-      progress.output.forEach(onLine);
+      for (const line of progress.output) {
+        onLine(redactLine(line));
+      }
       after = progress.next;
       if (progress.state !== 'running') {
         return {
           state: progress.state,
           finishedAt: progress.finished_at === null ? new Date() : new Date(progress.finished_at),
-          error: progress.error,
+          error: progress.error === null ? null : this.#redactor.redactText(progress.error),
         };
       }
     }

@@ -72,6 +72,17 @@ describe('render command against Connect', { timeout: CLI_SUITE_TIMEOUT_MS }, ()
     assert.equal(run.stdout(), '', 'nothing on standard output without --json');
   });
 
+  it('redacts secrets in the log', async () => {
+    const run = startCli(['render', SALES_GUID], env);
+    await waitForOutput(run, RENDER_WAITING);
+    await harness.finishRender('sales', [`using key ${harness.apiKey}`, 'password=hunter2-log-secret'], 0);
+
+    assert.equal(await run.exited, 0, run.output());
+    assertNoSecret(run, [harness.apiKey, 'hunter2-log-secret']);
+    assert.match(run.output(), /^using key \[redacted\]$/m);
+    assert.match(run.output(), /^password=\[redacted\]$/m);
+  });
+
   it('exits 1 when the render fails', async () => {
     const run = startCli(['render', SALES_GUID, '--json'], env);
     await waitForOutput(run, RENDER_WAITING);
