@@ -8,6 +8,7 @@ import {
 import { isTransientConnectError, toCommandError } from './connect-errors.js';
 import type { Redactor } from '../gateway/redaction.js';
 import { delay, roundSeconds } from './delay.js';
+import { isGiveUpAbort, RetryClock } from './retry-clock.js';
 import { CommandError, ExitCode } from './exit-codes.js';
 import type { RenderEnd, RenderSource, RenderStart, ReportStatusView } from './render-source.js';
 import { RENDER_MAY_RUN, waitFailure } from './wait-failures.js';
@@ -20,8 +21,6 @@ import { RENDER_MAY_RUN, waitFailure } from './wait-failures.js';
 const TASK_WAIT_S = 1;
 /** Pause after a failed poll, in ms. */
 const RETRY_PAUSE_MS = 2_000;
-/** How long polls may keep failing before the command gives up waiting, in ms. */
-const GIVE_UP_AFTER_MS = 60_000;
 
 export interface ConnectSourceOptions {
   client: ConnectClient;
@@ -114,14 +113,15 @@ export class ConnectSource implements RenderSource {
 
   async #followTask(taskId: string, onLine: (line: string) => void, signal: AbortSignal): Promise<RenderEnd> {
     let first = 0;
-    const retry = new RetryClock(this.#guid);
+    const retry = new RetryClock('Connect');
     const redactLine = this.#redactor.createLineRedactor();
     for (;;) {
       let task;
       try {
-        task = await this.#client.getTask(taskId, { first, wait: TASK_WAIT_S, cookie: this.#cookie, signal });
+        task = await retry.attempt((attemptSignal) => this.#client.getTask(taskId,
+          { first, wait: TASK_WAIT_S, cookie: this.#cookie, signal: attemptSignal }), signal);
       } catch (error) {
-        await retry.afterFailure(error, signal);
+        await this.#afterFailure(retry, error, signal);
         continue;
       }
       retry.reset();
@@ -144,14 +144,14 @@ export class ConnectSource implements RenderSource {
    * `jobPollMs` until the job ends, and takes the outcome from the job's exit code.
    */
   async #followJob(jobKey: string, signal: AbortSignal): Promise<RenderEnd> {
-    const retry = new RetryClock(this.#guid);
+    const retry = new RetryClock('Connect');
     for (;;) {
       await delay(this.#jobPollMs, signal);
       let jobs: Job[];
       try {
-        jobs = await this.#client.listJobs(this.#guid, signal);
+        jobs = await retry.attempt((attemptSignal) => this.#client.listJobs(this.#guid, attemptSignal), signal);
       } catch (error) {
-        await retry.afterFailure(error, signal);
+        await this.#afterFailure(retry, error, signal);
         continue;
       }
       retry.reset();
@@ -164,6 +164,18 @@ export class ConnectSource implements RenderSource {
         return endOfJob(job);
       }
     }
+  }
+
+  /** Rethrows a lasting error as a CommandError, or pauses before the next attempt. */
+  async #afterFailure(retry: RetryClock, error: unknown, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) {
+      throw signal.reason;
+    }
+    if (!isGiveUpAbort(error) && !isTransientConnectError(error)) {
+      const commandError = toCommandError(error, this.#guid);
+      throw commandError instanceof CommandError ? waitFailure(commandError) : commandError;
+    }
+    await retry.afterFailure(error, signal, RETRY_PAUSE_MS);
   }
 
   async readStatus(signal: AbortSignal): Promise<ReportStatusView> {
@@ -185,34 +197,5 @@ export class ConnectSource implements RenderSource {
     } catch (error) {
       throw toCommandError(error, this.#guid);
     }
-  }
-}
-
-/** Tracks how long polls have been failing, and pauses or gives up after each failure. */
-class RetryClock {
-  #failingSinceMs: number | null = null;
-
-  constructor(private readonly guid: string) {}
-
-  reset(): void {
-    this.#failingSinceMs = null;
-  }
-
-  /** Rethrows a lasting error as a CommandError, or pauses before the next attempt. */
-  async afterFailure(error: unknown, signal: AbortSignal): Promise<void> {
-    if (signal.aborted) {
-      throw signal.reason;
-    }
-    if (!isTransientConnectError(error)) {
-      const commandError = toCommandError(error, this.guid);
-      throw commandError instanceof CommandError ? waitFailure(commandError) : commandError;
-    }
-    this.#failingSinceMs ??= Date.now();
-    if (Date.now() - this.#failingSinceMs >= GIVE_UP_AFTER_MS) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new CommandError(`Stopped waiting because Connect kept failing for ${GIVE_UP_AFTER_MS / 1000} s: ` +
-        `${reason} ${RENDER_MAY_RUN}`, ExitCode.unreachable);
-    }
-    await delay(RETRY_PAUSE_MS, signal);
   }
 }

@@ -1,17 +1,15 @@
 import type { Redactor } from '../gateway/redaction.js';
 import type { RefreshAccepted, RenderProgress, ReportStatus } from '../protocol/index.js';
-import { delay } from './delay.js';
+import { isGiveUpAbort, RetryClock } from './retry-clock.js';
 import { CommandError, ExitCode } from './exit-codes.js';
 import { GatewayRequestError, type GatewayRequester } from './gateway-requests.js';
 import type { RenderEnd, RenderSource, RenderStart, ReportStatusView } from './render-source.js';
-import { RENDER_MAY_RUN, waitFailure } from './wait-failures.js';
+import { waitFailure } from './wait-failures.js';
 
 /** Seconds that the gateway may hold each progress request; the protocol allows up to 30. */
 const PROGRESS_WAIT_S = 25;
 /** Pause after a failed request without Retry-After, in ms. */
 const RETRY_PAUSE_MS = 2_000;
-/** How long requests may keep failing before the command gives up waiting, in ms. */
-const GIVE_UP_AFTER_MS = 60_000;
 
 function unexpected(responseName: string): CommandError {
   return new CommandError(`--gateway does not look like a connect-refresh gateway: it sent an unexpected ` +
@@ -79,29 +77,31 @@ export class GatewaySource implements RenderSource {
   async waitForEnd(start: RenderStart, onLine: (line: string) => void, signal: AbortSignal): Promise<RenderEnd> {
     const path = `/v1/renders/${encodeURIComponent(start.task!)}`;
     let after = 0;
-    let failingSinceMs: number | null = null;
+    const retry = new RetryClock('the gateway');
     const redactLine = this.#redactor.createLineRedactor();
     for (;;) {
       let progress: RenderProgress;
       try {
         const query = `?after=${after}&wait=${PROGRESS_WAIT_S}`;
-        progress = checkProgress(await this.#requester.request('GET', path + query, signal, PROGRESS_WAIT_S));
+        const body = await retry.attempt((attemptSignal) =>
+          this.#requester.request('GET', path + query, attemptSignal, PROGRESS_WAIT_S), signal);
+        progress = checkProgress(body);
       } catch (error) {
         if (signal.aborted) {
           throw error;
         }
+        if (isGiveUpAbort(error)) {
+          await retry.afterFailure(error, signal, RETRY_PAUSE_MS);
+          continue;
+        }
         if (!(error instanceof GatewayRequestError) || !error.transient) {
           throw error instanceof CommandError ? waitFailure(error) : error;
         }
-        failingSinceMs ??= Date.now();
-        if (Date.now() - failingSinceMs >= GIVE_UP_AFTER_MS) {
-          throw new CommandError(`Stopped waiting because the gateway kept failing for ${GIVE_UP_AFTER_MS / 1000} s: ` +
-            `${error.message} ${RENDER_MAY_RUN}`, ExitCode.unreachable);
-        }
-        await delay(error.retryAfterS === null ? RETRY_PAUSE_MS : error.retryAfterS * 1000, signal);
+        const pauseMs = error.retryAfterS === null ? RETRY_PAUSE_MS : error.retryAfterS * 1000;
+        await retry.afterFailure(error, signal, pauseMs);
         continue;
       }
-      failingSinceMs = null;
+      retry.reset();
       for (const line of progress.output) {
         onLine(redactLine(line));
       }
