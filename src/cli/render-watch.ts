@@ -2,6 +2,7 @@ import { roundSeconds } from './delay.js';
 import { CommandError, ExitCode, type ExitStatus } from './exit-codes.js';
 import { ProgressLine, typicalDuration, type ProgressStream } from './progress-line.js';
 import type { RenderEnd, RenderSource, RenderStart } from './render-source.js';
+import { stripControlCharacters } from './terminal-text.js';
 
 export interface WatchOptions {
   source: RenderSource;
@@ -75,7 +76,7 @@ export async function watchRender(options: WatchOptions): Promise<RenderResult> 
 
 async function startAndWatch(options: WatchOptions, timeoutSignal: AbortSignal): Promise<RenderResult> {
   const { source, stderr, stopSignal } = options;
-  const say = (text: string) => stderr.write(`connect-refresh: ${text}\n`);
+  const say = (text: string) => stderr.write(`connect-refresh: ${stripControlCharacters(text)}\n`);
   const failure = (error: string, exitCode: ExitStatus, start: RenderStart | null = null): RenderResult =>
     ({ start, state: start === null ? null : 'running', finishedAt: null, error, exitCode });
   const signal = AbortSignal.any([stopSignal, timeoutSignal]);
@@ -116,7 +117,7 @@ async function startAndWatch(options: WatchOptions, timeoutSignal: AbortSignal):
 
   let end: RenderEnd;
   try {
-    end = await source.waitForEnd(start, (line) => progress.printLine(line), signal);
+    end = await source.waitForEnd(start, (line) => progress.printLine(stripControlCharacters(line)), signal);
   } catch (error) {
     progress.stop();
     if (timeoutSignal.aborted) {
@@ -142,6 +143,7 @@ async function startAndWatch(options: WatchOptions, timeoutSignal: AbortSignal):
     say(`the render of ${start.report} succeeded in ${seconds} s.`);
     return { start, state: 'succeeded', finishedAt: end.finishedAt, error: null, exitCode: ExitCode.ok };
   }
-  say(`the render of ${start.report} failed after ${seconds} s: ${end.error ?? 'no reason given'}`);
-  return { start, state: 'failed', finishedAt: end.finishedAt, error: end.error, exitCode: ExitCode.renderFailed };
+  const error = end.error === null ? null : stripControlCharacters(end.error);
+  say(`the render of ${start.report} failed after ${seconds} s: ${error ?? 'no reason given'}`);
+  return { start, state: 'failed', finishedAt: end.finishedAt, error, exitCode: ExitCode.renderFailed };
 }

@@ -83,6 +83,17 @@ describe('render command against Connect', { timeout: CLI_SUITE_TIMEOUT_MS }, ()
     assert.match(run.output(), /^password=\[redacted\]$/m);
   });
 
+  it('strips terminal escapes from the log', async () => {
+    const run = startCli(['render', SALES_GUID], env);
+    await waitForOutput(run, RENDER_WAITING);
+    await harness.finishRender('sales', ['\x1b]0;new title\x07\x1b[31mred\x1b[0m\tcell\x07'], 0);
+
+    assert.equal(await run.exited, 0, run.output());
+    assert.match(run.output(), /^red\tcell$/m);
+    assert.ok(!run.output().includes('\x1b'), 'no escape character in the output');
+    assert.ok(!run.output().includes('\x07'), 'no bell in the output');
+  });
+
   it('exits 1 when the render fails', async () => {
     const run = startCli(['render', SALES_GUID, '--json'], env);
     await waitForOutput(run, RENDER_WAITING);
