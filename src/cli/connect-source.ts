@@ -3,6 +3,7 @@ import {
   RENDER_JOB_TAGS,
   isRenderedAppMode,
   successfulRenderDurations,
+  type Content,
   type Job,
 } from '../connect/index.js';
 import { isTransientConnectError, toCommandError } from './connect-errors.js';
@@ -80,10 +81,7 @@ export class ConnectSource implements RenderSource {
 
   async #start(signal: AbortSignal): Promise<RenderStart> {
     const content = await this.#client.getContent(this.#guid, signal);
-    if (!isRenderedAppMode(content.app_mode)) {
-      throw new CommandError(`Content ${this.#guid} is a ${content.app_mode}, not a rendered report ` +
-        '(rmd-static, quarto-static or jupyter-static); choose the GUID of a report.', ExitCode.usage);
-    }
+    this.#checkRendered(content);
     const base = { report: content.name, guid: this.#guid };
     this.#jobs = await this.#client.listJobs(this.#guid, signal);
     const active = newestActiveRenderJob(this.#jobs);
@@ -97,6 +95,13 @@ export class ConnectSource implements RenderSource {
     const started = await this.#client.render(this.#guid, { signal });
     this.#cookie = started.cookie;
     return { ...base, task: started.taskId, job: null, joined: false, startedAt };
+  }
+
+  #checkRendered(content: Content): void {
+    if (!isRenderedAppMode(content.app_mode)) {
+      throw new CommandError(`Content ${this.#guid} is a ${content.app_mode}, not a rendered report ` +
+        '(rmd-static, quarto-static or jupyter-static); choose the GUID of a report.', ExitCode.usage);
+    }
   }
 
   async recentDurations(signal: AbortSignal): Promise<number[]> {
@@ -181,6 +186,7 @@ export class ConnectSource implements RenderSource {
   async readStatus(signal: AbortSignal): Promise<ReportStatusView> {
     try {
       const content = await this.#client.getContent(this.#guid, signal);
+      this.#checkRendered(content);
       const jobs = await this.#client.listJobs(this.#guid, signal);
       const lastRenderedAt = await this.#client.getLastRenderedAt(this.#guid, signal);
       const active = newestActiveRenderJob(jobs);
