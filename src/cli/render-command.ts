@@ -49,6 +49,23 @@ function parseTimeout(value: string | undefined): number | null {
   return seconds;
 }
 
+/**
+ * Joins `--timeout -1` into `--timeout=-1`. parseArgs takes a value that starts with "-" for
+ * an option and rejects it with its own message, so parseTimeout would never see it.
+ */
+function joinNegativeTimeout(args: string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    if (args[i] === '--timeout' && /^-[\d.]/.test(args[i + 1] ?? '')) {
+      joined.push(`--timeout=${args[i + 1]}`);
+      i += 1;
+    } else {
+      joined.push(args[i]!);
+    }
+  }
+  return joined;
+}
+
 /** Builds the object that --json prints. Times are RFC 3339 strings in UTC, the duration in seconds. */
 export function resultJson(result: RenderResult, report: string, guid: string | null): Record<string, unknown> {
   const start = result.start;
@@ -87,7 +104,7 @@ function standardError(): ProgressStream {
  */
 export async function runRender(args: string[], env: NodeJS.ProcessEnv): Promise<ExitStatus> {
   const { values, positionals } = parseArgs({
-    args,
+    args: joinNegativeTimeout(args),
     allowPositionals: true,
     options: {
       gateway: { type: 'string' },

@@ -37,12 +37,12 @@ function exitCodeOfSignal(signal: unknown): ExitStatus {
 
 function describeStart(start: RenderStart): string {
   if (!start.joined) {
-    return `started a render of ${start.report} (task ${start.task})`;
+    return `Started a render of ${start.report} (task ${start.task})`;
   }
   if (start.task !== null) {
-    return `joined the running render of ${start.report} (task ${start.task})`;
+    return `Joined the running render of ${start.report} (task ${start.task})`;
   }
-  return `joined the running render job ${start.job} of ${start.report}. Connect does not show ` +
+  return `Joined the running render job ${start.job} of ${start.report}. Connect does not show ` +
     'the task of a render started elsewhere, so its log is not shown; the outcome comes from ' +
     'the job list';
 }
@@ -92,7 +92,7 @@ async function startAndWatch(options: WatchOptions, timeoutSignal: AbortSignal):
       return failure(message, ExitCode.timedOut);
     }
     if (stopSignal.aborted) {
-      say(`stopped (${String(stopSignal.reason)}) before the render request was answered; a render of ` +
+      say(`Stopped (${String(stopSignal.reason)}) before the render request was answered; a render of ` +
         `${options.target} may have started. Check with "connect-refresh status".`);
       return failure('Stopped before the render request was answered.', exitCodeOfSignal(stopSignal.reason));
     }
@@ -140,10 +140,10 @@ async function startAndWatch(options: WatchOptions, timeoutSignal: AbortSignal):
 
   const seconds = roundSeconds((end.finishedAt.getTime() - start.startedAt.getTime()) / 1000);
   if (end.state === 'succeeded') {
-    say(`the render of ${start.report} succeeded in ${seconds} s.`);
+    say(`The render of ${start.report} succeeded in ${seconds} s.`);
     return { start, state: 'succeeded', finishedAt: end.finishedAt, error: null, exitCode: ExitCode.ok };
   }
   const error = end.error === null ? null : stripControlCharacters(end.error);
-  say(`the render of ${start.report} failed after ${seconds} s: ${error ?? 'no reason given'}`);
+  say(`The render of ${start.report} failed after ${seconds} s: ${error ?? 'no reason given'}`);
   return { start, state: 'failed', finishedAt: end.finishedAt, error, exitCode: ExitCode.renderFailed };
 }

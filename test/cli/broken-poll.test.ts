@@ -66,7 +66,7 @@ describe('render command when polls break', { timeout: CLI_SUITE_TIMEOUT_MS }, (
       const run = startCli(['render', SALES_GUID, '--json'],
         { CONNECT_SERVER: `${server.url}/${kind}`, CONNECT_API_KEY: 'broken-poll-key' });
       assert.equal(await run.exited, 3, run.output());
-      assert.match(run.output(), /started a render of sales \(task task-1\)/i);
+      assert.match(run.output(), /Started a render of sales \(task task-1\)/);
       assert.match(run.output(), /The render may still be running on Connect\./);
       assert.equal(printedJson(run).state, 'running');
     });
@@ -74,7 +74,7 @@ describe('render command when polls break', { timeout: CLI_SUITE_TIMEOUT_MS }, (
     it(`exits 3 through --gateway on ${kind}`, async () => {
       const run = startCli(['render', 'sales', '--gateway', `${server.url}/${kind}`, '--json']);
       assert.equal(await run.exited, 3, run.output());
-      assert.match(run.output(), /started a render of sales \(task handle-1\)/i);
+      assert.match(run.output(), /Started a render of sales \(task handle-1\)/);
       assert.match(run.output(), /The render may still be running on Connect\./);
       assert.equal(printedJson(run).state, 'running');
     });

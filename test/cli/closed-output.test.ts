@@ -32,7 +32,7 @@ describe('render command with closed output', { timeout: CLI_SUITE_TIMEOUT_MS },
 
   it('exits with the render status after stdout closes', async () => {
     const run = startCli(['render', SALES_GUID, '--json'], env);
-    const [, taskId] = await waitForOutput(run, /started a render of sales \(task (\S+)\)/i);
+    const [, taskId] = await waitForOutput(run, /Started a render of sales \(task (\S+)\)/);
     await waitForOutput(run, RENDER_WAITING);
     run.child.stdout!.destroy();
     await harness.finishRender('sales', ['done'], 0);

@@ -80,7 +80,7 @@ describe('render command through a gateway', { timeout: CLI_SUITE_TIMEOUT_MS }, 
     assert.equal((await activeJobKeys(harness)).length, 1, 'the render goes on');
 
     const second = render('sales', '--json');
-    await waitForOutput(second, /joined the running render of sales/);
+    await waitForOutput(second, /Joined the running render of sales/);
     await harness.finishRender('sales', ['done'], 0);
     assert.equal(await second.exited, 0, second.output());
     const result = printedJson(second);
