@@ -3,6 +3,8 @@
  * render log cannot move the cursor, retitle the terminal or hide lines when printed.
  */
 
+/* eslint-disable no-control-regex -- these patterns exist to match control characters. */
+
 /** OSC sequences, such as a window title or a hyperlink, ended by BEL or ST, or unterminated. */
 const OSC_SEQUENCE = /\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?/g;
 /** CSI sequences, such as colors and cursor moves: ESC [ parameters, intermediates, final byte. */
