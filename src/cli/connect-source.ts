@@ -3,12 +3,16 @@ import {
   RENDER_JOB_TAGS,
   isRenderedAppMode,
   successfulRenderDurations,
+  type Content,
   type Job,
 } from '../connect/index.js';
 import { isTransientConnectError, toCommandError } from './connect-errors.js';
+import type { Redactor } from '../gateway/redaction.js';
 import { delay, roundSeconds } from './delay.js';
+import { isGiveUpAbort, RetryClock } from './retry-clock.js';
 import { CommandError, ExitCode } from './exit-codes.js';
 import type { RenderEnd, RenderSource, RenderStart, ReportStatusView } from './render-source.js';
+import { RENDER_MAY_RUN, waitFailure } from './wait-failures.js';
 
 /**
  * Seconds that Connect may hold each task poll. Connect ends a held poll when the task
@@ -18,14 +22,14 @@ import type { RenderEnd, RenderSource, RenderStart, ReportStatusView } from './r
 const TASK_WAIT_S = 1;
 /** Pause after a failed poll, in ms. */
 const RETRY_PAUSE_MS = 2_000;
-/** How long polls may keep failing before the command gives up waiting, in ms. */
-const GIVE_UP_AFTER_MS = 60_000;
 
 export interface ConnectSourceOptions {
   client: ConnectClient;
   guid: string;
   /** Pause between job list reads while following a joined render job, in ms. */
   jobPollMs: number;
+  /** Redacts the render log and failure text, with the API key among its secrets. */
+  redactor: Redactor;
 }
 
 /** Returns the newest render job that Connect lists as active (status 0), or undefined. */
@@ -54,6 +58,7 @@ export class ConnectSource implements RenderSource {
   readonly #client: ConnectClient;
   readonly #guid: string;
   readonly #jobPollMs: number;
+  readonly #redactor: Redactor;
   /** Cookie of the render response, which clustered Connect needs on task polls. */
   #cookie: string | null = null;
   /** Job list read by start(), reused for the durations. */
@@ -63,6 +68,7 @@ export class ConnectSource implements RenderSource {
     this.#client = options.client;
     this.#guid = options.guid;
     this.#jobPollMs = options.jobPollMs;
+    this.#redactor = options.redactor;
   }
 
   async start(signal: AbortSignal): Promise<RenderStart> {
@@ -75,10 +81,7 @@ export class ConnectSource implements RenderSource {
 
   async #start(signal: AbortSignal): Promise<RenderStart> {
     const content = await this.#client.getContent(this.#guid, signal);
-    if (!isRenderedAppMode(content.app_mode)) {
-      throw new CommandError(`Content ${this.#guid} is a ${content.app_mode}, not a rendered report ` +
-        '(rmd-static, quarto-static or jupyter-static); choose the GUID of a report.', ExitCode.usage);
-    }
+    this.#checkRendered(content);
     const base = { report: content.name, guid: this.#guid };
     this.#jobs = await this.#client.listJobs(this.#guid, signal);
     const active = newestActiveRenderJob(this.#jobs);
@@ -92,6 +95,13 @@ export class ConnectSource implements RenderSource {
     const started = await this.#client.render(this.#guid, { signal });
     this.#cookie = started.cookie;
     return { ...base, task: started.taskId, job: null, joined: false, startedAt };
+  }
+
+  #checkRendered(content: Content): void {
+    if (!isRenderedAppMode(content.app_mode)) {
+      throw new CommandError(`Content ${this.#guid} is a ${content.app_mode}, not a rendered report ` +
+        '(rmd-static, quarto-static or jupyter-static); choose the GUID of a report.', ExitCode.usage);
+    }
   }
 
   async recentDurations(signal: AbortSignal): Promise<number[]> {
@@ -108,21 +118,26 @@ export class ConnectSource implements RenderSource {
 
   async #followTask(taskId: string, onLine: (line: string) => void, signal: AbortSignal): Promise<RenderEnd> {
     let first = 0;
-    const retry = new RetryClock(this.#guid);
+    const retry = new RetryClock('Connect');
+    const redactLine = this.#redactor.createLineRedactor();
     for (;;) {
       let task;
       try {
-        task = await this.#client.getTask(taskId, { first, wait: TASK_WAIT_S, cookie: this.#cookie, signal });
+        task = await retry.attempt((attemptSignal) => this.#client.getTask(taskId,
+          { first, wait: TASK_WAIT_S, cookie: this.#cookie, signal: attemptSignal }), signal);
       } catch (error) {
-        await retry.afterFailure(error, signal);
+        await this.#afterFailure(retry, error, signal);
         continue;
       }
       retry.reset();
-      task.output.forEach(onLine);
+      for (const line of task.output) {
+        onLine(redactLine(line));
+      }
       first = task.last;
       if (task.finished) {
         const failed = task.code !== 0;
-        const error = failed ? task.error || `The render task ended with code ${task.code}.` : null;
+        const reason = task.error === '' ? null : this.#redactor.redactText(task.error);
+        const error = failed ? reason ?? `The render task ended with code ${task.code}.` : null;
         return { state: failed ? 'failed' : 'succeeded', finishedAt: new Date(), error };
       }
     }
@@ -134,21 +149,21 @@ export class ConnectSource implements RenderSource {
    * `jobPollMs` until the job ends, and takes the outcome from the job's exit code.
    */
   async #followJob(jobKey: string, signal: AbortSignal): Promise<RenderEnd> {
-    const retry = new RetryClock(this.#guid);
+    const retry = new RetryClock('Connect');
     for (;;) {
       await delay(this.#jobPollMs, signal);
       let jobs: Job[];
       try {
-        jobs = await this.#client.listJobs(this.#guid, signal);
+        jobs = await retry.attempt((attemptSignal) => this.#client.listJobs(this.#guid, attemptSignal), signal);
       } catch (error) {
-        await retry.afterFailure(error, signal);
+        await this.#afterFailure(retry, error, signal);
         continue;
       }
       retry.reset();
       const job = jobs.find((candidate) => candidate.key === jobKey);
       if (job === undefined) {
         throw new CommandError(`Connect no longer lists the render job ${jobKey} of ${this.#guid}, so ` +
-          'its outcome is unknown.', ExitCode.renderFailed);
+          `its outcome is unknown. ${RENDER_MAY_RUN}`, ExitCode.unreachable);
       }
       if (job.status !== 0) {
         return endOfJob(job);
@@ -156,9 +171,22 @@ export class ConnectSource implements RenderSource {
     }
   }
 
+  /** Rethrows a lasting error as a CommandError, or pauses before the next attempt. */
+  async #afterFailure(retry: RetryClock, error: unknown, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) {
+      throw signal.reason;
+    }
+    if (!isGiveUpAbort(error) && !isTransientConnectError(error)) {
+      const commandError = toCommandError(error, this.#guid);
+      throw commandError instanceof CommandError ? waitFailure(commandError) : commandError;
+    }
+    await retry.afterFailure(error, signal, RETRY_PAUSE_MS);
+  }
+
   async readStatus(signal: AbortSignal): Promise<ReportStatusView> {
     try {
       const content = await this.#client.getContent(this.#guid, signal);
+      this.#checkRendered(content);
       const jobs = await this.#client.listJobs(this.#guid, signal);
       const lastRenderedAt = await this.#client.getLastRenderedAt(this.#guid, signal);
       const active = newestActiveRenderJob(jobs);
@@ -175,33 +203,5 @@ export class ConnectSource implements RenderSource {
     } catch (error) {
       throw toCommandError(error, this.#guid);
     }
-  }
-}
-
-/** Tracks how long polls have been failing, and pauses or gives up after each failure. */
-class RetryClock {
-  #failingSinceMs: number | null = null;
-
-  constructor(private readonly guid: string) {}
-
-  reset(): void {
-    this.#failingSinceMs = null;
-  }
-
-  /** Rethrows a lasting error as a CommandError, or pauses before the next attempt. */
-  async afterFailure(error: unknown, signal: AbortSignal): Promise<void> {
-    if (signal.aborted) {
-      throw signal.reason;
-    }
-    if (!isTransientConnectError(error)) {
-      throw toCommandError(error, this.guid);
-    }
-    this.#failingSinceMs ??= Date.now();
-    if (Date.now() - this.#failingSinceMs >= GIVE_UP_AFTER_MS) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new CommandError(`Stopped waiting because Connect kept failing for ${GIVE_UP_AFTER_MS / 1000} s: ` +
-        `${reason} The render may go on on Connect.`, ExitCode.unreachable);
-    }
-    await delay(RETRY_PAUSE_MS, signal);
   }
 }

@@ -23,8 +23,10 @@ export type ExitStatus = (typeof ExitCode)[keyof typeof ExitCode];
 /** The exit statuses of `render` and `status`, one per line, as `--help` lists them. */
 export const exitCodeTable = `  0    the render succeeded (status: the status was read)
   1    the render failed, or an unexpected error occurred
-  2    invalid command line or configuration (missing variable, unknown report or GUID)
-  3    Connect or the gateway is unreachable or rejected the credentials (401)
+  2    invalid command line or configuration (missing variable, unknown report or GUID,
+       a server address that is not Connect or a gateway)
+  3    Connect or the gateway is unreachable or rejected the credentials (401), or the
+       wait broke off with the outcome unknown; the render may still be running
   4    not permitted: the credentials may not render or read this report (403, 429)
   5    --timeout ended the wait; the render goes on
   130  SIGINT (Ctrl-C) ended the wait; the render goes on (143 for SIGTERM)`;

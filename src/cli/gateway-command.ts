@@ -50,9 +50,9 @@ export async function runGateway(args: string[], env: NodeJS.ProcessEnv): Promis
     logger: { level: logLevel },
   }));
   const reports = Object.keys(config.reports).join(', ');
-  console.error(`connect-refresh: gateway listening at ${gateway.url}, rendering ${reports} on ${connect.server}`);
+  console.error(`connect-refresh: Gateway listening at ${gateway.url}, rendering ${reports} on ${connect.server}`);
 
   const signal = await waitForStopSignal();
   await gateway.close();
-  console.error(`connect-refresh: gateway stopped (${signal})`);
+  console.error(`connect-refresh: Gateway stopped (${signal})`);
 }

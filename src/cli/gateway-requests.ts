@@ -111,9 +111,17 @@ export class GatewayRequester {
     const retryAfterS = Number.isFinite(retryHeader) && retryHeader > 0 ? retryHeader : null;
     if (!isErrorBody(json)) {
       const transient = status >= 500;
-      return new GatewayRequestError(`The gateway at ${this.baseUrl} responded to ${method} ${path} with ` +
-        `HTTP ${status} and no protocol error body; check that --gateway is the gateway's address.`,
-      transient ? ExitCode.unreachable : ExitCode.renderFailed, null, transient, null);
+      const problem = `The gateway at ${this.baseUrl} responded to ${method} ${path} with HTTP ${status} ` +
+        "and no protocol error body; check that --gateway is the gateway's address.";
+      if (transient || status === 401) {
+        return new GatewayRequestError(problem, ExitCode.unreachable, null, transient, null);
+      }
+      if (status === 403 || status === 429) {
+        return new GatewayRequestError(problem, ExitCode.notPermitted, null, false, null);
+      }
+      // A redirect, a missing route or a success without JSON means that another server responded.
+      return new GatewayRequestError(`--gateway does not look like a connect-refresh gateway: ${problem}`,
+        ExitCode.usage, null, false, null);
     }
     const { code, message } = json.error;
     let advice = '';

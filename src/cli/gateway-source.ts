@@ -1,19 +1,19 @@
+import type { Redactor } from '../gateway/redaction.js';
 import type { RefreshAccepted, RenderProgress, ReportStatus } from '../protocol/index.js';
-import { delay } from './delay.js';
+import { isGiveUpAbort, RetryClock } from './retry-clock.js';
 import { CommandError, ExitCode } from './exit-codes.js';
 import { GatewayRequestError, type GatewayRequester } from './gateway-requests.js';
 import type { RenderEnd, RenderSource, RenderStart, ReportStatusView } from './render-source.js';
+import { waitFailure } from './wait-failures.js';
 
 /** Seconds that the gateway may hold each progress request; the protocol allows up to 30. */
 const PROGRESS_WAIT_S = 25;
 /** Pause after a failed request without Retry-After, in ms. */
 const RETRY_PAUSE_MS = 2_000;
-/** How long requests may keep failing before the command gives up waiting, in ms. */
-const GIVE_UP_AFTER_MS = 60_000;
 
 function unexpected(responseName: string): CommandError {
-  return new CommandError(`The gateway sent an unexpected ${responseName}; check that --gateway is a ` +
-    'connect-refresh gateway.', ExitCode.renderFailed);
+  return new CommandError(`--gateway does not look like a connect-refresh gateway: it sent an unexpected ` +
+    `${responseName}.`, ExitCode.usage);
 }
 
 function checkAccepted(value: unknown): RefreshAccepted {
@@ -45,9 +45,15 @@ export class GatewaySource implements RenderSource {
   readonly #requester: GatewayRequester;
   readonly #report: string;
   readonly #reportPath: string;
+  readonly #redactor: Redactor;
 
-  constructor(requester: GatewayRequester, report: string) {
+  /**
+   * `redactor` applies to the log and failure text on top of the gateway's own redaction,
+   * so that the bearer token never reaches the output.
+   */
+  constructor(requester: GatewayRequester, report: string, redactor: Redactor) {
     this.#requester = requester;
+    this.#redactor = redactor;
     this.#report = report;
     this.#reportPath = `/v1/reports/${encodeURIComponent(report)}`;
   }
@@ -71,32 +77,40 @@ export class GatewaySource implements RenderSource {
   async waitForEnd(start: RenderStart, onLine: (line: string) => void, signal: AbortSignal): Promise<RenderEnd> {
     const path = `/v1/renders/${encodeURIComponent(start.task!)}`;
     let after = 0;
-    let failingSinceMs: number | null = null;
+    const retry = new RetryClock('the gateway');
+    const redactLine = this.#redactor.createLineRedactor();
     for (;;) {
       let progress: RenderProgress;
       try {
         const query = `?after=${after}&wait=${PROGRESS_WAIT_S}`;
-        progress = checkProgress(await this.#requester.request('GET', path + query, signal, PROGRESS_WAIT_S));
+        const body = await retry.attempt((attemptSignal) =>
+          this.#requester.request('GET', path + query, attemptSignal, PROGRESS_WAIT_S), signal);
+        progress = checkProgress(body);
       } catch (error) {
-        if (signal.aborted || !(error instanceof GatewayRequestError) || !error.transient) {
+        if (signal.aborted) {
           throw error;
         }
-        failingSinceMs ??= Date.now();
-        if (Date.now() - failingSinceMs >= GIVE_UP_AFTER_MS) {
-          throw new CommandError(`Stopped waiting because the gateway kept failing for ${GIVE_UP_AFTER_MS / 1000} s: ` +
-            `${error.message} The render may go on on Connect.`, ExitCode.unreachable);
+        if (isGiveUpAbort(error)) {
+          await retry.afterFailure(error, signal, RETRY_PAUSE_MS);
+          continue;
         }
-        await delay(error.retryAfterS === null ? RETRY_PAUSE_MS : error.retryAfterS * 1000, signal);
+        if (!(error instanceof GatewayRequestError) || !error.transient) {
+          throw error instanceof CommandError ? waitFailure(error) : error;
+        }
+        const pauseMs = error.retryAfterS === null ? RETRY_PAUSE_MS : error.retryAfterS * 1000;
+        await retry.afterFailure(error, signal, pauseMs);
         continue;
       }
-      failingSinceMs = null;
-      progress.output.forEach(onLine);
+      retry.reset();
+      for (const line of progress.output) {
+        onLine(redactLine(line));
+      }
       after = progress.next;
       if (progress.state !== 'running') {
         return {
           state: progress.state,
           finishedAt: progress.finished_at === null ? new Date() : new Date(progress.finished_at),
-          error: progress.error,
+          error: progress.error === null ? null : this.#redactor.redactText(progress.error),
         };
       }
     }

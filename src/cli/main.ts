@@ -4,6 +4,7 @@ import { realpathSync } from 'node:fs';
 import { CommandError, exitCodeTable } from './exit-codes.js';
 import { gatewayUsage, runGateway } from './gateway-command.js';
 import { UsageError } from './options.js';
+import { tolerateClosedOutput } from './output-streams.js';
 import { renderUsage, runRender } from './render-command.js';
 import { runStandIn, standInUsage } from './stand-in-command.js';
 import { runStatus, statusUsage } from './status-command.js';
@@ -37,9 +38,13 @@ const commands: Record<string, Command> = {
 /** Runs the command line and resolves with the exit status. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    console.error(usage);
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     console.log(usage);
-    return name === undefined ? 2 : 0;
+    return 0;
   }
   const command = commands[name];
   if (!command) {
@@ -53,12 +58,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return (await command.run(args)) ?? 0;
   } catch (error) {
-    return reportError(error, command.usage);
+    return reportError(error, name);
   }
 }
 
 /** Prints a failure without its stack unless it is a bug, and picks the exit status. */
-function reportError(error: unknown, commandUsage: string): number {
+function reportError(error: unknown, commandName: string): number {
   const message = error instanceof Error ? error.message : String(error);
   const isUsage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
   const isConfig = error instanceof Error && /Config/.test(error.name);
@@ -67,7 +72,7 @@ function reportError(error: unknown, commandUsage: string): number {
     return error.exitCode;
   }
   if (isUsage) {
-    console.error(`connect-refresh: ${message}\n\n${commandUsage}`);
+    console.error(`connect-refresh: ${message}\nRun 'connect-refresh ${commandName} --help' for usage.`);
     return 2;
   }
   if (isConfig) {
@@ -84,6 +89,7 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  tolerateClosedOutput();
   main(process.argv.slice(2)).then((status) => {
     process.exitCode = status;
   });

@@ -92,7 +92,8 @@ export class ProgressLine {
     let text = `${this.#label}: ${formatClock(elapsedS)} elapsed`;
     if (this.#typicalS !== null) {
       text += `, usually ${formatClock(this.#typicalS)}`;
-      if (elapsedS > this.#typicalS) {
+      // Compare whole seconds, as shown, so that "0:04 elapsed, usually 0:04" is not longer.
+      if (Math.floor(elapsedS) > Math.floor(this.#typicalS)) {
         text += ' (longer than usual)';
       }
     }

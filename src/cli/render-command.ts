@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { roundSeconds } from './delay.js';
 import { exitCodeHelp, type ExitStatus } from './exit-codes.js';
 import { UsageError } from './options.js';
+import { writeOutput } from './output-streams.js';
+import type { ProgressStream } from './progress-line.js';
 import { watchRender, type RenderResult } from './render-watch.js';
 import { createSource, sourceEnvironment, sourceUsage } from './source-options.js';
 
@@ -19,8 +21,9 @@ without --gateway its log is not shown.
 
 Options:
 ${sourceUsage}
-  --timeout SECONDS stop waiting after this many seconds (decimals allowed) and exit with
-                    status 5; the render goes on. Default: wait until the render ends
+  --timeout SECONDS stop waiting after this many seconds (decimals allowed), counted from
+                    the render request, and exit with status 5; the render goes on.
+                    Default: wait until the render ends
   --no-wait         start or join the render and exit at once; prints the task id (or, for
                     a joined render job, nothing) on standard output
   --json            print one JSON object on standard output at the end: report, guid,
@@ -46,6 +49,23 @@ function parseTimeout(value: string | undefined): number | null {
   return seconds;
 }
 
+/**
+ * Joins `--timeout -1` into `--timeout=-1`. parseArgs takes a value that starts with "-" for
+ * an option and rejects it with its own message, so parseTimeout would never see it.
+ */
+function joinNegativeTimeout(args: string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    if (args[i] === '--timeout' && /^-[\d.]/.test(args[i + 1] ?? '')) {
+      joined.push(`--timeout=${args[i + 1]}`);
+      i += 1;
+    } else {
+      joined.push(args[i]!);
+    }
+  }
+  return joined;
+}
+
 /** Builds the object that --json prints. Times are RFC 3339 strings in UTC, the duration in seconds. */
 export function resultJson(result: RenderResult, report: string, guid: string | null): Record<string, unknown> {
   const start = result.start;
@@ -67,13 +87,24 @@ export function resultJson(result: RenderResult, report: string, guid: string | 
   };
 }
 
+/** Returns standard error as a progress stream that drops its output once the stream has failed. */
+function standardError(): ProgressStream {
+  return {
+    isTTY: process.stderr.isTTY,
+    get columns() {
+      return process.stderr.columns;
+    },
+    write: (text: string) => writeOutput(process.stderr, text),
+  };
+}
+
 /**
  * Runs `connect-refresh render` and resolves with the exit status. SIGINT and SIGTERM end
  * the wait, not the render.
  */
 export async function runRender(args: string[], env: NodeJS.ProcessEnv): Promise<ExitStatus> {
   const { values, positionals } = parseArgs({
-    args,
+    args: joinNegativeTimeout(args),
     allowPositionals: true,
     options: {
       gateway: { type: 'string' },
@@ -96,7 +127,7 @@ export async function runRender(args: string[], env: NodeJS.ProcessEnv): Promise
   let result: RenderResult;
   try {
     result = await watchRender({
-      source, target, wait: !values['no-wait'], timeoutS, stderr: process.stderr, stopSignal: stop.signal,
+      source, target, wait: !values['no-wait'], timeoutS, stderr: standardError(), stopSignal: stop.signal,
     });
   } finally {
     process.off('SIGINT', onSignal);
@@ -105,9 +136,9 @@ export async function runRender(args: string[], env: NodeJS.ProcessEnv): Promise
 
   if (values.json) {
     const guid = values.gateway === undefined ? target.toLowerCase() : null;
-    process.stdout.write(`${JSON.stringify(resultJson(result, target, guid))}\n`);
+    writeOutput(process.stdout, `${JSON.stringify(resultJson(result, target, guid))}\n`);
   } else if (values['no-wait'] && result.start?.task) {
-    process.stdout.write(`${result.start.task}\n`);
+    writeOutput(process.stdout, `${result.start.task}\n`);
   }
   return result.exitCode;
 }

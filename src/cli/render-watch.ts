@@ -2,6 +2,7 @@ import { roundSeconds } from './delay.js';
 import { CommandError, ExitCode, type ExitStatus } from './exit-codes.js';
 import { ProgressLine, typicalDuration, type ProgressStream } from './progress-line.js';
 import type { RenderEnd, RenderSource, RenderStart } from './render-source.js';
+import { stripControlCharacters } from './terminal-text.js';
 
 export interface WatchOptions {
   source: RenderSource;
@@ -36,12 +37,12 @@ function exitCodeOfSignal(signal: unknown): ExitStatus {
 
 function describeStart(start: RenderStart): string {
   if (!start.joined) {
-    return `started a render of ${start.report} (task ${start.task})`;
+    return `Started a render of ${start.report} (task ${start.task})`;
   }
   if (start.task !== null) {
-    return `joined the running render of ${start.report} (task ${start.task})`;
+    return `Joined the running render of ${start.report} (task ${start.task})`;
   }
-  return `joined the running render job ${start.job} of ${start.report}. Connect does not show ` +
+  return `Joined the running render job ${start.job} of ${start.report}. Connect does not show ` +
     'the task of a render started elsewhere, so its log is not shown; the outcome comes from ' +
     'the job list';
 }
@@ -58,17 +59,40 @@ function renderName(start: RenderStart): string {
  * an exit status: it returns the failure as a result.
  */
 export async function watchRender(options: WatchOptions): Promise<RenderResult> {
+  // The timeout covers the start request too, so a server that never responds cannot
+  // hold the command past --timeout.
+  const timeout = new AbortController();
+  const timer = options.timeoutS === null
+    ? null
+    : setTimeout(() => timeout.abort(TIMEOUT_REASON), options.timeoutS * 1000);
+  try {
+    return await startAndWatch(options, timeout.signal);
+  } finally {
+    if (timer !== null) {
+      clearTimeout(timer);
+    }
+  }
+}
+
+async function startAndWatch(options: WatchOptions, timeoutSignal: AbortSignal): Promise<RenderResult> {
   const { source, stderr, stopSignal } = options;
-  const say = (text: string) => stderr.write(`connect-refresh: ${text}\n`);
+  const say = (text: string) => stderr.write(`connect-refresh: ${stripControlCharacters(text)}\n`);
   const failure = (error: string, exitCode: ExitStatus, start: RenderStart | null = null): RenderResult =>
     ({ start, state: start === null ? null : 'running', finishedAt: null, error, exitCode });
+  const signal = AbortSignal.any([stopSignal, timeoutSignal]);
 
   let start: RenderStart;
   try {
-    start = await source.start(stopSignal);
+    start = await source.start(signal);
   } catch (error) {
+    if (timeoutSignal.aborted) {
+      const message = `Timed out after ${options.timeoutS} s before the render request was answered; a ` +
+        `render of ${options.target} may have started. Check with "connect-refresh status".`;
+      say(message);
+      return failure(message, ExitCode.timedOut);
+    }
     if (stopSignal.aborted) {
-      say(`stopped (${String(stopSignal.reason)}) before the render request was answered; a render of ` +
+      say(`Stopped (${String(stopSignal.reason)}) before the render request was answered; a render of ` +
         `${options.target} may have started. Check with "connect-refresh status".`);
       return failure('Stopped before the render request was answered.', exitCodeOfSignal(stopSignal.reason));
     }
@@ -83,11 +107,6 @@ export async function watchRender(options: WatchOptions): Promise<RenderResult> 
     return { start, state: 'running', finishedAt: null, error: null, exitCode: ExitCode.ok };
   }
 
-  const timeout = new AbortController();
-  const timer = options.timeoutS === null
-    ? null
-    : setTimeout(() => timeout.abort(TIMEOUT_REASON), options.timeoutS * 1000);
-  const signal = AbortSignal.any([stopSignal, timeout.signal]);
   const progress = new ProgressLine(stderr, `Rendering ${start.report}`, start.startedAt);
   progress.start();
   if (progress.isLive) {
@@ -98,10 +117,10 @@ export async function watchRender(options: WatchOptions): Promise<RenderResult> 
 
   let end: RenderEnd;
   try {
-    end = await source.waitForEnd(start, (line) => progress.printLine(line), signal);
+    end = await source.waitForEnd(start, (line) => progress.printLine(stripControlCharacters(line)), signal);
   } catch (error) {
     progress.stop();
-    if (timeout.signal.aborted) {
+    if (timeoutSignal.aborted) {
       const message = `Timed out after ${options.timeoutS} s waiting for ${renderName(start)}; it goes on on Connect.`;
       say(message);
       return failure(message, ExitCode.timedOut, start);
@@ -116,18 +135,15 @@ export async function watchRender(options: WatchOptions): Promise<RenderResult> 
       return failure(error.message, error.exitCode, start);
     }
     throw error;
-  } finally {
-    if (timer !== null) {
-      clearTimeout(timer);
-    }
   }
   progress.stop();
 
   const seconds = roundSeconds((end.finishedAt.getTime() - start.startedAt.getTime()) / 1000);
   if (end.state === 'succeeded') {
-    say(`the render of ${start.report} succeeded in ${seconds} s.`);
+    say(`The render of ${start.report} succeeded in ${seconds} s.`);
     return { start, state: 'succeeded', finishedAt: end.finishedAt, error: null, exitCode: ExitCode.ok };
   }
-  say(`the render of ${start.report} failed after ${seconds} s: ${end.error ?? 'no reason given'}`);
-  return { start, state: 'failed', finishedAt: end.finishedAt, error: end.error, exitCode: ExitCode.renderFailed };
+  const error = end.error === null ? null : stripControlCharacters(end.error);
+  say(`The render of ${start.report} failed after ${seconds} s: ${error ?? 'no reason given'}`);
+  return { start, state: 'failed', finishedAt: end.finishedAt, error, exitCode: ExitCode.renderFailed };
 }

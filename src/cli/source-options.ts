@@ -1,5 +1,6 @@
 import { ConnectClient } from '../connect/index.js';
 import { GatewayConfigError, readConnectEnv, REPORT_NAME_PATTERN } from '../gateway/index.js';
+import { Redactor } from '../gateway/redaction.js';
 import { ConnectSource } from './connect-source.js';
 import { CommandError, ExitCode } from './exit-codes.js';
 import { GatewayRequester, parseGatewayUrl, TOKEN_ENV } from './gateway-requests.js';
@@ -43,7 +44,8 @@ export function createSource(target: string, gateway: string | undefined, env: N
       throw new CommandError(`${TOKEN_ENV} contains whitespace or control characters; copy the token again.`,
         ExitCode.usage);
     }
-    return new GatewaySource(new GatewayRequester(baseUrl, token), target);
+    const redactor = new Redactor({ secrets: token === undefined ? [] : [token], patterns: [] });
+    return new GatewaySource(new GatewayRequester(baseUrl, token), target, redactor);
   }
 
   if (!GUID_PATTERN.test(target)) {
@@ -60,5 +62,7 @@ export function createSource(target: string, gateway: string | undefined, env: N
     throw error;
   }
   const client = new ConnectClient({ server: connect.server, apiKey: connect.apiKey });
-  return new ConnectSource({ client, guid: target.toLowerCase(), jobPollMs: JOB_POLL_MS });
+  // The same rules as the gateway's, so that direct mode shows no more of the log than a gateway.
+  const redactor = new Redactor({ secrets: [connect.apiKey], patterns: [] });
+  return new ConnectSource({ client, guid: target.toLowerCase(), jobPollMs: JOB_POLL_MS, redactor });
 }

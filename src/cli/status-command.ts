@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ExitCode, exitCodeHelp, type ExitStatus } from './exit-codes.js';
 import { UsageError } from './options.js';
+import { writeOutput } from './output-streams.js';
 import { formatClock, typicalDuration } from './progress-line.js';
 import type { ReportStatusView } from './render-source.js';
 import { createSource, sourceEnvironment, sourceUsage } from './source-options.js';
@@ -76,6 +77,6 @@ export async function runStatus(args: string[], env: NodeJS.ProcessEnv): Promise
   }
   const source = createSource(positionals[0]!, values.gateway, env);
   const status = await source.readStatus(new AbortController().signal);
-  process.stdout.write(`${values.json ? JSON.stringify(statusJson(status)) : statusText(status)}\n`);
+  writeOutput(process.stdout, `${values.json ? JSON.stringify(statusJson(status)) : statusText(status)}\n`);
   return ExitCode.ok;
 }

@@ -43,6 +43,28 @@ describe('connect-refresh', () => {
     assert.match(run.output(), /Exit status:\n {2}0 /);
   });
 
+  it('prints usage to stderr without arguments', async () => {
+    const run = startCli([]);
+    assert.equal(await run.exited, 2);
+    assert.equal(run.stdout(), '', 'nothing on standard output');
+    assert.match(run.output(), /Commands:\n\s+render/);
+  });
+
+  it('points to --help on a usage error', async () => {
+    const run = startCli(['render', '--wait']);
+    assert.equal(await run.exited, 2);
+    assert.match(run.output(), /Unknown option '--wait'/);
+    assert.match(run.output(), /^Run 'connect-refresh render --help' for usage\.$/m);
+    assert.doesNotMatch(run.output(), /Options:/, 'no full help');
+  });
+
+  it('rejects a negative timeout with its own message', async () => {
+    const run = startCli(['render', '6a3b4c5d-0000-4000-8000-00000000beef', '--timeout', '-1'],
+      { CONNECT_SERVER: 'http://127.0.0.1:1', CONNECT_API_KEY: 'k' });
+    assert.equal(await run.exited, 2);
+    assert.match(run.output(), /--timeout must be a number of seconds above 0 and at most \d+, not "-1"/);
+  });
+
   it('exits 2 on an unknown command', async () => {
     const run = startCli(['serve']);
     assert.equal(await run.exited, 2);
@@ -157,8 +179,8 @@ describe('connect-refresh', () => {
       standIn.child.kill('SIGTERM');
       assert.equal(await gateway.exited, 0);
       assert.equal(await standIn.exited, 0);
-      assert.match(gateway.output(), /gateway listening at http:\/\/127\.0\.0\.1:\d+, rendering orders on /);
-      assert.match(gateway.output(), /gateway stopped \(SIGTERM\)/);
+      assert.match(gateway.output(), /Gateway listening at http:\/\/127\.0\.0\.1:\d+, rendering orders on /);
+      assert.match(gateway.output(), /Gateway stopped \(SIGTERM\)/);
       assert.match(standIn.output(), /Connect stand-in stopped \(SIGTERM\)/);
       assert.ok(!gateway.output().includes(demoKey), 'the gateway log holds no API key');
     });

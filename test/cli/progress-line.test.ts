@@ -42,6 +42,18 @@ describe('progress line', () => {
     assert.equal(stream.writes.length, count, 'no redraw after stop');
   });
 
+  it('is not longer than usual at equal shown times', () => {
+    const stream = recordingStream(true);
+    const line = new ProgressLine(stream, 'Rendering sales', new Date(Date.now() - 4_800));
+    line.start();
+    line.setTypical(4.2);
+    assert.equal(stream.writes.at(-1), `${CLEAR}Rendering sales: 0:04 elapsed, usually 0:04`);
+
+    clock.tick(1_000);
+    assert.equal(stream.writes.at(-1), `${CLEAR}Rendering sales: 0:05 elapsed, usually 0:04 (longer than usual)`);
+    line.stop();
+  });
+
   it('prints log lines above the line', () => {
     const stream = recordingStream(true);
     const line = new ProgressLine(stream, 'Rendering sales', new Date());

@@ -68,8 +68,30 @@ describe('render command against Connect', { timeout: CLI_SUITE_TIMEOUT_MS }, ()
     assert.match(run.output(), /^render started, waiting for the test\nfirst line\nsecond line\n/m);
     assert.doesNotMatch(run.output(), CONNECT_TIMESTAMP);
     assert.ok(!run.output().includes('\x1b['), 'no terminal control codes off a terminal');
-    assert.match(run.output(), /the render of sales succeeded in [\d.]+ s/);
+    assert.match(run.output(), /The render of sales succeeded in [\d.]+ s/);
     assert.equal(run.stdout(), '', 'nothing on standard output without --json');
+  });
+
+  it('redacts secrets in the log', async () => {
+    const run = startCli(['render', SALES_GUID], env);
+    await waitForOutput(run, RENDER_WAITING);
+    await harness.finishRender('sales', [`using key ${harness.apiKey}`, 'password=hunter2-log-secret'], 0);
+
+    assert.equal(await run.exited, 0, run.output());
+    assertNoSecret(run, [harness.apiKey, 'hunter2-log-secret']);
+    assert.match(run.output(), /^using key \[redacted\]$/m);
+    assert.match(run.output(), /^password=\[redacted\]$/m);
+  });
+
+  it('strips terminal escapes from the log', async () => {
+    const run = startCli(['render', SALES_GUID], env);
+    await waitForOutput(run, RENDER_WAITING);
+    await harness.finishRender('sales', ['\x1b]0;new title\x07\x1b[31mred\x1b[0m\tcell\x07'], 0);
+
+    assert.equal(await run.exited, 0, run.output());
+    assert.match(run.output(), /^red\tcell$/m);
+    assert.ok(!run.output().includes('\x1b'), 'no escape character in the output');
+    assert.ok(!run.output().includes('\x07'), 'no bell in the output');
   });
 
   it('exits 1 when the render fails', async () => {
@@ -82,7 +104,7 @@ describe('render command against Connect', { timeout: CLI_SUITE_TIMEOUT_MS }, ()
     assert.equal(result.state, 'failed');
     assert.match(result.error, /exit status 3/);
     assert.match(run.output(), /Error: the data source is empty/);
-    assert.match(run.output(), /the render of sales failed after [\d.]+ s/);
+    assert.match(run.output(), /The render of sales failed after [\d.]+ s/);
   });
 
   it('prints the task and exits with --no-wait', async () => {
@@ -90,7 +112,7 @@ describe('render command against Connect', { timeout: CLI_SUITE_TIMEOUT_MS }, ()
     assert.equal(await run.exited, 0, run.output());
     const taskId = run.stdout().trim();
     assert.match(taskId, /^\S+$/);
-    assert.match(run.output(), new RegExp(`started a render of sales \\(task ${taskId}\\)`));
+    assert.match(run.output(), new RegExp(`Started a render of sales \\(task ${taskId}\\)`));
     assert.equal((await activeJobKeys(harness)).length, 1, 'the render goes on');
 
     await harness.finishRender('sales', [], 0);
@@ -101,7 +123,7 @@ describe('render command against Connect', { timeout: CLI_SUITE_TIMEOUT_MS }, ()
     const started = await harness.connect.render(SALES_GUID);
     const [jobKey] = await activeJobKeys(harness);
     const run = startCli(['render', SALES_GUID, '--json'], env);
-    await waitForOutput(run, /joined the running render job/);
+    await waitForOutput(run, /Joined the running render job/);
     await harness.finishRender('sales', ['not shown'], 0);
 
     assert.equal(await run.exited, 0, run.output());
@@ -130,7 +152,7 @@ describe('render command against Connect', { timeout: CLI_SUITE_TIMEOUT_MS }, ()
 
   it('exits 130 on SIGINT and leaves the render running', async () => {
     const run = startCli(['render', SALES_GUID], env);
-    const [, taskId] = await waitForOutput(run, /started a render of sales \(task (\S+)\)/);
+    const [, taskId] = await waitForOutput(run, /Started a render of sales \(task (\S+)\)/);
     await waitForOutput(run, RENDER_WAITING);
     run.child.kill('SIGINT');
 
@@ -163,7 +185,7 @@ describe('render command against Connect', { timeout: CLI_SUITE_TIMEOUT_MS }, ()
     const run = startCli(['render', FORBIDDEN_GUID], env);
     assert.equal(await run.exited, 4, run.output());
     assert.match(run.output(), /HTTP 403/);
-    assert.doesNotMatch(run.output(), /started a render/);
+    assert.doesNotMatch(run.output(), /Started a render/i);
   });
 
   it('exits 2 on unknown or unrenderable content', async () => {

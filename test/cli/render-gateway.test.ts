@@ -50,6 +50,16 @@ describe('render command through a gateway', { timeout: CLI_SUITE_TIMEOUT_MS }, 
     assertNoSecret(run, [SCHEDULER_TOKEN, harness.apiKey]);
   });
 
+  it('redacts the token in the log', async () => {
+    const run = render('sales');
+    await waitForOutput(run, RENDER_WAITING);
+    await harness.finishRender('sales', [`echo ${SCHEDULER_TOKEN}`], 0);
+
+    assert.equal(await run.exited, 0, run.output());
+    assertNoSecret(run, [SCHEDULER_TOKEN]);
+    assert.match(run.output(), /^echo \[redacted\]$/m);
+  });
+
   it('exits 1 when the render fails', async () => {
     const run = render('sales', '--json');
     await waitForOutput(run, RENDER_WAITING);
@@ -70,7 +80,7 @@ describe('render command through a gateway', { timeout: CLI_SUITE_TIMEOUT_MS }, 
     assert.equal((await activeJobKeys(harness)).length, 1, 'the render goes on');
 
     const second = render('sales', '--json');
-    await waitForOutput(second, /joined the running render of sales/);
+    await waitForOutput(second, /Joined the running render of sales/);
     await harness.finishRender('sales', ['done'], 0);
     assert.equal(await second.exited, 0, second.output());
     const result = printedJson(second);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { FORBIDDEN_GUID, SALES_GUID, startHarness, unusedLocalUrl, type Harness } from '../gateway/harness.js';
+import { FORBIDDEN_GUID, SALES_GUID, SHINY_GUID, startHarness, unusedLocalUrl, type Harness } from '../gateway/harness.js';
 import { startCli } from './cli-process.js';
 import {
   CLI_SUITE_TIMEOUT_MS,
@@ -94,5 +94,9 @@ describe('status command', { timeout: CLI_SUITE_TIMEOUT_MS }, () => {
 
     const unknown = startCli(['status', 'nonexistent', '--gateway', harness.gatewayUrl], gatewayEnv);
     assert.equal(await unknown.exited, 2, unknown.output());
+
+    const app = startCli(['status', SHINY_GUID], directEnv);
+    assert.equal(await app.exited, 2, app.output());
+    assert.match(app.output(), /is a shiny, not a rendered report/);
   });
 });
