@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { createServer, type ViteDevServer } from 'vite';
 import { loadGatewayConfig, startGateway } from '../src/gateway/index.js';
 import { loadStandInConfig, startStandIn } from '../src/stand-in/index.js';
+import { closeOnSignal } from './close-on-signal.js';
 
 const demoDir = fileURLToPath(new URL('.', import.meta.url));
 const repoDir = fileURLToPath(new URL('..', import.meta.url));
@@ -146,14 +147,7 @@ async function main(): Promise<void> {
   }
   console.log(`\nDemo dashboard:   ${demo.pageUrl}`);
   console.log(`Report page:      ${demo.reportUrl} (after the first render)\n\nPress Ctrl-C to stop.`);
-  const stop = () => {
-    demo.close().then(() => process.exit(0), (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    });
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  closeOnSignal(() => demo.close());
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { parseGatewayConfig, startGateway } from '../../src/gateway/index.js';
 import { loadStandInConfig, startStandIn } from '../../src/stand-in/index.js';
 import { hasRMarkdown } from '../start.js';
+import { closeOnSignal } from '../close-on-signal.js';
 
 const appDir = fileURLToPath(new URL('.', import.meta.url));
 const demoDir = fileURLToPath(new URL('..', import.meta.url));
@@ -243,14 +244,7 @@ async function main(): Promise<void> {
     console.log('R Markdown with pandoc was not found: the report renders with demo/report/render.mjs.');
   }
   console.log(`\nShiny dashboard:  ${demo.appUrl}\n\nPress Ctrl-C to stop.`);
-  const stop = () => {
-    demo.close().then(() => process.exit(0), (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    });
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  closeOnSignal(() => demo.close());
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
