@@ -1,7 +1,7 @@
 """Signed user tokens for the connect-refresh gateway, made with Python's standard library.
 
 The gateway's ``auth.jwt`` setting with ``"algorithm": "HS256"`` accepts these tokens when
-``secret_env`` names a variable that holds the same secret (at least 32 bytes). The gateway
+``secret_env`` names a variable that contains the same secret (at least 32 bytes). The gateway
 requires ``exp``, takes the user from ``sub`` and the groups from ``groups``, checks ``iss`` and
 ``aud`` when its config sets ``issuer`` and ``audience``, and rejects tokens whose lifetime
 (``exp - iat``) exceeds its ``max_lifetime_s`` (3600 s unless configured).

@@ -86,15 +86,15 @@ async function startAndWatch(options: WatchOptions, timeoutSignal: AbortSignal):
     start = await source.start(signal);
   } catch (error) {
     if (timeoutSignal.aborted) {
-      const message = `Timed out after ${options.timeoutS} s before the render request was answered; a ` +
+      const message = `Timed out after ${options.timeoutS} s before the render request got a response; a ` +
         `render of ${options.target} may have started. Check with "connect-refresh status".`;
       say(message);
       return failure(message, ExitCode.timedOut);
     }
     if (stopSignal.aborted) {
-      say(`Stopped (${String(stopSignal.reason)}) before the render request was answered; a render of ` +
+      say(`Stopped (${String(stopSignal.reason)}) before the render request got a response; a render of ` +
         `${options.target} may have started. Check with "connect-refresh status".`);
-      return failure('Stopped before the render request was answered.', exitCodeOfSignal(stopSignal.reason));
+      return failure('Stopped before the render request got a response.', exitCodeOfSignal(stopSignal.reason));
     }
     if (error instanceof CommandError) {
       say(error.message);

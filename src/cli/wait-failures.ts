@@ -5,7 +5,7 @@ export const RENDER_MAY_RUN = 'The render may still be running on Connect.';
 
 /**
  * Turns a failure after the render started into exit status 3, keeping 4 for a permission
- * error. A broken response at that point tells nothing about the render's outcome, so the
+ * error. A broken response at that point shows nothing about the render's outcome, so the
  * command must not report the render as failed (1) or the setup as invalid (2).
  */
 export function waitFailure(error: CommandError): CommandError {

@@ -42,7 +42,7 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * The handle of a followed render is kept in `sessionStorage` under a key of gateway and report
  * until the render ends. After a reload, the element polls that handle and reads the report's
  * status alongside for its title, estimate and last render time. It follows the status instead
- * when the gateway answers 404 `unknown_render`, and shows an outage on the first poll as after
+ * when the gateway responds 404 `unknown_render`, and shows an outage on the first poll as after
  * a status read, then reads the status again with backoff.
  *
  * The element's text is in the language of its `lang` attribute or its nearest ancestor's, or

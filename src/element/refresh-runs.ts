@@ -227,7 +227,7 @@ export class RefreshRuns {
     }
   }
 
-  /** Follows a render for the run; see followRender. With `announce`, tells other elements. */
+  /** Follows a render for the run; see followRender. With `announce`, announces it to the other elements. */
   private follow(
     run: AbortController,
     target: Target,

@@ -98,7 +98,7 @@ export function failureTransition(
   failure: Failure,
 ): Transition {
   const { status, code, message, gatewayMessage } = failure;
-  // A failed request says nothing about the render itself, which may still run.
+  // A failed request shows nothing about the render itself, which may still run.
   const state = handle === null ? null : 'running';
   const lastRenderedAt = view.lastRenderedAt ?? null;
 

@@ -23,14 +23,14 @@ describe('render command against a silent server', { timeout: CLI_SUITE_TIMEOUT_
     const run = startCli(['render', SALES_GUID, '--timeout', '1', '--json'],
       { CONNECT_SERVER: server.url, CONNECT_API_KEY: 'silent-server-key-0d4e' });
     assert.equal(await run.exited, 5, run.output());
-    assert.match(run.output(), /Timed out after 1 s before the render request was answered/);
+    assert.match(run.output(), /Timed out after 1 s before the render request got a response/);
     assert.equal(printedJson(run).state, null);
   });
 
   it('times out the start request through --gateway', async () => {
     const run = startCli(['render', 'sales', '--gateway', server.url, '--timeout', '1', '--json']);
     assert.equal(await run.exited, 5, run.output());
-    assert.match(run.output(), /Timed out after 1 s before the render request was answered/);
+    assert.match(run.output(), /Timed out after 1 s before the render request got a response/);
     assert.equal(printedJson(run).state, null);
   });
 });

@@ -76,7 +76,7 @@ export interface SiteFile {
 }
 
 /**
- * Starts a site on 127.0.0.1 that answers each path with what `files` returns for it, or 404.
+ * Starts a site on 127.0.0.1 that responds to each path with what `files` returns for it, or 404.
  * Its origin differs from the gateway's by the port.
  */
 export async function startSite(

@@ -127,7 +127,7 @@ describe('connect-refresh-button report data', () => {
   });
 
   it('drops the data of a read for an old report', async () => {
-    // The old read's answer arrives although the element stopped waiting for it.
+    // The old read's response arrives although the element stopped waiting for it.
     const mounted = await mount(undefined, { rejectOnAbort: false });
     const { el } = mounted;
     const read = await nextTo(mounted, '/gw/v1/reports/sales');

@@ -80,7 +80,7 @@ describe('connect-refresh-button resume after reload', () => {
         handle: 'render-7',
         state: 'running',
         startedAt: '2026-12-04T11:59:00.000Z',
-        // The status read alongside the poll answered first, so its render time is known.
+        // The status read alongside the poll got its response first, so its render time is known.
         lastRenderedAt: FIVE_MINUTES_BEFORE,
         joined: true,
       },
