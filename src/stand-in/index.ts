@@ -7,6 +7,7 @@ export { loadStandInConfig } from './config-file.js';
 export { parseStandInConfig } from './config.js';
 export { StandInFaults } from './faults.js';
 export { parseFaultSettings } from './fault-settings.js';
+export { loadFaultSettings } from './faults-file.js';
 export type {
   FaultErrorStatus,
   FaultScope,
