@@ -191,10 +191,11 @@ export class ConnectRefreshButton extends LitElement {
 
   /**
    * When set and the page is hidden as a followed render ends, the element shows a browser
-   * notification and puts ✓ or ✕ before the page's title until the page is visible again. The
-   * click that starts a refresh asks for permission to notify, if the person has not decided;
-   * without permission only the title changes. While set, render polls go on in a hidden page.
-   * `false` in any case and `0` turn it off, as for every boolean attribute of the element.
+   * notification and puts ✓, ✕ or ? (outcome unknown) before the page's title until the page is
+   * visible again. The click that starts a refresh asks for permission to notify, if the person
+   * has not decided; without permission only the title changes. While set, render polls go on in
+   * a hidden page. `false` in any case and `0` turn it off, as for every boolean attribute of the
+   * element.
    */
   @property({ converter: booleanAttribute }) notify = false;
 
