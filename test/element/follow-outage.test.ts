@@ -71,7 +71,7 @@ describe('connect-refresh-button gateway outage during a render', () => {
 
     const retry = await failAndRetry(mounted, poll, refuse, 1000);
 
-    expect(retry.url).to.equal('/gw/v1/renders/render-1?after=1&wait=20');
+    expect(retry.url).to.equal('/gw/v1/renders/render-1?after=1&wait=0');
     expect(mounted.el.status).to.equal('running');
     expect(events.map((event) => event.type)).to.deep.equal(['connect-refresh-start']);
   });
@@ -190,7 +190,7 @@ describe('connect-refresh-button gateway outage during a render', () => {
       poll = await mounted.gateway.next();
     }
 
-    expect(poll.url).to.equal('/gw/v1/renders/render-1?after=1&wait=20');
+    expect(poll.url).to.equal('/gw/v1/renders/render-1?after=1&wait=0');
     expect(mounted.el.status).to.equal('unavailable');
   });
 
