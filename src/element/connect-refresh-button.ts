@@ -24,8 +24,8 @@ import { indicatorTemplate, logTemplate, messageTemplate, stuckTemplate } from '
  * how the render goes and when the report's data was last rendered.
  *
  * The element keeps up with renders started elsewhere, such as on a schedule or from another
- * page. While its status is `idle`, `succeeded`, `failed` or `unknown`, it reads the report's status again
- * about every 60 s (at the next 30 s tick of its clock after 60 s) and at once when the page
+ * page. While its status is `idle`, `succeeded`, `failed` or `unknown`, it reads the report's
+ * status again about every 60 s (at the next 30 s tick of its clock after 60 s) and at once when the page
  * becomes visible again. It skips the read on a return less than 5 s after its last status read
  * or the end of a render it followed. A newer last render time then shows without a click, and
  * a render found running is followed as if joined, unless the element saw that render end,
@@ -39,12 +39,12 @@ import { indicatorTemplate, logTemplate, messageTemplate, stuckTemplate } from '
  * status read in flight and one long poll per render. When one of them starts or finds a render, the others follow it
  * at once as joined, and all of them show its end.
  *
- * While the element follows a render and the gateway cannot be reached or answers with a 5xx,
+ * While the element follows a render and the gateway cannot be reached or responds with a 5xx,
  * the status is `unavailable` and the render goes on. The element keeps polling the render with
- * backoff, returns to `running` when the gateway answers again, and then shows the render's end.
- * A refresh request that fails in a way that leaves open whether the gateway started a render (a
- * network error, a timeout or a 5xx) is never sent again by itself: the element reads the
- * report's status first and follows a render that it finds running.
+ * backoff, returns to `running` when the gateway responds again, and then shows the render's
+ * end. A refresh request can fail without showing whether the gateway started a render, as after
+ * a network error, a timeout or a 5xx. The element never sends such a request again by itself.
+ * It reads the report's status first and follows a render that it finds running.
  *
  * The handle of a followed render is kept in `sessionStorage` under a key of gateway and report
  * until the render ends. After a reload, the element polls that handle and reads the report's
@@ -214,16 +214,16 @@ export class ConnectRefreshButton extends LitElement {
    * value that a page writes to the property or the attribute, or the attribute's removal, is
    * replaced with the element's own status at the next update, before anything renders. In
    * `cooldown` the gateway asked to wait, and the button accepts clicks again when the time is up.
-   * In `failed` a click tries again. In `unknown` the gateway lost the followed render, so nobody
-   * can tell whether it succeeded: the element reads the last render time again, and a click
-   * starts a new render. After an outage (a network error, a timeout, or a 5xx other
+   * In `failed` a click tries again. In `unknown` the gateway lost the followed render, so its
+   * outcome is unknown. The element reads the last render time again, and a click starts a new
+   * render. After an outage (a network error, a timeout, or a 5xx other
    * than 502 `not_renderable`) the element also reads the status again by itself, with a
    * jittered backoff whose step starts at 5 s and doubles up to 60 s. In `unavailable` (401, 403, 404 `unknown_report`, 502
    * `not_renderable`, or no usable token) the button does nothing until the element is added
    * again, its `gateway` or `report` changes, or, after a sign-in or token error, its `token` or
    * `tokenProvider` changes. While the browser is offline the status is `unavailable` too, until
    * the `online` event. During an outage while a render is followed the status is `unavailable`
-   * as well, until the gateway answers the render's poll again.
+   * as well, until the gateway responds to the render's poll again.
    */
   @property({ reflect: true }) status: RefreshStatus = 'idle';
 

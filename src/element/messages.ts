@@ -75,7 +75,7 @@ export interface Messages {
   renderUnknown: string;
   /** Shown and announced while the followed render runs past the report's maximum duration. */
   renderStuck: string;
-  /** The gateway cannot be reached, or answers with an outage, while a render is followed. */
+  /** The gateway cannot be reached, or responds with a 5xx, while a render is followed. */
   renderUnreachable: string;
   /** An error that points at a bug in the element, with the error's own message. */
   unexpectedError: (reason: string) => string;

@@ -148,7 +148,7 @@ export class RefreshDisplay {
    * is read from the raw lines, because a knitr bar that redraws itself with carriage returns
    * keeps only its last drawing in the shown log (see terminalLine). A render that succeeded
    * adds its duration to the recent ones, so that the next estimate counts it before the next
-   * status read. When a running render becomes stuck (see isStuck), the live region says so once.
+   * status read. When a running render becomes stuck (see isStuck), the live region announces it once.
    */
   applyProgress(progress: RenderProgress): void {
     this.observeServerTime(progress.server_time);

@@ -137,7 +137,7 @@ function unknownEndTransition(
 /**
  * Returns the transition after a poll of the followed render failed with an outage: the status
  * is `unavailable` while the render goes on, and the event has the state `running`. `failure`
- * gives the code and the gateway's words, and the message says that the element reconnects.
+ * gives the code and the gateway's words, and the message states that the element reconnects.
  */
 export function followOutageTransition(
   view: RefreshView,

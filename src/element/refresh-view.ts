@@ -19,8 +19,8 @@ export interface RefreshView {
   /** Latest progress that knitr or Quarto printed in the followed render's log, or null. */
   logProgress: LogProgress | null;
   /**
-   * True when the gateway's last poll said that the followed render has run past the report's
-   * maximum duration and may be stuck.
+   * True when the gateway's last poll response reported that the followed render has run past
+   * the report's maximum duration and may be stuck.
    */
   stuck: boolean;
   /** Message for people about the last failure, or null. */

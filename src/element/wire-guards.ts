@@ -67,7 +67,7 @@ export function isRenderProgress(value: unknown): value is RenderProgress {
 }
 
 /**
- * Returns whether a progress body says that the render has run past its maximum duration. A
+ * Returns whether a progress body reports that the render has run past its maximum duration. A
  * gateway older than the `stuck` field sends none, which counts as false.
  */
 export function isStuck(progress: RenderProgress): boolean {

@@ -7,7 +7,7 @@
 /**
  * State of one render, as the gateway reports it. `unknown`: the gateway lost the render, such as
  * when Connect restarted and forgot its task and the job list does not show the outcome; `error`
- * then says so. `cancelled`: an owner of the report cancelled the render.
+ * then contains a plain message. `cancelled`: an owner of the report cancelled the render.
  */
 export type RenderState = 'running' | 'succeeded' | 'failed' | 'unknown' | 'cancelled';
 

@@ -30,7 +30,7 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 }
 
 /**
- * Starts a gateway stand-in that accepts a refresh of `sales` and answers the render's polls
+ * Starts a gateway stand-in that accepts a refresh of `sales` and responds to the render's polls
  * with `polls` in order, repeating the last one.
  */
 function startScriptedGateway(polls: object[]): Promise<FakeServer> {

@@ -26,7 +26,7 @@ function fullSteps(): void {
   sinon.stub(Math, 'random').returns(1);
 }
 
-/** Starts a refresh, answers its first poll with a log line, and returns the second poll. */
+/** Starts a refresh, responds to its first poll with a log line, and returns the second poll. */
 async function followRender(mounted: Mounted): Promise<PendingRequest> {
   await loadStatus(mounted);
   button(mounted.el).click();

@@ -25,7 +25,7 @@ const LOST_REASON = 'Connect no longer knows the render task.';
 /** A last render time after the lost render started, as when the render succeeded after all. */
 const RENDERED_LATER = '2026-12-04T12:00:30.000Z';
 
-/** Starts a refresh and answers the first poll with the gateway's `unknown` state. */
+/** Starts a refresh and responds to the first poll with the gateway's `unknown` state. */
 async function loseRender(mounted: Mounted): Promise<void> {
   const { el, gateway } = mounted;
   button(el).click();

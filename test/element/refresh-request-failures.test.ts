@@ -26,7 +26,7 @@ const LONG_WAIT_MS = 10 * 60_000;
 
 /**
  * Refresh requests that fail in a way that leaves open whether the gateway started a render:
- * the connection broke after sending, or a proxy or the gateway answered with a 5xx.
+ * the connection broke after sending, or a proxy or the gateway responded with a 5xx.
  */
 const AMBIGUOUS_FAILURES: Array<[string, (post: PendingRequest, mounted: Mounted) => Promise<void>]> = [
   ['a network error', async (post) => {

@@ -29,7 +29,7 @@ async function startRender(mounted: Mounted): Promise<PendingRequest> {
   return mounted.gateway.next();
 }
 
-/** Answers `poll` and returns the next poll, once the element shows the response. */
+/** Responds to `poll` and returns the next poll, once the element shows the response. */
 async function answerPoll(
   { el, gateway }: Mounted,
   poll: PendingRequest,
