@@ -29,9 +29,10 @@
  * While the browser is offline the status is `unavailable` as well (code `offline`). The element
  * then sends nothing, and the `online` event makes it read the status once.
  *
- * An outage while the element follows a render gives `unavailable` too, because the render goes
- * on and a second refresh must not start. The element keeps polling the render with backoff and
- * returns to `running` with the first response, or shows the render's end.
+ * An outage while the element follows a render gives `unavailable` too, from the second failed
+ * poll in a row, because the render goes on and a second refresh must not start. The element
+ * keeps polling the render with backoff and returns to `running` with the first response, or
+ * shows the render's end.
  */
 export type RefreshStatus =
   | 'idle'
