@@ -65,8 +65,8 @@ export interface FollowRequest {
  * while the render runs. The display shows the render, and the host fires
  * `connect-refresh-start`, at once or, with `confirmFirst`, after the gateway answered the first
  * poll. From the FAILED_POLLS_BEFORE_OUTAGE-th outage in a row on, while the poll retries, the
- * display shows `unavailable`, and the next response brings it back to the render. Rejects with the poll's error, or with the signal's
- * reason on abort.
+ * display shows `unavailable`, and the next response brings it back to the render. Rejects with
+ * the poll's error, or with the signal's reason on abort.
  */
 export async function followRender(request: FollowRequest): Promise<void> {
   const { target, render, reason, display, isCurrent, announcer } = request;
