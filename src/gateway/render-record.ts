@@ -78,6 +78,8 @@ export class RenderRecord {
       error: this.error,
       last_rendered_at: lastRenderedAt,
       server_time: new Date().toISOString(),
+      // TODO: set from the report's maximum duration once the gateway has that setting.
+      stuck: false,
     };
   }
 

@@ -4,8 +4,12 @@
  * server code. Times are RFC 3339 strings in UTC.
  */
 
-/** State of one render, as the gateway reports it. */
-export type RenderState = 'running' | 'succeeded' | 'failed';
+/**
+ * State of one render, as the gateway reports it. `unknown`: the gateway lost the render, such as
+ * when Connect restarted and forgot its task and the job list does not show the outcome; `error`
+ * then contains a plain message. `cancelled`: an owner of the report cancelled the render.
+ */
+export type RenderState = 'running' | 'succeeded' | 'failed' | 'unknown' | 'cancelled';
 
 /** A render in progress, as listed in a report's status. */
 export interface RenderSummary {
@@ -53,6 +57,12 @@ export interface RenderProgress {
   error: string | null;
   last_rendered_at: string | null;
   server_time: string;
+  /**
+   * True while the render runs longer than the report's maximum duration (`max_duration` in the
+   * gateway's config, in seconds). The state stays `running`, because the gateway does not end
+   * the render.
+   */
+  stuck: boolean;
 }
 
 /** Machine-readable error codes of the gateway, with the HTTP status each comes with. */

@@ -66,6 +66,7 @@ export function renderProgress(overrides: Partial<RenderProgress> = {}): RenderP
     error: null,
     last_rendered_at: FIVE_MINUTES_BEFORE,
     server_time: SERVER_NOW,
+    stuck: false,
     ...overrides,
   };
 }
