@@ -45,6 +45,11 @@ export const API_ERRORS = {
       + 'https://docs.posit.co/connect/admin/load-balancing/',
   },
   invalidInclude: { status: 400, code: 161, message: 'The include option specified is not valid' },
+  inactiveJob: {
+    status: 409,
+    code: 163,
+    message: 'The specified job cannot be terminated because it is not active',
+  },
 } as const satisfies Record<string, ApiErrorSpec>;
 
 export type ApiErrorName = keyof typeof API_ERRORS;

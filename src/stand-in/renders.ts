@@ -37,7 +37,10 @@ export interface StartedRender {
 }
 
 interface RunningRender {
+  job: JobRecord;
   process?: RenderProcess;
+  /** True once kill() ran, so a render whose process has not started yet never starts it. */
+  killed: boolean;
   done: Promise<void>;
 }
 
@@ -63,7 +66,7 @@ export class RenderManager {
   start(content: ContentRecord, user: UserRecord): StartedRender {
     const task = this.options.tasks.create(user.id);
     const job = this.options.catalog.startJob(content);
-    const entry: RunningRender = { done: Promise.resolve() };
+    const entry: RunningRender = { job, killed: false, done: Promise.resolve() };
     entry.done = this.run(content, job, task, entry)
       .catch((error: unknown) => {
         this.options.log.error({ err: error, jobKey: job.key }, 'render failed unexpectedly');
@@ -74,6 +77,24 @@ export class RenderManager {
     this.options.log.info({ guid: content.settings.guid, jobKey: job.key, taskId: task.id,
       user: user.username }, 'render started');
     return { task, job };
+  }
+
+  /**
+   * Kills the process group of the job's render, as Connect's kill order does, and returns
+   * false when no render of that job runs. The task then fails with "signal: killed" and the
+   * job gets exit code -1, as after any process that a signal ended.
+   * NOTE: Connect documents neither the task's nor the job's end after a kill order; the
+   * stand-in reports it like a render that a signal ended.
+   */
+  kill(job: JobRecord): boolean {
+    const entry = [...this.running].find((candidate) => candidate.job === job);
+    if (entry === undefined) {
+      return false;
+    }
+    entry.killed = true;
+    entry.process?.kill();
+    this.options.log.info({ jobKey: job.key, pid: job.pid }, 'render killed on request');
+    return true;
   }
 
   /** Kills every running render's process group and waits until all of them have ended. */
@@ -108,7 +129,7 @@ export class RenderManager {
       return;
     }
     tasks.append(task, `Building ${kind}...`);
-    if (this.closing) {
+    if (this.closing || entry.killed) {
       this.complete(content, job, task, workDir, { exitCode: -1, description: 'signal: killed' });
       return;
     }

@@ -14,7 +14,7 @@ const API_KEY = 'k3yAbCdEf0123456789';
 const GUID = '8f37d6e0-0000-4000-8000-0000000000aa';
 const JOB_KEY = 'k3sHkEoWJNwQim7g';
 const KILL_PATH = `/__api__/v1/content/${GUID}/jobs/${JOB_KEY}`;
-/** Connect's answer to a kill order for a job that has ended. */
+/** Connect's response to a kill order for a job that has ended. */
 const INACTIVE_JOB = {
   code: 163,
   error: 'The specified job cannot be terminated because it is not active',
