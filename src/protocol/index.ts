@@ -4,8 +4,11 @@
  * server code. Times are RFC 3339 strings in UTC.
  */
 
-/** State of one render, as the gateway reports it. */
-export type RenderState = 'running' | 'succeeded' | 'failed';
+/**
+ * State of one render, as the gateway reports it. `cancelled`: a report owner cancelled the
+ * render through the gateway, and it ended without a new output.
+ */
+export type RenderState = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 /** A render in progress, as listed in a report's status. */
 export interface RenderSummary {
@@ -29,6 +32,11 @@ export interface ReportStatus {
    * from these.
    */
   recent_durations: number[];
+  /**
+   * True when the caller may cancel the report's renders: the report's `cancel` list in the
+   * gateway's config names the caller. Nobody may cancel when the list is missing.
+   */
+  can_cancel: boolean;
   /** The gateway's clock when it sent the response. */
   server_time: string;
 }
@@ -49,9 +57,24 @@ export interface RenderProgress {
   next: number;
   started_at: string;
   finished_at: string | null;
-  /** Short reason of a failed render, otherwise null. */
+  /** Short reason of a failed render, or a note that a report owner cancelled it; else null. */
   error: string | null;
   last_rendered_at: string | null;
+  server_time: string;
+}
+
+/**
+ * Body of the 200 response to `POST /v1/renders/{handle}/cancel`: the render's state once the
+ * gateway ordered Connect to end it, or found it ended. `running` means that Connect accepted
+ * the order but the render had not ended when the gateway stopped waiting; its progress then
+ * reports the end.
+ */
+export interface CancelResult {
+  handle: string;
+  state: RenderState;
+  finished_at: string | null;
+  /** As in RenderProgress. */
+  error: string | null;
   server_time: string;
 }
 
