@@ -21,11 +21,14 @@ export interface RenderStart {
   startedAt: Date;
 }
 
-/** Outcome of a finished render. */
+/**
+ * Outcome of a finished render. Only a gateway reports `cancelled`: Connect's task and job
+ * do not record that a kill order ended them, so directly on Connect a cancel looks failed.
+ */
 export interface RenderEnd {
-  state: 'succeeded' | 'failed';
+  state: 'succeeded' | 'failed' | 'cancelled';
   finishedAt: Date;
-  /** Short reason of a failed render, otherwise null. */
+  /** Short reason of a failed render, the gateway's note on a cancelled one, otherwise null. */
   error: string | null;
 }
 

@@ -22,7 +22,7 @@ export interface WatchOptions {
 export interface RenderResult {
   start: RenderStart | null;
   /** `running` when the command stopped waiting; null when no render started. */
-  state: 'running' | 'succeeded' | 'failed' | null;
+  state: 'running' | 'succeeded' | 'failed' | 'cancelled' | null;
   finishedAt: Date | null;
   error: string | null;
   exitCode: ExitStatus;
@@ -144,6 +144,10 @@ async function startAndWatch(options: WatchOptions, timeoutSignal: AbortSignal):
     return { start, state: 'succeeded', finishedAt: end.finishedAt, error: null, exitCode: ExitCode.ok };
   }
   const error = end.error === null ? null : stripControlCharacters(end.error);
+  if (end.state === 'cancelled') {
+    say(`The render of ${start.report} was cancelled by a report owner after ${seconds} s.`);
+    return { start, state: 'cancelled', finishedAt: end.finishedAt, error, exitCode: ExitCode.cancelled };
+  }
   say(`The render of ${start.report} failed after ${seconds} s: ${error ?? 'no reason given'}`);
   return { start, state: 'failed', finishedAt: end.finishedAt, error, exitCode: ExitCode.renderFailed };
 }
