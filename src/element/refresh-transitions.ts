@@ -1,8 +1,8 @@
 import type { RenderProgress, RenderSummary } from '../protocol/index.js';
 import { RefreshErrorEvent, RefreshStartEvent, RefreshSuccessEvent } from './events.js';
-import { type Failure, RENDER_FAILED } from './failures.js';
+import { type Failure, RENDER_CANCELLED, RENDER_FAILED } from './failures.js';
 import { type Messages, type PlainMessageKey, plain, type Text } from './messages.js';
-import type { RefreshView } from './refresh-view.js';
+import { READY_TO_CANCEL, type RefreshView } from './refresh-view.js';
 import { formatCountdown } from './relative-time.js';
 import type { RefreshStatus } from './status.js';
 
@@ -40,7 +40,14 @@ export function followTransition(
 
   return {
     // The log of an earlier render would mix its lines and its progress into this one's.
-    view: { ...view, startedAt: render.started_at, log: [], logProgress: null, announcement },
+    view: {
+      ...view,
+      startedAt: render.started_at,
+      log: [],
+      logProgress: null,
+      announcement,
+      cancel: READY_TO_CANCEL,
+    },
     status: 'running',
     event: () => new RefreshStartEvent({
       report,
@@ -53,7 +60,7 @@ export function followTransition(
   };
 }
 
-/** Returns the transition after a followed render succeeded or failed. */
+/** Returns the transition after a followed render succeeded, failed or was cancelled. */
 export function renderEndTransition(
   view: RefreshView,
   report: string,
@@ -61,29 +68,34 @@ export function renderEndTransition(
 ): Transition {
   const { handle } = progress;
   const lastRenderedAt = progress.last_rendered_at ?? view.lastRenderedAt ?? null;
+  const ended = { ...view, lastRenderedAt, cancel: READY_TO_CANCEL };
 
   if (progress.state === 'succeeded') {
     return {
-      view: { ...view, lastRenderedAt, announcement: plain('refreshFinished') },
+      view: { ...ended, announcement: plain('refreshFinished') },
       status: 'succeeded',
       event: () => new RefreshSuccessEvent({ report, handle, state: 'succeeded', lastRenderedAt }),
     };
   }
 
-  const message = plain('renderFailed');
+  const cancelled = progress.state === 'cancelled';
+  const message = plain(cancelled ? 'renderCancelled' : 'renderFailed');
   const gatewayMessage = progress.error;
-  const detail = gatewayMessage ?? '';
-  const announcement: Text = (messages) => messages.refreshFailed(message(messages));
+  // The gateway's note on a cancel repeats the element's own message.
+  const detail = cancelled ? '' : gatewayMessage ?? '';
+  const announcement: Text = cancelled
+    ? (messages) => messages.refreshCancelled(message(messages))
+    : (messages) => messages.refreshFailed(message(messages));
 
   return {
-    view: { ...view, lastRenderedAt, message, detail, announcement },
-    status: 'failed',
+    view: { ...ended, message, detail, announcement },
+    status: cancelled ? 'cancelled' : 'failed',
     event: (messages) => new RefreshErrorEvent({
       report,
       handle,
-      state: 'failed',
+      state: cancelled ? 'cancelled' : 'failed',
       lastRenderedAt,
-      code: RENDER_FAILED,
+      code: cancelled ? RENDER_CANCELLED : RENDER_FAILED,
       message: message(messages),
       gatewayMessage,
     }),

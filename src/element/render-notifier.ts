@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { RefreshErrorEvent, RefreshSuccessEvent } from './events.js';
-import { RENDER_FAILED } from './failures.js';
+import { RENDER_CANCELLED, RENDER_FAILED } from './failures.js';
 import type { ResolvedMessages } from './message-lookup.js';
 import { isPageHidden, setBackgroundPolling } from './page-visibility.js';
 import { type BadgeOutcome, showTitleBadge } from './title-badge.js';
@@ -71,7 +71,9 @@ export class RenderNotifier implements ReactiveController {
       return;
     }
 
-    if (failed && event.detail.code !== RENDER_FAILED) {
+    const cancelled = failed && event.detail.code === RENDER_CANCELLED;
+
+    if (failed && !cancelled && event.detail.code !== RENDER_FAILED) {
       return;
     }
 
@@ -82,20 +84,27 @@ export class RenderNotifier implements ReactiveController {
     }
 
     reported.add(key);
+    // A cancelled render brought no new data either, so it gets the failure's badge.
     const outcome: BadgeOutcome = failed ? 'failed' : 'succeeded';
     showTitleBadge(outcome);
-    this.showNotification(outcome, key);
+    this.showNotification(cancelled ? 'cancelled' : outcome, key);
   }
 
-  private showNotification(outcome: BadgeOutcome, tag: string): void {
+  private showNotification(outcome: BadgeOutcome | 'cancelled', tag: string): void {
     if (typeof Notification === 'undefined' || Notification.permission !== 'granted') {
       return;
     }
 
     const { messages, locale, title } = this.describe();
-    const body = outcome === 'succeeded'
-      ? messages.refreshFinished
-      : messages.refreshFailed(messages.renderFailed);
+    let body: string;
+
+    if (outcome === 'succeeded') {
+      body = messages.refreshFinished;
+    } else if (outcome === 'cancelled') {
+      body = messages.refreshCancelled(messages.renderCancelled);
+    } else {
+      body = messages.refreshFailed(messages.renderFailed);
+    }
 
     try {
       const notification = new Notification(title, { body, tag, lang: locale });

@@ -5,6 +5,8 @@
  * - `running`: the element follows a render on Connect.
  * - `succeeded`: the followed render finished; the button starts another one.
  * - `failed`: a request or the followed render failed; the button tries again.
+ * - `cancelled`: a report owner cancelled the followed render, so the report keeps its last
+ *   output; the button starts another render.
  * - `unavailable`: the gateway cannot serve this element until something changes elsewhere; the
  *   button does nothing.
  * - `cooldown`: the gateway asked the element to wait (HTTP 429 with `Retry-After`). The button
@@ -33,6 +35,7 @@ export type RefreshStatus =
   | 'running'
   | 'succeeded'
   | 'failed'
+  | 'cancelled'
   | 'unavailable'
   | 'cooldown';
 
@@ -43,5 +46,5 @@ export function isBusy(status: RefreshStatus): boolean {
 
 /** Returns whether a click in this status starts a refresh. */
 export function acceptsRefresh(status: RefreshStatus): boolean {
-  return status === 'idle' || status === 'succeeded' || status === 'failed';
+  return status === 'idle' || status === 'succeeded' || status === 'failed' || status === 'cancelled';
 }

@@ -8,6 +8,7 @@ import { isBusy, type RefreshStatus } from './status.js';
 const checkIcon = svg`<path d="M3 8.5l3.5 3.5L13 4.5" />`;
 const crossIcon = svg`<path d="M4 4l8 8M12 4l-8 8" />`;
 const clockIcon = svg`<circle cx="8" cy="8" r="6" /><path d="M8 4.5V8l2.5 1.5" />`;
+const stopIcon = svg`<rect x="4" y="4" width="8" height="8" rx="1" />`;
 
 /** Renders the status icon of the button, hidden from assistive technology. */
 export function indicatorTemplate(status: RefreshStatus) {
@@ -21,6 +22,8 @@ export function indicatorTemplate(status: RefreshStatus) {
     icon = html`<svg viewBox="0 0 16 16">${crossIcon}</svg>`;
   } else if (status === 'cooldown') {
     icon = html`<svg viewBox="0 0 16 16">${clockIcon}</svg>`;
+  } else if (status === 'cancelled') {
+    icon = html`<svg viewBox="0 0 16 16">${stopIcon}</svg>`;
   } else {
     icon = html`<span class="dot"></span>`;
   }
@@ -29,9 +32,8 @@ export function indicatorTemplate(status: RefreshStatus) {
 }
 
 /**
- * Renders the message in the failed, unavailable and cooldown statuses, and the detail, if any,
- * in a closed `<details>` block after it. A detail that the message quotes is not shown twice.
- * Renders nothing in other statuses.
+ * Renders the message in the failed, cancelled, unavailable and cooldown statuses, and the
+ * detail, if any, after it (see messageBlock). Renders nothing in other statuses.
  */
 export function messageTemplate(
   status: RefreshStatus,
@@ -39,9 +41,18 @@ export function messageTemplate(
   detail: string,
   messages: Messages,
 ) {
-  const shown = status === 'failed' || status === 'unavailable' || status === 'cooldown';
+  const shown = status === 'failed' || status === 'cancelled' || status === 'unavailable'
+    || status === 'cooldown';
 
-  if (!message || !shown) {
+  return shown ? messageBlock(message, detail, messages) : nothing;
+}
+
+/**
+ * Renders a message, and the detail, if any, in a closed `<details>` block after it. A detail
+ * that the message quotes is not shown twice. Renders nothing without a message.
+ */
+export function messageBlock(message: string, detail: string, messages: Messages) {
+  if (!message) {
     return nothing;
   }
 

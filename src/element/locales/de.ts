@@ -26,17 +26,29 @@ export const de: Messages = {
   confirmRefresh: 'Trotzdem aktualisieren',
   confirmCancel: 'Abbrechen',
 
+  cancelRender: 'Rendern abbrechen',
+  cancelQuestion: 'Diesen Render-Vorgang abbrechen? Der Bericht behält seine letzte Ausgabe.',
+  cancelConfirm: 'Rendern abbrechen',
+  cancelKeep: 'Weiter rendern',
+  cancelling: 'Wird abgebrochen…',
+  cancelFailed: (reason) => `Der Render-Vorgang konnte nicht abgebrochen werden. ${reason}`,
+  cancelForbidden: 'Sie dürfen Render-Vorgänge dieses Berichts nicht abbrechen. Bitten Sie die '
+    + 'Administration des Aktualisierungsdienstes um Zugriff.',
+
   refreshStarted: 'Aktualisierung gestartet.',
   refreshJoined: 'Einer bereits laufenden Aktualisierung angeschlossen.',
   refreshRunning: 'Eine Aktualisierung läuft.',
   refreshFinished: 'Aktualisierung abgeschlossen.',
   refreshReady: 'Der Bericht kann wieder aktualisiert werden.',
+  refreshCancelled: (message) => `Aktualisierung abgebrochen. ${message}`,
   refreshFailed: (message) => `Aktualisierung fehlgeschlagen. ${message}`,
   refreshUnavailable: (message) => `Aktualisierung nicht möglich. ${message}`,
   cooldownAnnouncement: (message, remaining) => `${message} Erneut aktualisieren in ${remaining}.`,
 
   renderFailed: 'Beim Rendern des Berichts ist ein Fehler aufgetreten. Versuchen Sie es erneut, '
     + 'oder bitten Sie die für den Bericht verantwortliche Person, das Render-Protokoll zu prüfen.',
+  renderCancelled: 'Eine für den Bericht verantwortliche Person hat den Render-Vorgang '
+    + 'abgebrochen. Der Bericht behält seine letzte Ausgabe.',
   unexpectedError: (reason) => `Die Aktualisierung ist unerwartet fehlgeschlagen: ${reason}`,
   requestTimedOut: 'Der Aktualisierungsdienst hat nicht rechtzeitig geantwortet. Versuchen Sie '
     + 'es später erneut.',
