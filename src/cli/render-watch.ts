@@ -146,7 +146,8 @@ async function startAndWatch(options: WatchOptions, timeoutSignal: AbortSignal):
   const error = end.error === null ? null : stripControlCharacters(end.error);
   if (end.state === 'cancelled') {
     say(`The render of ${start.report} was cancelled by a report owner after ${seconds} s.`);
-    return { start, state: 'cancelled', finishedAt: end.finishedAt, error, exitCode: ExitCode.cancelled };
+    const exitCode = ExitCode.cancelled;
+    return { start, state: 'cancelled', finishedAt: end.finishedAt, error, exitCode };
   }
   say(`The render of ${start.report} failed after ${seconds} s: ${error ?? 'no reason given'}`);
   return { start, state: 'failed', finishedAt: end.finishedAt, error, exitCode: ExitCode.renderFailed };

@@ -46,5 +46,6 @@ export function isBusy(status: RefreshStatus): boolean {
 
 /** Returns whether a click in this status starts a refresh. */
 export function acceptsRefresh(status: RefreshStatus): boolean {
-  return status === 'idle' || status === 'succeeded' || status === 'failed' || status === 'cancelled';
+  return status === 'idle' || status === 'succeeded' || status === 'failed'
+    || status === 'cancelled';
 }

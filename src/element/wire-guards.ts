@@ -19,7 +19,8 @@ function isObject(value: unknown): value is Json {
 }
 
 function isRenderState(value: unknown): value is RenderState {
-  return value === 'running' || value === 'succeeded' || value === 'failed' || value === 'cancelled';
+  return value === 'running' || value === 'succeeded' || value === 'failed'
+    || value === 'cancelled';
 }
 
 function isStringOrNull(value: unknown): value is string | null {

@@ -100,7 +100,11 @@ export async function outcomeAfterCancel(
   if (order.phase !== 'registered') {
     return outcome;
   }
-  const cancelled: FollowOutcome = { kind: 'cancelled', by: order.by, finishedAt: outcome.finishedAt };
+  const cancelled: FollowOutcome = {
+    kind: 'cancelled',
+    by: order.by,
+    finishedAt: outcome.finishedAt,
+  };
   if (outcome.kind !== 'succeeded') {
     return cancelled;
   }
@@ -108,7 +112,10 @@ export async function outcomeAfterCancel(
 }
 
 /** Returns whether the job list shows the job ended with exit code 0, or true without a list. */
-async function jobSucceeded(jobKey: string | null, context: CancelledOutcomeContext): Promise<boolean> {
+async function jobSucceeded(
+  jobKey: string | null,
+  context: CancelledOutcomeContext,
+): Promise<boolean> {
   const { client, logger, guid, signal } = context;
   let exitCode: number | null | undefined;
   try {

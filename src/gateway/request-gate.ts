@@ -172,7 +172,8 @@ export class RequestGate {
     } else if (route === CANCEL_ROUTE) {
       const handle = (request.params as { handle?: string } | undefined)?.handle ?? '';
       const report = this.options.reportOfHandle(handle) ?? '';
-      auditCancel(request.log, { report, who: this.who(request), outcome: 'refused', code: error.code });
+      const who = this.who(request);
+      auditCancel(request.log, { report, who, outcome: 'refused', code: error.code });
     }
   }
 }

@@ -53,7 +53,9 @@ export function checkCancelBody(body: unknown): void {
   if (body === undefined) {
     return;
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body) || Object.keys(body).length > 0) {
+  const isEmptyObject = typeof body === 'object' && body !== null && !Array.isArray(body)
+    && Object.keys(body).length === 0;
+  if (!isEmptyObject) {
     throw invalidRequest('A cancel body must be the empty JSON object {} or nothing at all.');
   }
 }

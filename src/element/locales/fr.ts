@@ -35,8 +35,8 @@ export const fr: Messages = {
   cancelKeep: 'Poursuivre la génération',
   cancelling: 'Annulation…',
   cancelFailed: (reason) => `La génération n’a pas pu être annulée. ${reason}`,
-  cancelForbidden: 'Vous n’êtes pas autorisé à annuler les générations de ce rapport. Demandez '
-    + 'l’accès à l’administrateur du service d’actualisation.',
+  cancelForbidden: 'Vous n’êtes pas autorisé à annuler les générations de ce rapport. '
+    + 'Demandez l’accès à l’administrateur du service d’actualisation.',
 
   refreshStarted: 'Actualisation lancée.',
   refreshJoined: 'Une actualisation était déjà en cours et le bouton la suit.',

@@ -27,13 +27,14 @@ export const ja: Messages = {
   confirmCancel: 'キャンセル',
 
   cancelRender: 'レンダリングを中止',
-  cancelQuestion: 'このレンダリングを中止しますか？レポートは前回の出力のままです。',
+  cancelQuestion: 'このレンダリングを中止しますか？'
+    + 'レポートは前回の出力のままです。',
   cancelConfirm: 'レンダリングを中止',
   cancelKeep: 'レンダリングを続ける',
   cancelling: '中止しています…',
   cancelFailed: (reason) => `レンダリングを中止できませんでした。${reason}`,
-  cancelForbidden: 'このレポートのレンダリングを中止する権限がありません。更新サービスの管理者に'
-    + 'アクセス権を依頼してください。',
+  cancelForbidden: 'このレポートのレンダリングを中止する権限がありません。'
+    + '更新サービスの管理者にアクセス権を依頼してください。',
 
   refreshStarted: '更新を開始しました。',
   refreshJoined: '実行中の更新に合流しました。',
@@ -47,7 +48,8 @@ export const ja: Messages = {
 
   renderFailed: 'レポートのレンダリング中にエラーが発生しました。もう一度お試しいただくか、レポートの所有者に'
     + 'レンダリングログの確認を依頼してください。',
-  renderCancelled: 'レポートの所有者がレンダリングを中止しました。レポートは前回の出力のままです。',
+  renderCancelled: 'レポートの所有者がレンダリングを中止しました。'
+    + 'レポートは前回の出力のままです。',
   unexpectedError: (reason) => `更新が予期せず失敗しました: ${reason}`,
   requestTimedOut: '更新サービスが時間内に応答しませんでした。しばらくしてからもう一度お試しください。',
   offline: 'オフラインです。このレポートを更新するにはネットワークに接続してください。',
