@@ -15,6 +15,8 @@ export const ExitCode = {
   notPermitted: 4,
   /** The wait ended at --timeout; the render goes on. */
   timedOut: 5,
+  /** A report owner cancelled the render through the gateway. */
+  cancelled: 6,
   /** Stopped waiting on SIGINT (128 + signal 2); the render goes on. */
   interrupted: 130,
   /** Stopped waiting on SIGTERM (128 + signal 15); the render goes on. */
@@ -33,6 +35,7 @@ export const exitCodeTable = `  0    the render succeeded (status: the status wa
        render may or may not have finished
   4    not permitted: the credentials may not render or read this report (403, 429)
   5    --timeout ended the wait; the render goes on
+  6    a report owner cancelled the render through the gateway (--gateway only)
   130  SIGINT (Ctrl-C) ended the wait; the render goes on (143 for SIGTERM)`;
 
 /** The exit status section of the `render` and `status` help. */

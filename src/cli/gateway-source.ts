@@ -121,8 +121,7 @@ export class GatewaySource implements RenderSource {
         continue;
       }
       return {
-        // Other ends, such as `cancelled`, count as failed.
-        state: progress.state === 'succeeded' || progress.state === 'unknown' ? progress.state : 'failed',
+        state: progress.state,
         finishedAt: progress.finished_at === null ? new Date() : new Date(progress.finished_at),
         error: progress.error === null ? null : this.#redactor.redactText(progress.error),
       };

@@ -23,12 +23,13 @@ export interface RenderStart {
 
 /**
  * Outcome of a finished render. `unknown`: the gateway lost the render, so it may or may not have
- * finished.
+ * finished. Only a gateway reports `cancelled`: Connect's task and job do not record that a kill
+ * order ended them, so directly on Connect a cancel looks failed.
  */
 export interface RenderEnd {
-  state: 'succeeded' | 'failed' | 'unknown';
+  state: 'succeeded' | 'failed' | 'unknown' | 'cancelled';
   finishedAt: Date;
-  /** Short reason of a failed or lost render, otherwise null. */
+  /** Short reason of a failed or lost render, the gateway's note on a cancelled one, otherwise null. */
   error: string | null;
 }
 

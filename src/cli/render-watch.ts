@@ -25,7 +25,7 @@ export interface RenderResult {
    * `running` when the command stopped waiting, `unknown` when the gateway lost the render, and
    * null when no render started.
    */
-  state: 'running' | 'succeeded' | 'failed' | 'unknown' | null;
+  state: 'running' | 'succeeded' | 'failed' | 'unknown' | 'cancelled' | null;
   finishedAt: Date | null;
   error: string | null;
   exitCode: ExitStatus;
@@ -161,6 +161,11 @@ async function startAndWatch(options: WatchOptions, timeoutSignal: AbortSignal):
       `finished${error === null ? '' : ` (${error})`}. Check the report with "connect-refresh status", ` +
       'or render it again.');
     return { start, state: 'unknown', finishedAt: null, error, exitCode: ExitCode.unreachable };
+  }
+  if (end.state === 'cancelled') {
+    say(`The render of ${start.report} was cancelled by a report owner after ${seconds} s.`);
+    const exitCode = ExitCode.cancelled;
+    return { start, state: 'cancelled', finishedAt: end.finishedAt, error, exitCode };
   }
   say(`The render of ${start.report} failed after ${seconds} s: ${error ?? 'no reason given'}`);
   return { start, state: 'failed', finishedAt: end.finishedAt, error, exitCode: ExitCode.renderFailed };

@@ -2,6 +2,7 @@
 import { collectCookies } from './cookies.js';
 import {
   decodeContent,
+  decodeJobKillOrder,
   decodeJobs,
   decodeLegacyRenderTask,
   decodeRenderTask,
@@ -16,7 +17,15 @@ import {
   successfulRenderDurations,
 } from './render-rules.js';
 import { ConnectTransport } from './transport.js';
-import type { Content, Job, RenderDuration, RenderStarted, Task, Variant } from './types.js';
+import type {
+  Content,
+  Job,
+  JobKillOrder,
+  RenderDuration,
+  RenderStarted,
+  Task,
+  Variant,
+} from './types.js';
 
 export interface ConnectClientOptions {
   /** Address of the Connect server, e.g. `http://127.0.0.1:3939`; the API is below `/__api__`. */
@@ -187,6 +196,17 @@ export class ConnectClient {
   async listJobs(guid: string, signal?: AbortSignal): Promise<Job[]> {
     const response = await this.#transport.request('GET', `/v1/content/${encode(guid)}/jobs`,
       decodeJobs, { signal });
+    return response.value;
+  }
+
+  /**
+   * Orders Connect to end a running job: `DELETE /v1/content/{guid}/jobs/{key}`. Resolves once
+   * Connect registered the order, which may be before the job has ended. A job that is no
+   * longer active rejects with ConnectApiError 409, code 163 (see isInactiveJob).
+   */
+  async killJob(guid: string, jobKey: string, signal?: AbortSignal): Promise<JobKillOrder> {
+    const path = `/v1/content/${encode(guid)}/jobs/${encode(jobKey)}`;
+    const response = await this.#transport.request('DELETE', path, decodeJobKillOrder, { signal });
     return response.value;
   }
 

@@ -5,7 +5,7 @@
  */
 import { expectArray, FieldReader } from './decode-fields.js';
 import { stripTimestamp } from './timestamps.js';
-import type { Content, Job, JobStatus, Task, Variant } from './types.js';
+import type { Content, Job, JobKillOrder, JobStatus, Task, Variant } from './types.js';
 
 /** Decodes `GET /v1/content/{guid}`. */
 export function decodeContent(json: unknown): Content {
@@ -111,7 +111,7 @@ export function decodeRenderTask(json: unknown): { task_id: string } {
 }
 
 /** Decodes the response of `DELETE /v1/content/{guid}/jobs/{key}`. */
-export function decodeJobKillOrder(json: unknown): { job_key: string; result: string } {
+export function decodeJobKillOrder(json: unknown): JobKillOrder {
   const order = new FieldReader('job kill order', json);
   return { job_key: order.string('job_key'), result: order.string('result') };
 }

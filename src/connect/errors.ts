@@ -141,6 +141,21 @@ export function isTaskNotFound(error: unknown): boolean {
   );
 }
 
+/**
+ * Connect's application code for "The specified job cannot be terminated because it is not
+ * active".
+ */
+const INACTIVE_JOB_CODE = 163;
+
+/**
+ * Returns true when the error is Connect's response to an order to kill a job that is no
+ * longer active: HTTP 409 with code 163. The job ended before the order arrived.
+ */
+export function isInactiveJob(error: unknown): boolean {
+  return error instanceof ConnectApiError && error.status === 409 &&
+    error.code === INACTIVE_JOB_CODE;
+}
+
 /** Text that replaces the API key wherever it would appear in an error. */
 export const REDACTED = '[redacted]';
 

@@ -18,6 +18,7 @@ export {
   ConnectUnreachableError,
   NotRenderableError,
   VariantSelectionError,
+  isInactiveJob,
   isTaskNotFound,
 } from './errors.js';
 export {
@@ -32,6 +33,7 @@ export { RENDERED_APP_MODES } from './types.js';
 export type {
   Content,
   Job,
+  JobKillOrder,
   JobStatus,
   RenderDuration,
   RenderRoute,

@@ -49,6 +49,13 @@ export interface Job {
   bundle_id: string | null;
 }
 
+/** Response of `DELETE /v1/content/{guid}/jobs/{key}`: Connect registered the order. */
+export interface JobKillOrder {
+  job_key: string;
+  /** Connect's words, "Order to kill job registered" in 2024.08. */
+  result: string;
+}
+
 /** A successful render read from Connect's job list. */
 export interface RenderDuration {
   /** Key of the render job. */

@@ -1,5 +1,11 @@
-import type { RefreshAccepted, RenderProgress, ReportStatus } from '../protocol/index.js';
+import type {
+  CancelResult,
+  RefreshAccepted,
+  RenderProgress,
+  ReportStatus,
+} from '../protocol/index.js';
 import {
+  cancelRender,
   readRenderProgress,
   readReportStatus,
   type RequestAuth,
@@ -39,6 +45,10 @@ export class AuthorizedGateway {
 
   requestRefresh(report: string, signal: AbortSignal): Promise<RefreshAccepted> {
     return this.send(signal, (auth) => requestRefresh(this.base, report, signal, auth));
+  }
+
+  cancelRender(handle: string, signal: AbortSignal): Promise<CancelResult> {
+    return this.send(signal, (auth) => cancelRender(this.base, handle, signal, auth));
   }
 
   readRenderProgress(

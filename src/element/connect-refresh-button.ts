@@ -1,6 +1,7 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { booleanAttribute, secondsAttribute } from './attribute-converters.js';
+import { CANCEL_QUESTION, cancelControlTemplate, offersCancel } from './cancel-control.js';
 import { ConfirmQuestion } from './confirm-question.js';
 import { LanguageController } from './language-watch.js';
 import { addMessages } from './message-registry.js';
@@ -24,16 +25,16 @@ import { indicatorTemplate, logTemplate, messageTemplate, stuckTemplate } from '
  * how the render goes and when the report's data was last rendered.
  *
  * The element keeps up with renders started elsewhere, such as on a schedule or from another
- * page. While its status is `idle`, `succeeded`, `failed` or `unknown`, it reads the report's
- * status again about every 60 s (at the next 30 s tick of its clock after 60 s) and at once when the page
- * becomes visible again. It skips the read on a return less than 5 s after its last status read
- * or the end of a render it followed. A newer last render time then shows without a click, and
- * a render found running is followed as if joined, unless the element saw that render end,
- * because the gateway's response can be a few seconds old. The last render time never moves
- * back for the same gateway and report. While the page is hidden, the element starts no status
- * read and no render poll: a held poll may finish, and the page's return makes one request. All
- * elements on a page share one clock timer, which runs only while one of them shows a time or
- * reads the status by itself.
+ * page. While its status is `idle`, `succeeded`, `failed`, `unknown` or `cancelled`, it reads the
+ * report's status again about every 60 s (at the next 30 s tick of its clock after 60 s) and at
+ * once when the page becomes visible again. It skips the read on a return less than 5 s after its
+ * last status read or the end of a render it followed. A newer last render time then shows
+ * without a click, and a render found running is followed as if joined, unless the element saw
+ * that render end, because the gateway's response can be a few seconds old. The last render time
+ * never moves back for the same gateway and report. While the page is hidden, the element starts
+ * no status read and no render poll: a held poll may finish, and the page's return makes one
+ * request. All elements on a page share one clock timer, which runs only while one of them shows
+ * a time or reads the status by itself.
  *
  * Elements on one page with the same gateway, report, token and `with-credentials` share one
  * status read in flight and one long poll per render. When one of them starts or finds a render, the others follow it
@@ -57,6 +58,11 @@ import { indicatorTemplate, logTemplate, messageTemplate, stuckTemplate } from '
  * `ConnectRefreshButton.addMessages` adds or replaces messages. The gateway's own words stay as
  * the gateway sent them.
  *
+ * While a render runs and the gateway's `cancel` list names this person, as the report's status
+ * tells, a "Cancel render" button opens the inline question "Cancel this render?". On
+ * confirmation the element asks the gateway to end the render. The render then ends with the
+ * status `cancelled`, unless it reached another end first.
+ *
  * Colors come in a light and a dark set, picked by `light-dark()` from the `color-scheme` that
  * the element inherits from the page or has itself. Under `prefers-reduced-motion: reduce` the
  * spinner and the progress bar stand still. Changes of status are announced in one polite live
@@ -73,17 +79,18 @@ import { indicatorTemplate, logTemplate, messageTemplate, stuckTemplate } from '
  * `succeeded`, and `lastRenderedAt` is the render's completion time, or null when the gateway
  * sent none.
  * @fires {RefreshErrorEvent} connect-refresh-error - A request failed or was refused (including a
- * cooldown), the gateway is unavailable, or the followed render failed or was lost. `state` is
- * `failed` for a failed render, `unknown` for a render that the gateway lost, `running` when a
- * request failed while a render was followed, and null without a render. `lastRenderedAt` is the
+ * cooldown), the gateway is unavailable, or the followed render failed, was lost or was
+ * cancelled. `state` is `failed` for a failed render, `unknown` for a render that the gateway
+ * lost, `cancelled` for a cancelled one, `running` when a request failed while a render was
+ * followed (such as a request to cancel it), and null without a render. `lastRenderedAt` is the
  * report's last render time. `message` is the element's text and `gatewayMessage` the gateway's
  * own, and `code` is the gateway's error code or one of the element's (`render_failed`,
- * `render_unknown`, `network_error`, `invalid_response`, `http_error`, `offline`,
- * `token_unavailable`, `invalid_token`).
+ * `render_unknown`, `render_cancelled`, `network_error`, `invalid_response`, `http_error`,
+ * `offline`, `token_unavailable`, `invalid_token`).
  *
  * @csspart button - The native button.
- * @csspart indicator - The status icon in the button: dot, spinner, check, cross, question mark
- * or clock.
+ * @csspart indicator - The status icon in the button: dot, spinner, check, cross, question mark,
+ * square (cancelled) or clock.
  * @csspart label - The wrapper of the label text or the slotted label.
  * @csspart time - The `<time>` element with the last render time.
  * @csspart progress - The progress bar shown while a render runs: determinate from the render
@@ -92,8 +99,8 @@ import { indicatorTemplate, logTemplate, messageTemplate, stuckTemplate } from '
  * or "taking longer than usual", shown while a render runs.
  * @csspart countdown - The time left of a cooldown, such as "Refresh again in 4:00".
  * @csspart log - The `<details>` block with the render log, which opens when the render fails.
- * @csspart message - The message shown when the status is failed, unknown, unavailable or
- * cooldown.
+ * @csspart message - The message shown when the status is failed, unknown, cancelled, unavailable
+ * or cooldown, or while a render runs after a request to cancel it failed.
  * @csspart stuck - The note that the render has run past the report's time limit and may be
  * stuck, shown while the status is running.
  * @csspart detail - The `<details>` block, closed at first, with the gateway's own words.
@@ -101,6 +108,14 @@ import { indicatorTemplate, logTemplate, messageTemplate, stuckTemplate } from '
  * anyway?", with its two buttons.
  * @csspart confirm-refresh - The button of the question that starts the refresh.
  * @csspart confirm-cancel - The button of the question that closes it.
+ * @csspart cancel - The "Cancel render" button, shown while a render runs to a person whom the
+ * gateway lets cancel it.
+ * @csspart cancel-question - The question "Cancel this render? The report keeps its last
+ * output.", with its two buttons.
+ * @csspart cancel-confirm - The button of that question that cancels the render.
+ * @csspart cancel-keep - The button of that question that closes it and lets the render go on.
+ * @csspart cancel-status - The text "Cancelling…", shown from the request to cancel until the
+ * render ends.
  *
  * @cssprop [--connect-refresh-accent=light-dark(#1558b0, #a8c7fa)] - Background of the button,
  * and color of its focus ring unless `--connect-refresh-focus-ring` is set.
@@ -109,7 +124,7 @@ import { indicatorTemplate, logTemplate, messageTemplate, stuckTemplate } from '
  * @cssprop [--connect-refresh-focus-ring=the accent] - Color of the button's
  * 2px focus outline.
  * @cssprop [--connect-refresh-error=light-dark(#b3261e, #f2b8b5)] - Text color of the message
- * in the failed and unavailable statuses.
+ * in the failed and unavailable statuses, and of a failed request to cancel.
  * @cssprop [--connect-refresh-log-background=color-mix(in srgb, currentColor 8%, transparent)] -
  * Background of the render log.
  * @cssprop [--connect-refresh-radius=0.375rem] - Corner radius of the button and the log.
@@ -209,14 +224,15 @@ export class ConnectRefreshButton extends LitElement {
   @property({ attribute: 'with-credentials', converter: booleanAttribute }) withCredentials = false;
 
   /**
-   * Progress of the refresh (idle, starting, running, succeeded, failed, unknown, unavailable or
-   * cooldown), set by the element only and reflected to the `status` attribute for styling. A
+   * Progress of the refresh (idle, starting, running, succeeded, failed, unknown, cancelled,
+   * unavailable or cooldown), set by the element only and reflected to the `status` attribute for styling. A
    * value that a page writes to the property or the attribute, or the attribute's removal, is
    * replaced with the element's own status at the next update, before anything renders. In
    * `cooldown` the gateway asked to wait, and the button accepts clicks again when the time is up.
    * In `failed` a click tries again. In `unknown` the gateway lost the followed render, so its
    * outcome is unknown. The element reads the last render time again, and a click starts a new
-   * render. After an outage (a network error, a timeout, or a 5xx other
+   * render. In `cancelled`, after a report owner cancelled the render, a click starts another.
+   * After an outage (a network error, a timeout, or a 5xx other
    * than 502 `not_renderable`) the element also reads the status again by itself, with a
    * jittered backoff whose step starts at 5 s and doubles up to 60 s. In `unavailable` (401, 403, 404 `unknown_report`, 502
    * `not_renderable`, or no usable token) the button does nothing until the element is added
@@ -232,6 +248,12 @@ export class ConnectRefreshButton extends LitElement {
   private readonly refreshes = new RefreshController(this, () => this.language.resolved.messages);
 
   private readonly question = new ConfirmQuestion(this, () => this.beginRefresh());
+
+  private readonly cancelQuestion = new ConfirmQuestion(
+    this,
+    () => this.refreshes.cancelRender(),
+    CANCEL_QUESTION,
+  );
 
   private readonly notifier = new RenderNotifier(this, () => ({
     ...this.language.resolved,
@@ -271,6 +293,16 @@ export class ConnectRefreshButton extends LitElement {
       void this.question.cancel(focused);
     }
 
+    // So does the end of the render for the question about cancelling it.
+    if (this.cancelQuestion.open && !offersCancel(this.status, this.refreshes.view)) {
+      const inside = this.shadowRoot?.activeElement?.closest('[part="cancel-question"]') != null;
+      void this.cancelQuestion.cancel(false);
+
+      if (inside) {
+        void this.updateComplete.then(() => button(this.renderRoot)?.focus());
+      }
+    }
+
     const { messages } = this.language.resolved;
     this.announcer.announce(this.refreshes.view.announcement?.(messages) ?? '');
   }
@@ -306,6 +338,7 @@ export class ConnectRefreshButton extends LitElement {
         })}
       </div>
       ${stuckTemplate(this.status, view.stuck, messages)}
+      ${cancelControlTemplate(this.status, view, this.cancelQuestion, messages, this.onCancelClick)}
       ${this.renderQuestion()}
       ${messageTemplate(this.status, message, view.detail, messages)}
       ${logTemplate(view.log, this.status === 'failed', this.logFollower.onToggle, messages)}
@@ -339,6 +372,12 @@ export class ConnectRefreshButton extends LitElement {
     }
 
     this.beginRefresh();
+  };
+
+  private readonly onCancelClick = (): void => {
+    if (offersCancel(this.status, this.refreshes.view)) {
+      void this.cancelQuestion.ask();
+    }
   };
 
   /** Starts a refresh from a click, which may ask for permission to notify. */
@@ -376,7 +415,9 @@ export class ConnectRefreshButton extends LitElement {
     const renderedAt = parseTime(this.refreshes.view.lastRenderedAt ?? null);
     const age = renderedAt === null ? 0 : this.refreshes.serverNow() - renderedAt;
 
-    return this.question.template(messages.confirmQuestion(formatAge(age, locale)), messages);
+    const labels = { confirm: messages.confirmRefresh, dismiss: messages.confirmCancel };
+
+    return this.question.template(messages.confirmQuestion(formatAge(age, locale)), labels);
   }
 
   /**
@@ -397,4 +438,9 @@ export class ConnectRefreshButton extends LitElement {
 
     return rendered !== null || this.refreshes.wantsTicks ? SLOW_TICK_MS : null;
   }
+}
+
+/** Returns the element's main button in its render root, or null before the first render. */
+function button(root: HTMLElement | DocumentFragment): HTMLElement | null {
+  return root.querySelector<HTMLElement>('[part="button"]');
 }

@@ -18,6 +18,8 @@ export const RENDER_FAILED = 'render_failed';
 
 /** Code of a render that the gateway lost, whose outcome is unknown. */
 export const RENDER_UNKNOWN = 'render_unknown';
+/** Code of a render that a report owner cancelled. */
+export const RENDER_CANCELLED = 'render_cancelled';
 
 /** Code of an error that is not a gateway error, which points at a bug in the element. */
 export const UNEXPECTED_ERROR = 'unexpected_error';
@@ -63,6 +65,24 @@ export function describeFailure(error: unknown, report: string): Failure {
     code: UNEXPECTED_ERROR,
     message: (messages) => messages.unexpectedError(reason),
     gatewayMessage: null,
+  };
+}
+
+/**
+ * Maps an error of a request to cancel the followed render to its code and messages. The
+ * render goes on, so the element's status stays as it is. A 403 `forbidden` gets the message
+ * that the person may not cancel, and other errors the message of any failed request.
+ */
+export function describeCancelFailure(error: unknown, report: string): Omit<Failure, 'status'> {
+  const { code, message, gatewayMessage } = describeFailure(error, report);
+  const reason: Text = error instanceof GatewayRequestError && error.code === 'forbidden'
+    ? plain('cancelForbidden')
+    : message;
+
+  return {
+    code,
+    message: (messages) => messages.cancelFailed(reason(messages)),
+    gatewayMessage,
   };
 }
 

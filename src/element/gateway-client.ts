@@ -1,4 +1,9 @@
-import type { RefreshAccepted, RenderProgress, ReportStatus } from '../protocol/index.js';
+import type {
+  CancelResult,
+  RefreshAccepted,
+  RenderProgress,
+  ReportStatus,
+} from '../protocol/index.js';
 import {
   GatewayNetworkError,
   GatewayRequestError,
@@ -7,6 +12,7 @@ import {
 } from './gateway-errors.js';
 import { parseRetryAfter } from './retry-after.js';
 import {
+  isCancelResult,
   isGatewayErrorBody,
   isRefreshAccepted,
   isRenderProgress,
@@ -79,6 +85,27 @@ export async function requestRefresh(
   const parsed = await requestJson(url, init, signal, REQUEST_TIMEOUT_MS);
 
   return expectBody(parsed, isRefreshAccepted);
+}
+
+/**
+ * Asks the gateway to cancel a running render: `POST {gateway}/v1/renders/{handle}/cancel`. The
+ * gateway may wait up to 10 s for the render to end before it responds.
+ */
+export async function cancelRender(
+  gateway: string,
+  handle: string,
+  signal: AbortSignal,
+  auth: RequestAuth = {},
+): Promise<CancelResult> {
+  const url = gatewayUrl(gateway, `v1/renders/${encodeURIComponent(handle)}/cancel`);
+  const init = withAuth({
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{}',
+  }, auth);
+  const parsed = await requestJson(url, init, signal, REQUEST_TIMEOUT_MS);
+
+  return expectBody(parsed, isCancelResult);
 }
 
 /**

@@ -25,12 +25,22 @@ export const en: Messages = {
   confirmRefresh: 'Refresh anyway',
   confirmCancel: 'Cancel',
 
+  cancelRender: 'Cancel render',
+  cancelQuestion: 'Cancel this render? The report keeps its last output.',
+  cancelConfirm: 'Cancel render',
+  cancelKeep: 'Keep rendering',
+  cancelling: 'Cancelling…',
+  cancelFailed: (reason) => `The render could not be cancelled. ${reason}`,
+  cancelForbidden: 'You are not allowed to cancel renders of this report. Ask the administrator '
+    + 'of the refresh service for access.',
+
   refreshStarted: 'Refresh started.',
   refreshJoined: 'Joined a refresh that was already running.',
   refreshRunning: 'A refresh is running.',
   refreshFinished: 'Refresh finished.',
   refreshReady: 'The report can be refreshed again.',
   refreshReconnected: 'Reconnected. The refresh is still running.',
+  refreshCancelled: (message) => `Refresh cancelled. ${message}`,
   refreshFailed: (message) => `Refresh failed. ${message}`,
   refreshUnavailable: (message) => `Refresh unavailable. ${message}`,
   refreshOutcomeUnknown: (message) => `Refresh outcome unknown. ${message}`,
@@ -44,6 +54,7 @@ export const en: Messages = {
     + 'report to check it.',
   renderUnreachable: 'The refresh service cannot be reached right now. The render goes on, and '
     + 'this button reconnects by itself.',
+  renderCancelled: 'A report owner cancelled the render. The report keeps its last output.',
   unexpectedError: (reason) => `The refresh failed unexpectedly: ${reason}`,
   requestTimedOut: 'The refresh service did not respond in time. Try again later.',
   offline: 'You are offline. Connect to the network to refresh this report.',

@@ -48,6 +48,21 @@ export interface Messages {
   /** Button of the question that closes it without a refresh. */
   confirmCancel: string;
 
+  /** Button shown while a render runs, for a person whom the gateway lets cancel it. */
+  cancelRender: string;
+  /** Question asked before a render is cancelled. */
+  cancelQuestion: string;
+  /** Button of that question that cancels the render. */
+  cancelConfirm: string;
+  /** Button of that question that closes it and lets the render go on. */
+  cancelKeep: string;
+  /** Shown in place of the cancel button from the cancel request until the render ends. */
+  cancelling: string;
+  /** Shown when a request to cancel failed, with one of the failure messages below. */
+  cancelFailed: (reason: string) => string;
+  /** HTTP 403 `forbidden` in response to a request to cancel. */
+  cancelForbidden: string;
+
   /** Announced when the element started a render. */
   refreshStarted: string;
   /** Announced when the gateway joined the request to a render that was already running. */
@@ -60,6 +75,8 @@ export interface Messages {
   refreshReady: string;
   /** Announced when the gateway responds again about a render that is still running. */
   refreshReconnected: string;
+  /** Announced in the cancelled status, with its message. */
+  refreshCancelled: (message: string) => string;
   /** Announced in the failed status, with one of the failure messages below. */
   refreshFailed: (message: string) => string;
   /** Announced in the unavailable status, with one of the failure messages below. */
@@ -77,6 +94,8 @@ export interface Messages {
   renderStuck: string;
   /** The gateway cannot be reached, or responds with a 5xx, while a render is followed. */
   renderUnreachable: string;
+  /** A report owner cancelled the followed render. */
+  renderCancelled: string;
   /** An error that points at a bug in the element, with the error's own message. */
   unexpectedError: (reason: string) => string;
   /** A request to the gateway timed out. */

@@ -8,6 +8,7 @@ import type { Messages } from './messages.js';
 import { sharingKey } from './page-sharing.js';
 import { RefreshDisplay } from './refresh-display.js';
 import { RefreshRuns } from './refresh-runs.js';
+import { RenderCancellation } from './render-cancel.js';
 import { RenderNews } from './render-news.js';
 import type { FollowReason } from './refresh-transitions.js';
 import type { RefreshView } from './refresh-view.js';
@@ -50,6 +51,7 @@ export class RefreshController implements ReactiveController {
   private readonly recovery = new OutageRecovery(() => this.load());
   private readonly rereads = new StatusRereads(() => this.canReread(), () => this.load());
   private readonly runs: RefreshRuns;
+  private readonly cancellation: RenderCancellation;
   private readonly news: RenderNews;
   private readonly network = new NetworkStatus(() => this.showOffline(), () => this.goOnline());
   /** True while the host shows that the browser is offline. */
@@ -70,6 +72,7 @@ export class RefreshController implements ReactiveController {
     });
     const { display, cooldown, recovery, rereads, news } = this;
     this.runs = new RefreshRuns({ display, cooldown, recovery, rereads, member: news });
+    this.cancellation = new RenderCancellation(display, () => this.runs.handle);
     host.addController(this);
   }
 
@@ -121,6 +124,23 @@ export class RefreshController implements ReactiveController {
   }
 
   /**
+   * Asks the gateway to cancel the followed render, when the host shows it running and the last
+   * status read returned `can_cancel: true`. The render's poll shows its end.
+   */
+  cancelRender(): void {
+    const { gateway, report, status, isConnected } = this.host;
+    const { handle } = this.runs;
+
+    if (!isConnected || !gateway || !report || status !== 'running' || handle === null) {
+      return;
+    }
+
+    if (this.view.canCancel && this.view.cancel.state === 'ready') {
+      this.cancellation.send(this.target(gateway, report), handle);
+    }
+  }
+
+  /**
    * Reads the report's status again after the host's `token` or `tokenProvider` changed, when
    * the last request failed for want of a valid token.
    */
@@ -152,6 +172,7 @@ export class RefreshController implements ReactiveController {
     this.loadPending = true;
     this.resumePending = true;
     this.runs.cancel();
+    this.cancellation.abort();
     this.cooldown.cancel();
     this.recovery.end();
     this.display.reset();
@@ -172,6 +193,7 @@ export class RefreshController implements ReactiveController {
     this.news.leave();
     this.loadPending = false;
     this.runs.cancel();
+    this.cancellation.abort();
     this.cooldown.pause();
     this.recovery.pause();
     this.rereads.disconnect();

@@ -4,9 +4,9 @@ import { type Messages, plain } from './messages.js';
 import type { Transition } from './refresh-transitions.js';
 import { latestLogProgress } from './log-progress.js';
 import { RecentDurations } from './recent-durations.js';
-import { appendLog, emptyView, type RefreshView } from './refresh-view.js';
+import { appendLog, type CancelView, emptyView, type RefreshView } from './refresh-view.js';
 import type { RefreshStatus } from './status.js';
-import { isStuck, recentDurationsOf } from './wire-guards.js';
+import { canCancelOf, isStuck, recentDurationsOf } from './wire-guards.js';
 
 /** The element whose view and status a RefreshDisplay sets. */
 export interface DisplayHost extends ReactiveControllerHost, EventTarget {
@@ -80,10 +80,10 @@ export class RefreshDisplay {
   }
 
   /**
-   * Takes the report's title, last render time and recent render durations, and the gateway's
-   * clock, from a status read. The last render time never moves back: a response from the
-   * gateway's older data, or one that reports no render, keeps a newer time that the element
-   * already has. The durations follow RecentDurations.
+   * Takes the report's title, last render time, recent render durations and whether this person
+   * may cancel, and the gateway's clock, from a status read. The last render time never moves
+   * back: a response from the gateway's older data, or one that reports no render, keeps a
+   * newer time that the element already has. The durations follow RecentDurations.
    */
   showReport(status: ReportStatus): void {
     this.observeServerTime(status.server_time);
@@ -91,7 +91,14 @@ export class RefreshDisplay {
     const lastRenderedAt = newerTime(this.view.lastRenderedAt, readRenderedAt);
     this.recentDurations.takeStatusRead(recentDurationsOf(status), readRenderedAt);
     const { durations: recentDurations } = this.recentDurations;
-    this.view = { ...this.view, reportTitle, lastRenderedAt, recentDurations };
+    const canCancel = canCancelOf(status);
+    this.view = { ...this.view, reportTitle, lastRenderedAt, recentDurations, canCancel };
+    this.host.requestUpdate();
+  }
+
+  /** Shows the cancel control of the followed render in another state, with no event. */
+  showCancel(cancel: CancelView): void {
+    this.view = { ...this.view, cancel };
     this.host.requestUpdate();
   }
 
@@ -132,7 +139,8 @@ export class RefreshDisplay {
     }
 
     this.readyStatus = shown === 'succeeded' ? 'succeeded' : 'idle';
-    const kept = shown === 'succeeded' || shown === 'failed' || shown === 'unknown';
+    const kept = shown === 'succeeded' || shown === 'failed' || shown === 'unknown'
+      || shown === 'cancelled';
     this.setStatus(kept ? shown : 'idle');
   }
 

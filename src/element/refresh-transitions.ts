@@ -1,8 +1,8 @@
 import type { RenderProgress, RenderSummary } from '../protocol/index.js';
 import { RefreshErrorEvent, RefreshStartEvent, RefreshSuccessEvent } from './events.js';
-import { type Failure, RENDER_FAILED, RENDER_UNKNOWN } from './failures.js';
+import { type Failure, RENDER_CANCELLED, RENDER_FAILED, RENDER_UNKNOWN } from './failures.js';
 import { type Messages, type PlainMessageKey, plain, type Text } from './messages.js';
-import type { RefreshView } from './refresh-view.js';
+import { READY_TO_CANCEL, type RefreshView } from './refresh-view.js';
 import { formatCountdown } from './relative-time.js';
 import type { RefreshStatus } from './status.js';
 
@@ -47,6 +47,7 @@ export function followTransition(
       logProgress: null,
       stuck: false,
       announcement,
+      cancel: READY_TO_CANCEL,
     },
     status: 'running',
     event: () => new RefreshStartEvent({
@@ -60,7 +61,7 @@ export function followTransition(
   };
 }
 
-/** Returns the transition after a followed render succeeded, failed or was lost. */
+/** Returns the transition after a followed render succeeded, failed, got lost or was cancelled. */
 export function renderEndTransition(
   view: RefreshView,
   report: string,
@@ -68,7 +69,7 @@ export function renderEndTransition(
 ): Transition {
   const { handle } = progress;
   const lastRenderedAt = progress.last_rendered_at ?? view.lastRenderedAt ?? null;
-  const ended = { ...view, lastRenderedAt, stuck: false };
+  const ended = { ...view, lastRenderedAt, stuck: false, cancel: READY_TO_CANCEL };
 
   if (progress.state === 'succeeded') {
     const announcement = plain('refreshFinished');
@@ -83,20 +84,24 @@ export function renderEndTransition(
     return unknownEndTransition(ended, report, progress);
   }
 
-  const message = plain('renderFailed');
+  const cancelled = progress.state === 'cancelled';
+  const message = plain(cancelled ? 'renderCancelled' : 'renderFailed');
   const gatewayMessage = progress.error;
-  const detail = gatewayMessage ?? '';
-  const announcement: Text = (messages) => messages.refreshFailed(message(messages));
+  // The gateway's note on a cancel repeats the element's own message.
+  const detail = cancelled ? '' : gatewayMessage ?? '';
+  const announcement: Text = cancelled
+    ? (messages) => messages.refreshCancelled(message(messages))
+    : (messages) => messages.refreshFailed(message(messages));
 
   return {
     view: { ...ended, message, detail, announcement },
-    status: 'failed',
+    status: cancelled ? 'cancelled' : 'failed',
     event: (messages) => new RefreshErrorEvent({
       report,
       handle,
-      state: 'failed',
+      state: cancelled ? 'cancelled' : 'failed',
       lastRenderedAt,
-      code: RENDER_FAILED,
+      code: cancelled ? RENDER_CANCELLED : RENDER_FAILED,
       message: message(messages),
       gatewayMessage,
     }),

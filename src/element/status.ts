@@ -7,6 +7,8 @@
  * - `failed`: a request or the followed render failed; the button tries again.
  * - `unknown`: the gateway lost the followed render, so its outcome cannot be known. The element
  *   reads the last render time again, and the button starts a new render.
+ * - `cancelled`: a report owner cancelled the followed render, so the report keeps its last
+ *   output; the button starts another render.
  * - `unavailable`: the gateway cannot serve this element until something changes elsewhere; the
  *   button does nothing.
  * - `cooldown`: the gateway asked the element to wait (HTTP 429 with `Retry-After`). The button
@@ -41,6 +43,7 @@ export type RefreshStatus =
   | 'succeeded'
   | 'failed'
   | 'unknown'
+  | 'cancelled'
   | 'unavailable'
   | 'cooldown';
 
@@ -51,5 +54,6 @@ export function isBusy(status: RefreshStatus): boolean {
 
 /** Returns whether a click in this status starts a refresh. */
 export function acceptsRefresh(status: RefreshStatus): boolean {
-  return status === 'idle' || status === 'succeeded' || status === 'failed' || status === 'unknown';
+  return status === 'idle' || status === 'succeeded' || status === 'failed' || status === 'unknown'
+    || status === 'cancelled';
 }

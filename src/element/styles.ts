@@ -167,14 +167,17 @@ export const styles = css`
     outline-offset: 2px;
   }
 
-  .confirm [part='confirm-cancel'] {
+  /* Buttons that close a question or lead to one, drawn as outlines beside the main button. */
+  .secondary {
     border-color: currentColor;
     background: transparent;
     color: inherit;
   }
 
+  /* While a render runs, a message can only be the failure of a request to cancel it. */
   :host([status='failed']) .message,
-  :host([status='unavailable']) .message {
+  :host([status='unavailable']) .message,
+  :host([status='running']) .message {
     color: var(--_error);
   }
 

@@ -1,4 +1,5 @@
 import type {
+  CancelResult,
   GatewayErrorBody,
   RefreshAccepted,
   RenderProgress,
@@ -18,7 +19,8 @@ function isObject(value: unknown): value is Json {
 }
 
 function isRenderState(value: unknown): value is RenderState {
-  return value === 'running' || value === 'succeeded' || value === 'failed' || value === 'unknown';
+  return value === 'running' || value === 'succeeded' || value === 'failed' || value === 'unknown'
+    || value === 'cancelled';
 }
 
 function isStringOrNull(value: unknown): value is string | null {
@@ -72,6 +74,23 @@ export function isRenderProgress(value: unknown): value is RenderProgress {
  */
 export function isStuck(progress: RenderProgress): boolean {
   return (progress as Partial<RenderProgress>).stuck === true;
+}
+
+export function isCancelResult(value: unknown): value is CancelResult {
+  return isObject(value)
+    && typeof value.handle === 'string'
+    && isRenderState(value.state)
+    && isStringOrNull(value.finished_at)
+    && isStringOrNull(value.error)
+    && typeof value.server_time === 'string';
+}
+
+/**
+ * Returns the `can_cancel` of a status body: true only when the field is true. A gateway
+ * older than the field sends none, and then nobody may cancel.
+ */
+export function canCancelOf(status: unknown): boolean {
+  return isObject(status) && status.can_cancel === true;
 }
 
 /** Maximum number of `recent_durations` that the protocol allows and the element reads. */

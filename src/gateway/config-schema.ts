@@ -62,6 +62,7 @@ const report = {
     },
     refresh: accessList,
     read: accessList,
+    cancel: accessList,
   },
 };
 

@@ -91,6 +91,8 @@ export interface ReportConfig {
   refresh: AccessList | null;
   /** Identities allowed to read status and render progress; null leaves reading open. */
   read: AccessList | null;
+  /** Identities allowed to cancel a running render; null lets nobody cancel. */
+  cancel: AccessList | null;
 }
 
 export const DEFAULT_JWT_MAX_LIFETIME_S = 3600;
@@ -186,10 +188,11 @@ interface RawConfig {
 }
 
 type RawJwt = Partial<JwtConfig> & Pick<JwtConfig, 'algorithm'>;
-type RawReport = Partial<Omit<ReportConfig, 'refresh' | 'read'>> & {
+type RawReport = Partial<Omit<ReportConfig, 'refresh' | 'read' | 'cancel'>> & {
   guid: string;
   refresh?: Partial<AccessList>;
   read?: Partial<AccessList>;
+  cancel?: Partial<AccessList>;
 };
 
 function normalize(raw: RawConfig, baseDir: string): GatewayConfig {
@@ -241,6 +244,7 @@ function normalizeReport(report: RawReport): ReportConfig {
     cooldown_s: report.cooldown_s ?? 0,
     refresh: normalizeAccessList(report.refresh),
     read: normalizeAccessList(report.read),
+    cancel: normalizeAccessList(report.cancel),
   };
 }
 

@@ -33,6 +33,13 @@ export interface FollowTiming {
   unreachableLimitMs: number;
   /** Pause between reads of the job list while following a render that has no known task. */
   jobPollMs: number;
+  /**
+   * Maximum time a cancel request waits for the render to end before it responds, and for
+   * the render's job to show in the job list.
+   */
+  cancelWaitMs: number;
+  /** Pause between reads of the job list while a cancel request looks for the render's job. */
+  jobLookupPauseMs: number;
 }
 
 export const DEFAULT_FOLLOW_TIMING: Readonly<FollowTiming> = {
@@ -42,6 +49,8 @@ export const DEFAULT_FOLLOW_TIMING: Readonly<FollowTiming> = {
   maxBackoffMs: 10_000,
   unreachableLimitMs: 5 * 60_000,
   jobPollMs: 3_000,
+  cancelWaitMs: 10_000,
+  jobLookupPauseMs: 1_000,
 };
 
 export interface FollowContext {
@@ -55,11 +64,13 @@ export interface FollowContext {
 /**
  * Outcome of following a render. `aborted` means the gateway closed first. A failure's
  * `reason` is the full text, possibly several lines from Connect, not yet redacted.
- * `finishedAt` is Connect's end time when known.
+ * `cancelled` means that the gateway's kill order ended the render, and `by` is the `who` of
+ * the cancel request. `finishedAt` is Connect's end time when known.
  */
 export type FollowOutcome =
   | { kind: 'succeeded'; finishedAt?: Date }
   | { kind: 'failed'; reason: string; finishedAt?: Date }
+  | { kind: 'cancelled'; by: string; finishedAt?: Date }
   | { kind: 'aborted' };
 
 /** Receiver of a render's output lines: a render record, or the records of a shared render. */

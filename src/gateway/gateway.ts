@@ -145,6 +145,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     authenticator,
     rateLimit: options.config.rate_limit,
     findReport: (name) => catalog.find(name),
+    reportOfHandle: (handle) => handles.verify(handle)?.report,
   });
   RequestGate.decorate(app);
   registerErrorResponses(app, (request, response, cause) => {

@@ -1,3 +1,4 @@
+import type { CancelOrder } from './cancel-order.js';
 import type { ReportConfig } from './config.js';
 import type { RenderRecord } from './render-record.js';
 
@@ -35,6 +36,8 @@ export class RenderGroup {
   /** The member whose request started or found the render; it names the render in logs. */
   readonly primary: GroupMember;
   readonly members: readonly GroupMember[];
+  /** The kill order of a report owner's cancel request, once one arrived. */
+  cancelOrder: CancelOrder | null = null;
 
   constructor(key: string, members: readonly GroupMember[]) {
     if (members.length === 0) {

@@ -2,6 +2,9 @@ import { EventEmitter, once } from 'node:events';
 import type { RenderProgress, RenderState, RenderSummary } from '../protocol/index.js';
 import type { RenderLog } from './render-log.js';
 
+/** The `error` of a cancelled render. It names no one; the audit log has who cancelled. */
+export const CANCELLED_REASON = 'A report owner cancelled the render.';
+
 export interface RenderRecordInit {
   /** The signed handle issued for this render. */
   handle: string;
@@ -32,7 +35,7 @@ export class RenderRecord {
   readonly jobKey: string | null;
   state: RenderState = 'running';
   finishedAt: Date | null = null;
-  /** Short, redacted reason of a failed render. */
+  /** Short, redacted reason of a failed render, or CANCELLED_REASON. */
   error: string | null = null;
 
   private readonly log: RenderLog;
@@ -100,12 +103,28 @@ export class RenderRecord {
     this.finish('failed', finishedAt, reason);
   }
 
+  /** Marks the render cancelled by a report owner. */
+  cancel(finishedAt: Date): void {
+    this.finish('cancelled', finishedAt, CANCELLED_REASON);
+  }
+
   /**
    * Resolves once the render has left `running` or exposes more than `after` lines, or when
    * `signal` aborts (time up, client gone, gateway closing). Never rejects.
    */
   async waitForProgress(after: number, signal: AbortSignal): Promise<void> {
     while (this.isRunning && this.visibleLineCount <= after && !signal.aborted) {
+      try {
+        await once(this.events, 'change', { signal });
+      } catch {
+        return;
+      }
+    }
+  }
+
+  /** Resolves once the render has left `running`, or when `signal` aborts. Never rejects. */
+  async waitForEnd(signal: AbortSignal): Promise<void> {
+    while (this.isRunning && !signal.aborted) {
       try {
         await once(this.events, 'change', { signal });
       } catch {

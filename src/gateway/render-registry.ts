@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ConnectClient, Job, RenderStarted } from '../connect/index.js';
+import type { CancelResult } from '../protocol/index.js';
 import { auditRefresh } from './audit.js';
+import { outcomeAfterCancel } from './cancel-order.js';
 import type { ReportConfig } from './config.js';
 import { logConnectFailure, toGatewayError } from './connect-failures.js';
 import { checkCooldown } from './cooldown.js';
@@ -15,6 +17,7 @@ import {
 import type { HandleClaims, HandleSigner } from './handles.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { RenderFactory, type RecordOrigin } from './render-factory.js';
+import { RenderCanceller, type CancelRequest } from './render-cancel.js';
 import { reportRenderKey, type RenderGroup } from './render-group.js';
 import {
   activeRenderJob,
@@ -77,11 +80,18 @@ export class RenderRegistry {
   private readonly queue = new KeyedQueue();
   private readonly factory: RenderFactory;
   private readonly jobs: RenderJobLister;
+  private readonly canceller: RenderCanceller;
 
   constructor(private readonly options: RenderRegistryOptions) {
     this.factory = new RenderFactory(options.handles, options.secrets);
     this.renders = new RenderTable({ ...options, factory: this.factory });
     this.jobs = new RenderJobLister(options.client, options.logger, options.signal);
+    this.canceller = new RenderCanceller({
+      ...options,
+      jobs: this.jobs,
+      renders: this.renders,
+      resolve: (handle) => this.resolve(handle),
+    });
   }
 
   /**
@@ -135,6 +145,14 @@ export class RenderRegistry {
       lookup.then(forget, forget);
     }
     return lookup;
+  }
+
+  /**
+   * Orders Connect to end the render that the handle names, and writes the request's audit
+   * line; see RenderCanceller.cancel. Check the report's cancel list before calling.
+   */
+  cancel(handle: string, request: CancelRequest): Promise<CancelResult> {
+    return this.canceller.cancel(handle, request);
   }
 
   /** Returns the report's record of the render running for its render key, if any. */
@@ -265,7 +283,8 @@ export class RenderRegistry {
   }
 
   /**
-   * Follows a running render. Once it ends, the job list that status requests share is marked
+   * Follows a running render. Its end takes a kill order into account (see
+   * outcomeAfterCancel). Once it ends, the job list that status requests share is marked
    * stale, so that the status route does not adopt the ended job again.
    */
   private follow(
@@ -273,7 +292,11 @@ export class RenderRegistry {
     run: (context: FollowContext) => Promise<FollowOutcome>,
   ): void {
     this.renders.follow(group, async (context) => {
-      const outcome = await run(context);
+      const followed = await run(context);
+      const { client, logger, signal } = context;
+      const guid = group.primary.report.guid;
+      const outcome = await outcomeAfterCancel(group.cancelOrder, followed,
+        { client, logger, guid, signal });
       this.options.catalog.invalidateJobs(group.primary.name);
       return outcome;
     });

@@ -47,6 +47,16 @@ export class RenderTable {
     return this.runningByKey.get(key);
   }
 
+  /** Returns the running render that has `record` as a member, if any. */
+  runningGroupOf(record: RenderRecord): RenderGroup | undefined {
+    for (const group of this.runningByKey.values()) {
+      if (group.members.some((member) => member.record === record)) {
+        return group;
+      }
+    }
+    return undefined;
+  }
+
   /**
    * Adds a running render as its key's running render, and follows it with `run` until the
    * render ends or the gateway closes.
@@ -110,6 +120,8 @@ export class RenderTable {
     for (const { name, report, record } of group.members) {
       if (outcome.kind === 'succeeded') {
         record.succeed(finishedAt);
+      } else if (outcome.kind === 'cancelled') {
+        record.cancel(finishedAt);
       } else {
         // Each report redacts with its own patterns.
         record.fail(factory.describeFailure(name, report, outcome.reason), finishedAt);
@@ -121,6 +133,7 @@ export class RenderTable {
       durationMs: finishedAt.getTime() - primary.record.startedAt.getTime(),
       startedBy: primary.record.startedBy,
       reason: primary.record.error,
+      ...(outcome.kind === 'cancelled' ? { cancelledBy: outcome.by } : {}),
     });
     this.scheduleExpiry(group.members.map((member) => member.record));
   }

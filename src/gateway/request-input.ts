@@ -48,6 +48,18 @@ function readInteger(value: unknown, name: string, min: number, max: number): nu
   return number;
 }
 
+/** Validates a cancel body: none at all, or an empty JSON object. */
+export function checkCancelBody(body: unknown): void {
+  if (body === undefined) {
+    return;
+  }
+  const isEmptyObject = typeof body === 'object' && body !== null && !Array.isArray(body)
+    && Object.keys(body).length === 0;
+  if (!isEmptyObject) {
+    throw invalidRequest('A cancel body must be the empty JSON object {} or nothing at all.');
+  }
+}
+
 /**
  * Validates a refresh body: none at all, or an empty JSON object. The gateway renders saved
  * variants only, so any field is an error.

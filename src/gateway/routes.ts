@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { RefreshAccepted, RenderProgress, ReportStatus } from '../protocol/index.js';
+import { mayCancel } from './auth/authorize.js';
+import type { Identity } from './auth/identity.js';
 import type { ReportConfig } from './config.js';
 import { logConnectFailure, toGatewayError } from './connect-failures.js';
 import { GatewayHttpError } from './errors.js';
@@ -7,8 +9,9 @@ import type { HandleSigner } from './handles.js';
 import type { RenderRecord } from './render-record.js';
 import type { RenderRegistry } from './render-registry.js';
 import type { ReportCatalog } from './report-catalog.js';
-import { REFRESH_ROUTE, type RequestGate } from './request-gate.js';
+import { CANCEL_ROUTE, REFRESH_ROUTE, type RequestGate } from './request-gate.js';
 import {
+  checkCancelBody,
   checkRefreshBody,
   parseProgressQuery,
   unknownRender,
@@ -28,8 +31,8 @@ export interface RouteContext {
 }
 
 /**
- * Registers the protocol's three routes. The request gate's hooks authenticate, rate-limit and
- * authorize each request before its handler runs.
+ * Registers the protocol's four routes. The request gate's hooks authenticate, rate-limit and
+ * authorize each request before its handler runs, or for a handle, before any Connect call.
  */
 export function registerRoutes(app: FastifyInstance, context: RouteContext): void {
   const { catalog, renders, gate } = context;
@@ -37,7 +40,7 @@ export function registerRoutes(app: FastifyInstance, context: RouteContext): voi
   app.get<{ Params: { name: string } }>(
     '/v1/reports/:name',
     { onRequest: gate.reportHook('read') },
-    async (request) => reportStatus(context, request.params.name, request.log),
+    async (request) => reportStatus(context, request.params.name, request.identity, request.log),
   );
 
   app.post<{ Params: { name: string } }>(
@@ -83,6 +86,29 @@ export function registerRoutes(app: FastifyInstance, context: RouteContext): voi
         throw unknownRender();
       }
       return renderProgress(context, heldRequests, { record, handle, after, wait, reply });
+    },
+  );
+
+  app.post<{ Params: { handle: string } }>(
+    CANCEL_ROUTE,
+    { onRequest: gate.admitHook('cancel') },
+    async (request) => {
+      checkCancelBody(request.body);
+      const handle = request.params.handle;
+      const claims = context.handles.verify(handle);
+      if (claims === null || catalog.find(claims.report) === undefined) {
+        throw unknownRender();
+      }
+      // Both lists apply, so that a cancel also shows no more than the caller may read.
+      gate.authorizeReport(request, claims.report, 'read');
+      gate.authorizeReport(request, claims.report, 'cancel');
+      try {
+        return await renders.cancel(handle, { who: gate.who(request), log: request.log });
+      } catch (error) {
+        // The registry writes the audit line of its own refusals and failures.
+        gate.markAudited(error);
+        throw error;
+      }
     },
   );
 }
@@ -143,6 +169,7 @@ function findReport(catalog: ReportCatalog, name: string): ReportConfig {
 async function reportStatus(
   context: RouteContext,
   name: string,
+  identity: Identity | null,
   log: FastifyInstance['log'],
 ): Promise<ReportStatus> {
   const { catalog, renders } = context;
@@ -166,6 +193,7 @@ async function reportStatus(
     last_rendered_at: lastRenderedAt,
     render: running === undefined ? null : running.summary(),
     recent_durations: catalog.recentDurations(name),
+    can_cancel: mayCancel(identity, findReport(catalog, name)),
     server_time: new Date().toISOString(),
   };
 }

@@ -7,7 +7,8 @@
 /**
  * State of one render, as the gateway reports it. `unknown`: the gateway lost the render, such as
  * when Connect restarted and forgot its task and the job list does not show the outcome; `error`
- * then contains a plain message. `cancelled`: an owner of the report cancelled the render.
+ * then contains a plain message. `cancelled`: a report owner cancelled the render through the
+ * gateway, and it ended without a new output.
  */
 export type RenderState = 'running' | 'succeeded' | 'failed' | 'unknown' | 'cancelled';
 
@@ -33,6 +34,11 @@ export interface ReportStatus {
    * from these.
    */
   recent_durations: number[];
+  /**
+   * True when the caller may cancel the report's renders: the report's `cancel` list in the
+   * gateway's config names the caller. Nobody may cancel when the list is missing.
+   */
+  can_cancel: boolean;
   /** The gateway's clock when it sent the response. */
   server_time: string;
 }
@@ -53,7 +59,7 @@ export interface RenderProgress {
   next: number;
   started_at: string;
   finished_at: string | null;
-  /** Short reason of a failed render, otherwise null. */
+  /** Short reason of a failed render, or a note that a report owner cancelled it; else null. */
   error: string | null;
   last_rendered_at: string | null;
   server_time: string;
@@ -63,6 +69,21 @@ export interface RenderProgress {
    * the render.
    */
   stuck: boolean;
+}
+
+/**
+ * Body of the 200 response to `POST /v1/renders/{handle}/cancel`: the render's state once the
+ * gateway ordered Connect to end it, or found it ended. `running` means that Connect accepted
+ * the order but the render had not ended when the gateway stopped waiting; its progress then
+ * reports the end.
+ */
+export interface CancelResult {
+  handle: string;
+  state: RenderState;
+  finished_at: string | null;
+  /** As in RenderProgress. */
+  error: string | null;
+  server_time: string;
 }
 
 /** Machine-readable error codes of the gateway, with the HTTP status each comes with. */

@@ -40,9 +40,13 @@ export interface StartedRender {
 }
 
 interface RunningRender {
+  job: JobRecord;
   process?: RenderProcess;
   done: Promise<void>;
-  /** Aborts when the render is killed, which also ends a hanging render's wait. */
+  /**
+   * Aborts when the render is killed, which also ends a hanging render's wait, so a render
+   * whose process has not started yet never starts it.
+   */
   killed: AbortController;
   /** True when a restart killed the render, so its job ends without an exit code. */
   lost: boolean;
@@ -71,7 +75,7 @@ export class RenderManager {
     const task = this.options.tasks.create(user.id);
     const job = this.options.catalog.startJob(content);
     const entry: RunningRender = {
-      done: Promise.resolve(), killed: new AbortController(), lost: false,
+      job, done: Promise.resolve(), killed: new AbortController(), lost: false,
     };
     entry.done = this.run(content, job, task, entry)
       .catch((error: unknown) => {
@@ -86,13 +90,30 @@ export class RenderManager {
     return { task, job };
   }
 
+  /**
+   * Kills the process group of the job's render, as Connect's kill order does, and returns
+   * false when no render of that job runs. The task then fails with "signal: killed" and the
+   * job gets exit code -1, as after any process that a signal ended.
+   * NOTE: Connect documents neither the task's nor the job's end after a kill order; the
+   * stand-in reports it like a render that a signal ended.
+   */
+  kill(job: JobRecord): boolean {
+    const entry = [...this.running].find((candidate) => candidate.job === job);
+    if (entry === undefined) {
+      return false;
+    }
+    this.stop(entry);
+    this.options.log.info({ jobKey: job.key, pid: job.pid }, 'render killed on request');
+    return true;
+  }
+
   /** Kills every running render's process group and waits until all of them have ended. */
   async shutdown(): Promise<void> {
     this.closing = true;
     // Renders started after this point stop before their process starts; wait for them too.
     while (this.running.size > 0) {
       const entries = [...this.running];
-      entries.forEach((entry) => this.kill(entry));
+      entries.forEach((entry) => this.stop(entry));
       await Promise.all(entries.map((entry) => entry.done));
     }
   }
@@ -111,13 +132,13 @@ export class RenderManager {
     const entries = [...this.running];
     for (const entry of entries) {
       entry.lost = true;
-      this.kill(entry);
+      this.stop(entry);
     }
     await Promise.all(entries.map((entry) => entry.done));
     return entries.length;
   }
 
-  private kill(entry: RunningRender): void {
+  private stop(entry: RunningRender): void {
     entry.killed.abort();
     entry.process?.kill();
   }

@@ -158,6 +158,25 @@ describe('connect-refresh-button notify', () => {
     expect(document.title).to.equal(`? ${PAGE_TITLE}`);
   });
 
+  it('notifies of a cancelled render', async () => {
+    const visibility = stubVisibility();
+    const mounted = await mount(notifyTemplate);
+    const { handle, poll } = await startFollowing(mounted);
+
+    visibility.set('hidden');
+    poll.respond(200, renderProgress({
+      handle,
+      state: 'cancelled',
+      error: 'A report owner cancelled the render.',
+    }));
+    await untilStatus(mounted.el, 'cancelled');
+
+    expect(FakeNotification.created).to.have.length(1);
+    expect(FakeNotification.created[0]!.options.body).to.equal('Refresh cancelled. '
+      + 'A report owner cancelled the render. The report keeps its last output.');
+    expect(document.title).to.equal(`✕ ${PAGE_TITLE}`);
+  });
+
   it('does nothing while visible', async () => {
     stubVisibility();
     const mounted = await mount(notifyTemplate);

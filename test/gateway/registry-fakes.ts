@@ -6,6 +6,7 @@ import type {
   ConnectClient,
   GetTaskOptions,
   Job,
+  JobKillOrder,
   RenderStarted,
   Task,
 } from '../../src/connect/index.js';
@@ -49,10 +50,20 @@ export interface FakeClientOptions {
   autoStart?: boolean;
 }
 
-/** Creates a fake Connect client whose task polls, and by default renders, wait for the test. */
+/** A kill order that the fake client received, which the test settles. */
+export interface KillCall extends ReturnType<typeof deferred<JobKillOrder>> {
+  guid: string;
+  jobKey: string;
+}
+
+/**
+ * Creates a fake Connect client whose task polls and job kills, and by default renders, wait
+ * for the test.
+ */
 export function fakeClient({ jobs = [], autoStart = false }: FakeClientOptions = {}) {
   const renders: Array<ReturnType<typeof deferred<RenderStarted>>> = [];
   const polls: Array<ReturnType<typeof deferred<Task>>> = [];
+  const kills: KillCall[] = [];
   const client = {
     render() {
       const call = deferred<RenderStarted>();
@@ -74,10 +85,15 @@ export function fakeClient({ jobs = [], autoStart = false }: FakeClientOptions =
       }
       return jobs;
     },
+    killJob(guid: string, jobKey: string) {
+      const call = { ...deferred<JobKillOrder>(), guid, jobKey };
+      kills.push(call);
+      return call.promise;
+    },
     getDefaultRenderTime: async () => null,
     getContent: async () => ({ title: 'Sales' }),
   };
-  return { client: client as unknown as ConnectClient, renders, polls };
+  return { client: client as unknown as ConnectClient, renders, polls, kills };
 }
 
 export const API_KEY = 'Wq3v9TzL0pXc7sRb2mYd4hNf8kGj6aE1';

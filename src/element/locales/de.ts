@@ -26,12 +26,22 @@ export const de: Messages = {
   confirmRefresh: 'Trotzdem aktualisieren',
   confirmCancel: 'Abbrechen',
 
+  cancelRender: 'Rendern abbrechen',
+  cancelQuestion: 'Diesen Render-Vorgang abbrechen? Der Bericht behält seine letzte Ausgabe.',
+  cancelConfirm: 'Rendern abbrechen',
+  cancelKeep: 'Weiter rendern',
+  cancelling: 'Wird abgebrochen…',
+  cancelFailed: (reason) => `Der Render-Vorgang konnte nicht abgebrochen werden. ${reason}`,
+  cancelForbidden: 'Sie dürfen Render-Vorgänge dieses Berichts nicht abbrechen. Bitten Sie die '
+    + 'Administration des Aktualisierungsdienstes um Zugriff.',
+
   refreshStarted: 'Aktualisierung gestartet.',
   refreshJoined: 'Einer bereits laufenden Aktualisierung angeschlossen.',
   refreshRunning: 'Eine Aktualisierung läuft.',
   refreshFinished: 'Aktualisierung abgeschlossen.',
   refreshReady: 'Der Bericht kann wieder aktualisiert werden.',
   refreshReconnected: 'Wieder verbunden. Die Aktualisierung läuft noch.',
+  refreshCancelled: (message) => `Aktualisierung abgebrochen. ${message}`,
   refreshFailed: (message) => `Aktualisierung fehlgeschlagen. ${message}`,
   refreshUnavailable: (message) => `Aktualisierung nicht möglich. ${message}`,
   refreshOutcomeUnknown: (message) => `Ergebnis der Aktualisierung unbekannt. ${message}`,
@@ -46,6 +56,8 @@ export const de: Messages = {
     + 'Sie die für den Bericht verantwortliche Person, ihn zu prüfen.',
   renderUnreachable: 'Der Aktualisierungsdienst ist gerade nicht erreichbar. Der Render-Vorgang '
     + 'läuft weiter, und die Schaltfläche verbindet sich von selbst wieder.',
+  renderCancelled: 'Eine für den Bericht verantwortliche Person hat den Render-Vorgang '
+    + 'abgebrochen. Der Bericht behält seine letzte Ausgabe.',
   unexpectedError: (reason) => `Die Aktualisierung ist unerwartet fehlgeschlagen: ${reason}`,
   requestTimedOut: 'Der Aktualisierungsdienst hat nicht rechtzeitig geantwortet. Versuchen Sie '
     + 'es später erneut.',

@@ -26,12 +26,22 @@ export const es: Messages = {
   confirmRefresh: 'Actualizar de todos modos',
   confirmCancel: 'Cancelar',
 
+  cancelRender: 'Cancelar la generación',
+  cancelQuestion: '¿Cancelar esta generación? El informe conserva su última versión.',
+  cancelConfirm: 'Cancelar la generación',
+  cancelKeep: 'Seguir generando',
+  cancelling: 'Cancelando…',
+  cancelFailed: (reason) => `No se pudo cancelar la generación. ${reason}`,
+  cancelForbidden: 'No tiene permiso para cancelar generaciones de este informe. Pida acceso al '
+    + 'administrador del servicio de actualización.',
+
   refreshStarted: 'Actualización iniciada.',
   refreshJoined: 'Ya había una actualización en curso y el botón la sigue.',
   refreshRunning: 'Hay una actualización en curso.',
   refreshFinished: 'Actualización terminada.',
   refreshReady: 'El informe ya se puede actualizar de nuevo.',
   refreshReconnected: 'Conexión restablecida. La actualización sigue en curso.',
+  refreshCancelled: (message) => `Actualización cancelada. ${message}`,
   refreshFailed: (message) => `La actualización falló. ${message}`,
   refreshUnavailable: (message) => `Actualización no disponible. ${message}`,
   refreshOutcomeUnknown: (message) => `Resultado de la actualización desconocido. ${message}`,
@@ -46,6 +56,8 @@ export const es: Messages = {
     + 'propietario del informe que la revise.',
   renderUnreachable: 'No se puede conectar con el servicio de actualización en este momento. La '
     + 'generación continúa, y este botón se reconectará por sí solo.',
+  renderCancelled: 'Un propietario del informe canceló la generación. El informe conserva su '
+    + 'última versión.',
   unexpectedError: (reason) => `La actualización falló de forma inesperada: ${reason}`,
   requestTimedOut: 'El servicio de actualización no respondió a tiempo. Inténtelo de nuevo más '
     + 'tarde.',

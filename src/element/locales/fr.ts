@@ -29,12 +29,22 @@ export const fr: Messages = {
   confirmRefresh: 'Actualiser quand même',
   confirmCancel: 'Annuler',
 
+  cancelRender: 'Annuler la génération',
+  cancelQuestion: 'Annuler cette génération\u202F? Le rapport garde sa dernière version.',
+  cancelConfirm: 'Annuler la génération',
+  cancelKeep: 'Poursuivre la génération',
+  cancelling: 'Annulation…',
+  cancelFailed: (reason) => `La génération n’a pas pu être annulée. ${reason}`,
+  cancelForbidden: 'Vous n’êtes pas autorisé à annuler les générations de ce rapport. '
+    + 'Demandez l’accès à l’administrateur du service d’actualisation.',
+
   refreshStarted: 'Actualisation lancée.',
   refreshJoined: 'Une actualisation était déjà en cours et le bouton la suit.',
   refreshRunning: 'Une actualisation est en cours.',
   refreshFinished: 'Actualisation terminée.',
   refreshReady: 'Le rapport peut de nouveau être actualisé.',
   refreshReconnected: 'Connexion rétablie. L’actualisation est toujours en cours.',
+  refreshCancelled: (message) => `Actualisation annulée. ${message}`,
   refreshFailed: (message) => `Échec de l’actualisation. ${message}`,
   refreshUnavailable: (message) => `Actualisation indisponible. ${message}`,
   refreshOutcomeUnknown: (message) => `Résultat de l’actualisation inconnu. ${message}`,
@@ -49,6 +59,8 @@ export const fr: Messages = {
     + 'propriétaire du rapport de la vérifier.',
   renderUnreachable: 'Le service d’actualisation est injoignable pour le moment. La génération '
     + 'continue, et ce bouton se reconnecte de lui-même.',
+  renderCancelled: 'Un propriétaire du rapport a annulé la génération. Le rapport garde sa '
+    + 'dernière version.',
   unexpectedError: (reason) => `L’actualisation a échoué de façon inattendue\u00A0: ${reason}`,
   requestTimedOut: 'Le service d’actualisation n’a pas répondu à temps. Réessayez plus tard.',
   offline: 'Vous êtes hors ligne. Connectez-vous au réseau pour actualiser ce rapport.',

@@ -26,12 +26,23 @@ export const ja: Messages = {
   confirmRefresh: 'それでも更新する',
   confirmCancel: 'キャンセル',
 
+  cancelRender: 'レンダリングを中止',
+  cancelQuestion: 'このレンダリングを中止しますか？'
+    + 'レポートは前回の出力のままです。',
+  cancelConfirm: 'レンダリングを中止',
+  cancelKeep: 'レンダリングを続ける',
+  cancelling: '中止しています…',
+  cancelFailed: (reason) => `レンダリングを中止できませんでした。${reason}`,
+  cancelForbidden: 'このレポートのレンダリングを中止する権限がありません。'
+    + '更新サービスの管理者にアクセス権を依頼してください。',
+
   refreshStarted: '更新を開始しました。',
   refreshJoined: '実行中の更新に合流しました。',
   refreshRunning: '更新を実行中です。',
   refreshFinished: '更新が完了しました。',
   refreshReady: 'レポートを再び更新できます。',
   refreshReconnected: '再接続しました。更新はまだ実行中です。',
+  refreshCancelled: (message) => `更新が中止されました。${message}`,
   refreshFailed: (message) => `更新に失敗しました。${message}`,
   refreshUnavailable: (message) => `更新できません。${message}`,
   refreshOutcomeUnknown: (message) => `更新の結果は不明です。${message}`,
@@ -45,6 +56,8 @@ export const ja: Messages = {
     + 'レポートの所有者に確認を依頼してください。',
   renderUnreachable: '現在、更新サービスに接続できません。レンダリングは続行中で、このボタンは自動的に'
     + '再接続します。',
+  renderCancelled: 'レポートの所有者がレンダリングを中止しました。'
+    + 'レポートは前回の出力のままです。',
   unexpectedError: (reason) => `更新が予期せず失敗しました: ${reason}`,
   requestTimedOut: '更新サービスが時間内に応答しませんでした。しばらくしてからもう一度お試しください。',
   offline: 'オフラインです。このレポートを更新するにはネットワークに接続してください。',

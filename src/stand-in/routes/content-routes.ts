@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canManage } from '../access.js';
 import { sendApiError } from '../api-errors.js';
-import { contentJson, jobJson, type ContentInclude } from '../json.js';
+import { contentJson, jobJson, jobKillOrderJson, type ContentInclude } from '../json.js';
 import { checkRenderAllowed, startRender } from './render-start.js';
 import {
   findCallerContent,
@@ -58,7 +58,7 @@ function checkRenderBody(reply: FastifyReply, body: unknown, found: CallerConten
   return true;
 }
 
-/** Routes under `/v1/content/{guid}`: the content object, v1 render and jobs. */
+/** Routes under `/v1/content/{guid}`: the content object, v1 render, jobs and job kills. */
 export function registerContentRoutes(app: FastifyInstance, context: StandInContext): void {
   const lookup = (request: FastifyRequest<{ Params: GuidParams }>, reply: FastifyReply) =>
     findCallerContent(context, request, reply, context.catalog.findContent(request.params.guid));
@@ -111,5 +111,21 @@ export function registerContentRoutes(app: FastifyInstance, context: StandInCont
     }
     const job = found.content.jobs.find((candidate) => candidate.key === request.params.key);
     return job ? jobJson(job) : sendApiError(reply, 'objectDoesNotExist');
+  });
+
+  // Connect registers the order and ends the job afterwards, but the stand-in kills at once.
+  app.delete<{ Params: JobParams }>('/v1/content/:guid/jobs/:key', async (request, reply) => {
+    const found = lookupManaged(request, reply);
+    if (!found) {
+      return reply;
+    }
+    const job = found.content.jobs.find((candidate) => candidate.key === request.params.key);
+    if (!job) {
+      return sendApiError(reply, 'objectDoesNotExist');
+    }
+    if (job.status !== 0 || !context.renders.kill(job)) {
+      return sendApiError(reply, 'inactiveJob');
+    }
+    return jobKillOrderJson(job);
   });
 }
