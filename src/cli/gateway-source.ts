@@ -108,7 +108,9 @@ export class GatewaySource implements RenderSource {
       after = progress.next;
       if (progress.state !== 'running') {
         return {
-          state: progress.state,
+          // NOTE: a render whose outcome the gateway lost (`unknown`) counts as failed here,
+          // with the gateway's message, until the command line reports that state itself.
+          state: progress.state === 'succeeded' ? 'succeeded' : 'failed',
           finishedAt: progress.finished_at === null ? new Date() : new Date(progress.finished_at),
           error: progress.error === null ? null : this.#redactor.redactText(progress.error),
         };

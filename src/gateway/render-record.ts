@@ -32,8 +32,10 @@ export class RenderRecord {
   readonly jobKey: string | null;
   state: RenderState = 'running';
   finishedAt: Date | null = null;
-  /** Short, redacted reason of a failed render. */
+  /** Short, redacted reason of a failed render, or why its outcome is unknown. */
   error: string | null = null;
+  /** True once the running render exceeded its report's `max_duration`. */
+  private exceededMaxDuration = false;
 
   private readonly log: RenderLog;
   private readonly events = new EventEmitter();
@@ -52,6 +54,11 @@ export class RenderRecord {
 
   get isRunning(): boolean {
     return this.state === 'running';
+  }
+
+  /** True while the render runs longer than its report's `max_duration`. */
+  get stuck(): boolean {
+    return this.isRunning && this.exceededMaxDuration;
   }
 
   /** Number of log lines the report exposes now; the `next` of a progress response. */
@@ -76,6 +83,7 @@ export class RenderRecord {
       started_at: this.startedAt.toISOString(),
       finished_at: this.finishedAt?.toISOString() ?? null,
       error: this.error,
+      stuck: this.stuck,
       last_rendered_at: lastRenderedAt,
       server_time: new Date().toISOString(),
     };
@@ -98,12 +106,33 @@ export class RenderRecord {
     this.finish('failed', finishedAt, reason);
   }
 
+  /** Ends the render as `unknown`, because the gateway lost it; `reason` says why. */
+  markUnknown(reason: string, finishedAt: Date): void {
+    this.finish('unknown', finishedAt, reason);
+  }
+
   /**
-   * Resolves once the render has left `running` or exposes more than `after` lines, or when
-   * `signal` aborts (time up, client gone, gateway closing). Never rejects.
+   * Marks the running render stuck, because it exceeded its report's `max_duration`, and
+   * wakes held requests. Returns false when it was stuck already or has ended.
+   */
+  markStuck(): boolean {
+    if (!this.isRunning || this.exceededMaxDuration) {
+      return false;
+    }
+    this.exceededMaxDuration = true;
+    this.events.emit('change');
+    return true;
+  }
+
+  /**
+   * Resolves once the render has left `running`, exposes more than `after` lines or became
+   * stuck, or when `signal` aborts (time up, client gone, gateway closing). Never rejects.
    */
   async waitForProgress(after: number, signal: AbortSignal): Promise<void> {
-    while (this.isRunning && this.visibleLineCount <= after && !signal.aborted) {
+    const wasStuck = this.stuck;
+    while (
+      this.isRunning && this.visibleLineCount <= after && this.stuck === wasStuck && !signal.aborted
+    ) {
       try {
         await once(this.events, 'change', { signal });
       } catch {

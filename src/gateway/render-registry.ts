@@ -14,6 +14,7 @@ import {
 } from './follow-render.js';
 import type { HandleClaims, HandleSigner } from './handles.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { isAmbiguousRenderFailure, settleLostRender } from './lost-renders.js';
 import { RenderFactory, type RecordOrigin } from './render-factory.js';
 import { reportRenderKey, type RenderGroup } from './render-group.js';
 import {
@@ -21,6 +22,7 @@ import {
   RenderJobLister,
   jobStartedAt,
   newestEndedRenderJobSince,
+  newestRenderJobNotIn,
 } from './render-jobs.js';
 import type { RenderRecord } from './render-record.js';
 import { RenderTable } from './render-table.js';
@@ -217,20 +219,48 @@ export class RenderRegistry {
       return { group: this.adoptJob(name, report, active), joined: true };
     }
     await checkCooldown(name, report, jobs, this.options.catalog);
-    return { group: await this.start(name, report, who), joined: false };
+    const knownJobKeys = new Set(jobs.map((job) => job.key));
+    return { group: await this.start(name, report, who, knownJobKeys), joined: false };
   }
 
-  private async start(name: string, report: ReportConfig, who: string): Promise<RenderGroup> {
+  /**
+   * Sends the render request and follows the render. The request is never repeated blindly:
+   * after a failure that does not tell whether Connect started the render, the job list
+   * decides. A render job that is not in `knownJobKeys`, the job list read just before, is
+   * adopted as this render. Only without one is the request sent once more.
+   */
+  private async start(
+    name: string,
+    report: ReportConfig,
+    who: string,
+    knownJobKeys: ReadonlySet<string>,
+  ): Promise<RenderGroup> {
     const { client, catalog, logger, signal } = this.options;
     const startedAt = new Date();
     catalog.preloadLastRenderedAt(name);
 
-    let started: RenderStarted;
-    try {
-      started = await client.render(report.guid, { signal });
-    } catch (error) {
-      logConnectFailure(logger, error, name, 'start a render');
-      throw toGatewayError(error, name);
+    let started: RenderStarted | undefined;
+    for (let attempt = 1; started === undefined; attempt += 1) {
+      try {
+        started = await client.render(report.guid, { signal });
+      } catch (error) {
+        logConnectFailure(logger, error, name, 'start a render');
+        if (!isAmbiguousRenderFailure(error) || signal.aborted) {
+          throw toGatewayError(error, name);
+        }
+        const jobs = await this.jobs.list(name, report, 'look for the render a failed request started');
+        const job = newestRenderJobNotIn(jobs, knownJobKeys);
+        if (job !== undefined) {
+          return this.adoptStartedJob(name, report, who, job);
+        }
+        if (attempt >= 2) {
+          throw toGatewayError(error, name);
+        }
+        logger.warn(
+          { report: name },
+          'Connect lists no render started by the failed render request; sending it once more',
+        );
+      }
     }
 
     const origin = { startedAt, startedBy: who, jobKey: null };
@@ -244,7 +274,26 @@ export class RenderRegistry {
       },
       'Render started',
     );
-    this.follow(group, (context) => followRender(group, started, context));
+    const task = started;
+    this.follow(group, async (context) => {
+      const outcome = await followRender(group, task, context);
+      if (outcome.kind !== 'unknown') {
+        return outcome;
+      }
+      return settleLostRender({ guid: report.guid, knownJobKeys, outcome }, context);
+    });
+    return group;
+  }
+
+  /** Follows the render job that a render request started although the request failed. */
+  private adoptStartedJob(name: string, report: ReportConfig, who: string, job: Job): RenderGroup {
+    const origin = { startedAt: jobStartedAt(job), startedBy: who, jobKey: job.key };
+    const group = this.createGroup(name, report, origin);
+    this.options.logger.info(
+      { report: name, handle_id: group.primary.record.renderId, jobKey: job.key },
+      'Adopted the render job that a failed render request started',
+    );
+    this.follow(group, (context) => followJob(report.guid, job.key, context));
     return group;
   }
 

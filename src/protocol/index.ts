@@ -4,8 +4,12 @@
  * server code. Times are RFC 3339 strings in UTC.
  */
 
-/** State of one render, as the gateway reports it. */
-export type RenderState = 'running' | 'succeeded' | 'failed';
+/**
+ * State of one render, as the gateway reports it. `unknown`: the gateway lost the render,
+ * because Connect forgot its task (after a restart, say) and the job list cannot tell how
+ * the render ended. `error` then carries a plain message.
+ */
+export type RenderState = 'running' | 'succeeded' | 'failed' | 'unknown';
 
 /** A render in progress, as listed in a report's status. */
 export interface RenderSummary {
@@ -49,8 +53,13 @@ export interface RenderProgress {
   next: number;
   started_at: string;
   finished_at: string | null;
-  /** Short reason of a failed render, otherwise null. */
+  /** Short reason of a failed render, or why the outcome is unknown; otherwise null. */
   error: string | null;
+  /**
+   * True while the render runs longer than the report's configured maximum duration
+   * (`max_duration` in the gateway config). The state stays `running`.
+   */
+  stuck: boolean;
   last_rendered_at: string | null;
   server_time: string;
 }

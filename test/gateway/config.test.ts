@@ -27,7 +27,7 @@ describe('parseGatewayConfig', () => {
         'ops_2-daily': { guid: GUID },
       },
     });
-    const report = { redact: [], cooldown_s: 0, refresh: null, read: null };
+    const report = { redact: [], cooldown_s: 0, max_duration: null, refresh: null, read: null };
     assert.deepEqual(config, {
       auth: { anonymous: null, bearer_tokens: [], jwt: null, proxy: null },
       cors: { origins: [], credentials: false },
@@ -113,7 +113,7 @@ describe('loadGatewayConfig', () => {
     await writeFile(path, JSON.stringify({ reports: { sales: { guid: GUID, log: 'full' } } }));
     const config = await loadGatewayConfig(path);
     assert.deepEqual(config.reports, {
-      sales: { guid: GUID, log: 'full', redact: [], cooldown_s: 0, refresh: null, read: null },
+      sales: { guid: GUID, log: 'full', redact: [], cooldown_s: 0, max_duration: null, refresh: null, read: null },
     });
   });
 
