@@ -17,7 +17,7 @@ export interface ConnectApiErrorDetails {
   payload: unknown;
   method: string;
   path: string;
-  /** Wait that the response's `Retry-After` header asks for, in ms; absent means none. */
+  /** Wait in ms that the response's `Retry-After` header requests; absent means none. */
   retryAfterMs?: number | null;
 }
 
@@ -36,7 +36,7 @@ export class ConnectApiError extends ConnectError {
   readonly method: string;
   /** Request path below the server, starting with `/__api__`. */
   readonly path: string;
-  /** Wait that the response's `Retry-After` header asks for, in ms, or null without one. */
+  /** Wait in ms that the response's `Retry-After` header requests, or null without one. */
   readonly retryAfterMs: number | null;
 
   constructor(message: string, details: ConnectApiErrorDetails) {

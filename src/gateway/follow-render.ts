@@ -165,9 +165,11 @@ class PollState {
       return this.context.timing.notFoundRetryMs;
     }
     this.context.logger.warn({ taskId: this.taskId, lostForMs }, 'Connect lost the render task');
-    return this.sawTask
-      ? unknownOutcome('Connect no longer knows the render task, so its outcome is unknown.')
-      : failed('Connect did not find the render task it had just started.');
+    return unknownOutcome(
+      this.sawTask
+        ? 'Connect no longer knows the render task, so its outcome is unknown.'
+        : 'Connect did not find the render task it had just started, so its outcome is unknown.',
+    );
   }
 
   private afterTransientError(error: unknown): number | FollowOutcome {

@@ -1,7 +1,7 @@
 /**
- * What the gateway does when it loses track of a render it started: a render request whose
- * response never arrived, and a render task that Connect forgot. In both cases the job list
- * is the only record left on Connect.
+ * Recovery of renders that the gateway lost track of: a render request whose response never
+ * arrived, and a render task that Connect forgot. In both cases the job list is the only
+ * record left on Connect.
  */
 import {
   ConnectApiError,
@@ -23,8 +23,8 @@ const AMBIGUOUS_STATUSES = new Set([502, 503, 504]);
 
 /**
  * Returns true when a render request failed in a way that does not tell whether Connect
- * started the render: no response or a broken one (reset, timeout), a proxy's 502, 503 or
- * 504, or a success response that could not be read.
+ * started the render. Such failures are a missing or broken response (reset, timeout), a
+ * proxy's 502, 503 or 504, and a success response that could not be read.
  */
 export function isAmbiguousRenderFailure(error: unknown): boolean {
   if (error instanceof ConnectUnreachableError || error instanceof ConnectResponseError) {
@@ -43,9 +43,9 @@ export interface LostRender {
 
 /**
  * Settles a render whose task Connect forgot, from the content's job list. A job of the
- * render that still runs is followed to its end; an ended job gives its outcome, or
- * `unknown` when it has no exit code. Without such a job, or when the list cannot be read,
- * the render ends as `unknown`. Never rejects.
+ * render that still runs is followed to its end. An ended job gives its outcome, which is
+ * `unknown` when the job has no exit code. Without such a job, or when the list cannot be
+ * read, the render ends as `unknown`. Never rejects.
  */
 export async function settleLostRender(
   lost: LostRender,

@@ -106,7 +106,7 @@ export class RenderRecord {
     this.finish('failed', finishedAt, reason);
   }
 
-  /** Ends the render as `unknown`, because the gateway lost it; `reason` says why. */
+  /** Ends the render as `unknown`, because the gateway lost it; `reason` explains how. */
   markUnknown(reason: string, finishedAt: Date): void {
     this.finish('unknown', finishedAt, reason);
   }
