@@ -3,13 +3,21 @@
  * arrived, and a render task that Connect forgot. In both cases the job list is the only
  * record left on Connect.
  */
+import type { FastifyBaseLogger } from 'fastify';
 import {
   ConnectApiError,
   ConnectResponseError,
   ConnectUnreachableError,
+  type ConnectClient,
   type Job,
+  type RenderStarted,
 } from '../connect/index.js';
-import { connectFailureFields, connectFailureReason } from './connect-failures.js';
+import {
+  connectFailureFields,
+  connectFailureReason,
+  logConnectFailure,
+  toGatewayError,
+} from './connect-failures.js';
 import { followJob } from './follow-job.js';
 import {
   unknownOutcome,
@@ -31,6 +39,55 @@ export function isAmbiguousRenderFailure(error: unknown): boolean {
     return true;
   }
   return error instanceof ConnectApiError && AMBIGUOUS_STATUSES.has(error.status);
+}
+
+export interface RenderRequest {
+  name: string;
+  guid: string;
+  client: ConnectClient;
+  logger: FastifyBaseLogger;
+  signal: AbortSignal;
+  /** Keys of the job list read before the render request; see newestRenderJobNotIn. */
+  knownJobKeys: ReadonlySet<string>;
+  /** Reads the job list; rejects with a GatewayHttpError when Connect fails. */
+  listJobs: () => Promise<Job[]>;
+}
+
+/** Result of a render request: the task Connect started, or a job it started silently. */
+export type RenderRequestResult =
+  | { kind: 'task'; started: RenderStarted }
+  | { kind: 'job'; job: Job };
+
+/**
+ * Sends a render request, and never repeats it blindly. After a failure that does not tell
+ * whether Connect started the render, the job list decides: a render job that is not in
+ * `knownJobKeys` is taken as this render. Only without one is the request sent once more.
+ * Rejects with a GatewayHttpError for any other failure, and when the second request fails
+ * too without a new job.
+ */
+export async function sendRenderRequest(request: RenderRequest): Promise<RenderRequestResult> {
+  const { name, guid, client, logger, signal, knownJobKeys } = request;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return { kind: 'task', started: await client.render(guid, { signal }) };
+    } catch (error) {
+      logConnectFailure(logger, error, name, 'start a render');
+      if (!isAmbiguousRenderFailure(error) || signal.aborted) {
+        throw toGatewayError(error, name);
+      }
+      const job = newestRenderJobNotIn(await request.listJobs(), knownJobKeys);
+      if (job !== undefined) {
+        return { kind: 'job', job };
+      }
+      if (attempt >= 2) {
+        throw toGatewayError(error, name);
+      }
+      logger.warn(
+        { report: name },
+        'Connect lists no render started by the failed render request; sending it once more',
+      );
+    }
+  }
 }
 
 export interface LostRender {

@@ -2,7 +2,6 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ConnectClient, Job, RenderStarted } from '../connect/index.js';
 import { auditRefresh } from './audit.js';
 import type { ReportConfig } from './config.js';
-import { logConnectFailure, toGatewayError } from './connect-failures.js';
 import { checkCooldown } from './cooldown.js';
 import { GatewayHttpError } from './errors.js';
 import { followJob } from './follow-job.js';
@@ -14,7 +13,7 @@ import {
 } from './follow-render.js';
 import type { HandleClaims, HandleSigner } from './handles.js';
 import { KeyedQueue } from './keyed-queue.js';
-import { isAmbiguousRenderFailure, settleLostRender } from './lost-renders.js';
+import { sendRenderRequest, settleLostRender } from './lost-renders.js';
 import { RenderFactory, type RecordOrigin } from './render-factory.js';
 import { reportRenderKey, type RenderGroup } from './render-group.js';
 import {
@@ -22,7 +21,6 @@ import {
   RenderJobLister,
   jobStartedAt,
   newestEndedRenderJobSince,
-  newestRenderJobNotIn,
 } from './render-jobs.js';
 import type { RenderRecord } from './render-record.js';
 import { RenderTable } from './render-table.js';
@@ -173,7 +171,7 @@ export class RenderRegistry {
     }
     // In the queue, so that a refresh that is looking on Connect or starting a render ends
     // first, and the job is joined rather than followed twice.
-    const group = await this.queue.run(key, async () => this.adoptJob(name, report, active));
+    const group = await this.queue.run(key, async () => this.adoptJob(name, report, active, null));
     return group.recordFor(name);
   }
 
@@ -216,7 +214,7 @@ export class RenderRegistry {
     const jobs = await this.jobs.list(name, report, 'look for a render in progress');
     const active = activeRenderJob(jobs);
     if (active !== undefined) {
-      return { group: this.adoptJob(name, report, active), joined: true };
+      return { group: this.adoptJob(name, report, active, null), joined: true };
     }
     await checkCooldown(name, report, jobs, this.options.catalog);
     const knownJobKeys = new Set(jobs.map((job) => job.key));
@@ -224,10 +222,8 @@ export class RenderRegistry {
   }
 
   /**
-   * Sends the render request and follows the render. The request is never repeated blindly:
-   * after a failure that does not tell whether Connect started the render, the job list
-   * decides. A render job that is not in `knownJobKeys`, the job list read just before, is
-   * adopted as this render. Only without one is the request sent once more.
+   * Sends the render request (see sendRenderRequest) and follows the render. `knownJobKeys`
+   * are the keys of the job list read just before. A lost task is settled from the job list.
    */
   private async start(
     name: string,
@@ -239,29 +235,19 @@ export class RenderRegistry {
     const startedAt = new Date();
     catalog.preloadLastRenderedAt(name);
 
-    let started: RenderStarted | undefined;
-    for (let attempt = 1; started === undefined; attempt += 1) {
-      try {
-        started = await client.render(report.guid, { signal });
-      } catch (error) {
-        logConnectFailure(logger, error, name, 'start a render');
-        if (!isAmbiguousRenderFailure(error) || signal.aborted) {
-          throw toGatewayError(error, name);
-        }
-        const jobs = await this.jobs.list(name, report, 'look for the render a failed request started');
-        const job = newestRenderJobNotIn(jobs, knownJobKeys);
-        if (job !== undefined) {
-          return this.adoptStartedJob(name, report, who, job);
-        }
-        if (attempt >= 2) {
-          throw toGatewayError(error, name);
-        }
-        logger.warn(
-          { report: name },
-          'Connect lists no render started by the failed render request; sending it once more',
-        );
-      }
+    const result = await sendRenderRequest({
+      name,
+      guid: report.guid,
+      client,
+      logger,
+      signal,
+      knownJobKeys,
+      listJobs: () => this.jobs.list(name, report, 'look for the render a failed request started'),
+    });
+    if (result.kind === 'job') {
+      return this.adoptJob(name, report, result.job, who);
     }
+    const started: RenderStarted = result.started;
 
     const origin = { startedAt, startedBy: who, jobKey: null };
     const group = this.createGroup(name, report, origin);
@@ -274,9 +260,8 @@ export class RenderRegistry {
       },
       'Render started',
     );
-    const task = started;
     this.follow(group, async (context) => {
-      const outcome = await followRender(group, task, context);
+      const outcome = await followRender(group, started, context);
       if (outcome.kind !== 'unknown') {
         return outcome;
       }
@@ -285,29 +270,28 @@ export class RenderRegistry {
     return group;
   }
 
-  /** Follows the render job that a render request started although the request failed. */
-  private adoptStartedJob(name: string, report: ReportConfig, who: string, job: Job): RenderGroup {
-    const origin = { startedAt: jobStartedAt(job), startedBy: who, jobKey: job.key };
-    const group = this.createGroup(name, report, origin);
-    this.options.logger.info(
-      { report: name, handle_id: group.primary.record.renderId, jobKey: job.key },
-      'Adopted the render job that a failed render request started',
-    );
-    this.follow(group, (context) => followJob(report.guid, job.key, context));
-    return group;
-  }
-
-  /** Follows a render job found active on Connect, unless a render of its key already runs. */
-  private adoptJob(name: string, report: ReportConfig, job: Job): RenderGroup {
+  /**
+   * Follows a render job on Connect, unless a render of its key already runs. `startedBy` is
+   * the requester when the gateway's own render request started the job although it failed,
+   * and null for a job found active on Connect.
+   */
+  private adoptJob(
+    name: string,
+    report: ReportConfig,
+    job: Job,
+    startedBy: string | null,
+  ): RenderGroup {
     const running = this.renders.running(reportRenderKey(report));
     if (running !== undefined) {
       return running;
     }
-    const origin = { startedAt: jobStartedAt(job), startedBy: null, jobKey: job.key };
+    const origin = { startedAt: jobStartedAt(job), startedBy, jobKey: job.key };
     const group = this.createGroup(name, report, origin);
     this.options.logger.info(
       { report: name, handle_id: group.primary.record.renderId, jobKey: job.key },
-      'Joined a render job already active on Connect',
+      startedBy === null
+        ? 'Joined a render job already active on Connect'
+        : 'Adopted the render job that a failed render request started',
     );
     this.follow(group, (context) => followJob(report.guid, job.key, context));
     return group;
@@ -350,7 +334,7 @@ export class RenderRegistry {
     const active = activeRenderJob(jobs);
     let record: RenderRecord;
     if (active !== undefined) {
-      record = this.adoptJob(name, report, active).recordFor(name);
+      record = this.adoptJob(name, report, active, null).recordFor(name);
     } else {
       const ended = newestEndedRenderJobSince(jobs, claims.startedAt);
       if (ended === undefined) {
