@@ -28,7 +28,7 @@ export interface RenderFinishedAudit {
   durationMs: number;
   /** `who` of the request that started the render, or null when the gateway did not. */
   startedBy: string | null;
-  /** Redacted failure reason of a failed render. */
+  /** Redacted reason of a failed render, or why the outcome of an `unknown` one is unknown. */
   reason?: string | null;
 }
 
@@ -63,17 +63,21 @@ export function auditRefusal(
   auditRefresh(logger, { report, who, outcome: 'refused', code });
 }
 
-/** Writes the `render finished` audit line, at warn level for a failed render. */
+/**
+ * Writes the `render finished` audit line, at warn level for a failed render and for one
+ * whose outcome is unknown.
+ */
 export function auditRenderFinished(logger: FastifyBaseLogger, entry: RenderFinishedAudit): void {
+  const unsuccessful = entry.state === 'failed' || entry.state === 'unknown';
   const fields = {
     audit: true,
     report: entry.report,
     state: entry.state,
     duration_ms: Math.max(0, Math.round(entry.durationMs)),
     started_by: entry.startedBy,
-    ...(entry.state === 'failed' ? { reason: entry.reason ?? null } : {}),
+    ...(unsuccessful ? { reason: entry.reason ?? null } : {}),
   };
-  if (entry.state === 'failed') {
+  if (unsuccessful) {
     logger.warn(fields, 'render finished');
   } else {
     logger.info(fields, 'render finished');

@@ -126,6 +126,10 @@ describe('Connect outages and restarts', { timeout: SERVER_TEST_TIMEOUT_MS }, ()
     assert.equal(outcome.body.state, 'unknown');
     assert.match(outcome.body.error, /without an exit code/);
     assert.notEqual(outcome.body.finished_at, null);
+    const [audit] = h.logs.entries('render finished');
+    assert.equal(audit?.state, 'unknown');
+    assert.equal(audit?.level, 40, 'logged as a warning');
+    assert.match(String(audit?.reason), /without an exit code/);
 
     const status = await h.request('/v1/reports/sales');
     assert.equal(status.body.render, null, 'single flight released');
