@@ -12,6 +12,7 @@ const FAST_RETRY = { maxAttempts: 2, firstDelayMs: 10, maxDelayMs: 20, maxRetryA
 /** Every request to the stand-in loses its connection: Connect is down. */
 const CONNECT_DOWN = { requests: [{ kind: 'drop' as const }] };
 const TASK_POLLS = '/__api__/v1/tasks/*';
+const VARIANTS_PATH = `/__api__/applications/${SALES_GUID}/variants`;
 
 describe('Connect outages and restarts', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
   let harness: Harness | undefined;
@@ -121,10 +122,15 @@ describe('Connect outages and restarts', { timeout: SERVER_TEST_TIMEOUT_MS }, ()
     assert.equal(refresh.status, 202, refresh.text);
     await h.logs.waitFor((entry) => entry.msg === 'Render started');
     await h.standIn.restart();
+    // A read of the last-rendered time uses this fault up, so its absence proves the read.
+    h.standIn.faults.set({
+      requests: [{ kind: 'error', status: 503, path: VARIANTS_PATH, times: 1 }],
+    });
 
     const outcome = await h.awaitOutcome(refresh.body.handle);
     assert.equal(outcome.body.state, 'unknown');
     assert.match(outcome.body.error, /without an exit code/);
+    assert.deepEqual(h.standIn.faults.current().requests, [], 'last-rendered time read again');
     assert.notEqual(outcome.body.finished_at, null);
     const [audit] = h.logs.entries('render finished');
     assert.equal(audit?.state, 'unknown');
