@@ -25,6 +25,7 @@ const STATUSES = [
   { status: 'running', click: false, shows: 'A render has run for 75 s; its log is in the closed block.' },
   { status: 'succeeded', click: false, shows: 'The followed render has just finished.' },
   { status: 'failed', click: false, shows: 'The followed render failed; the R error is behind "Details".' },
+  { status: 'unknown', click: false, shows: 'The gateway lost the followed render, so its outcome is unknown.' },
   { status: 'unavailable', click: false, shows: 'Connect rejected the gateway\'s API key (403).' },
   { status: 'cooldown', click: true, shows: 'The gateway asked to wait 4 minutes (429 with Retry-After).' },
 ];

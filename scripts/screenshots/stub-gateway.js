@@ -61,6 +61,7 @@ const statusResponses = {
   running: () => json(200, reportStatus('running', runningRender('running'))),
   succeeded: () => json(200, reportStatus('succeeded', runningRender('succeeded'))),
   failed: () => json(200, reportStatus('failed', runningRender('failed'))),
+  unknown: () => json(200, reportStatus('unknown', runningRender('unknown'))),
   unavailable: () => json(403, {
     error: { code: 'connect_forbidden', message: 'Connect rejected the API key for this report.' },
   }),
@@ -91,6 +92,10 @@ const renderResponses = {
     next: LOG.length + 1,
     finished_at: iso(0),
     error: 'The R session exited with status 1.',
+  })),
+  unknown: () => json(200, progress('unknown', {
+    state: 'unknown',
+    error: 'Connect restarted and no longer knows the render task.',
   })),
 };
 

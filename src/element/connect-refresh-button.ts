@@ -17,15 +17,15 @@ import { acceptsRefresh, isBusy, type RefreshStatus } from './status.js';
 import { statusLineTemplate } from './status-templates.js';
 import { styles } from './styles.js';
 import { VERSION } from './version.js';
-import { indicatorTemplate, logTemplate, messageTemplate } from './view-templates.js';
+import { indicatorTemplate, logTemplate, messageTemplate, stuckTemplate } from './view-templates.js';
 
 /**
  * A button that requests a re-render of a Posit Connect report from a refresh gateway, then shows
  * how the render goes and when the report's data was last rendered.
  *
  * The element keeps up with renders started elsewhere, such as on a schedule or from another
- * page. While its status is `idle`, `succeeded` or `failed`, it reads the report's status again
- * about every 60 s (at the next 30 s tick of its clock after 60 s) and at once when the page
+ * page. While its status is `idle`, `succeeded`, `failed` or `unknown`, it reads the report's
+ * status again about every 60 s (at the next 30 s tick of its clock after 60 s) and at once when the page
  * becomes visible again. It skips the read on a return less than 5 s after its last status read
  * or the end of a render it followed. A newer last render time then shows without a click, and
  * a render found running is followed as if joined, unless the element saw that render end,
@@ -38,6 +38,13 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * Elements on one page with the same gateway, report, token and `with-credentials` share one
  * status read in flight and one long poll per render. When one of them starts or finds a render, the others follow it
  * at once as joined, and all of them show its end.
+ *
+ * While the element follows a render and the gateway cannot be reached or responds with a 5xx,
+ * the status is `unavailable` and the render goes on. The element keeps polling the render with
+ * backoff, returns to `running` when the gateway responds again, and then shows the render's
+ * end. A refresh request can fail without showing whether the gateway started a render, as after
+ * a network error, a timeout or a 5xx. The element never sends such a request again by itself.
+ * It reads the report's status first and follows a render that it finds running.
  *
  * The handle of a followed render is kept in `sessionStorage` under a key of gateway and report
  * until the render ends. After a reload, the element polls that handle and reads the report's
@@ -66,15 +73,17 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * `succeeded`, and `lastRenderedAt` is the render's completion time, or null when the gateway
  * sent none.
  * @fires {RefreshErrorEvent} connect-refresh-error - A request failed or was refused (including a
- * cooldown), the gateway is unavailable, or the followed render failed. `state` is `failed` for a
- * failed render, `running` when a request failed while a render was followed, and null without a
- * render. `lastRenderedAt` is the report's last render time. `message` is the element's text and
- * `gatewayMessage` the gateway's own, and `code` is the gateway's error code or one of the
- * element's (`render_failed`, `network_error`, `invalid_response`, `http_error`, `offline`,
+ * cooldown), the gateway is unavailable, or the followed render failed or was lost. `state` is
+ * `failed` for a failed render, `unknown` for a render that the gateway lost, `running` when a
+ * request failed while a render was followed, and null without a render. `lastRenderedAt` is the
+ * report's last render time. `message` is the element's text and `gatewayMessage` the gateway's
+ * own, and `code` is the gateway's error code or one of the element's (`render_failed`,
+ * `render_unknown`, `network_error`, `invalid_response`, `http_error`, `offline`,
  * `token_unavailable`, `invalid_token`).
  *
  * @csspart button - The native button.
- * @csspart indicator - The status icon in the button: dot, spinner, check, cross or clock.
+ * @csspart indicator - The status icon in the button: dot, spinner, check, cross, question mark
+ * or clock.
  * @csspart label - The wrapper of the label text or the slotted label.
  * @csspart time - The `<time>` element with the last render time.
  * @csspart progress - The progress bar shown while a render runs: determinate from the render
@@ -83,7 +92,10 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * or "taking longer than usual", shown while a render runs.
  * @csspart countdown - The time left of a cooldown, such as "Refresh again in 4:00".
  * @csspart log - The `<details>` block with the render log, which opens when the render fails.
- * @csspart message - The message shown when the status is failed, unavailable or cooldown.
+ * @csspart message - The message shown when the status is failed, unknown, unavailable or
+ * cooldown.
+ * @csspart stuck - The note that the render has run past the report's time limit and may be
+ * stuck, shown while the status is running.
  * @csspart detail - The `<details>` block, closed at first, with the gateway's own words.
  * @csspart confirm - The question of confirm mode, such as "Updated 3 minutes ago. Refresh
  * anyway?", with its two buttons.
@@ -179,10 +191,11 @@ export class ConnectRefreshButton extends LitElement {
 
   /**
    * When set and the page is hidden as a followed render ends, the element shows a browser
-   * notification and puts ✓ or ✕ before the page's title until the page is visible again. The
-   * click that starts a refresh asks for permission to notify, if the person has not decided;
-   * without permission only the title changes. While set, render polls go on in a hidden page.
-   * `false` in any case and `0` turn it off, as for every boolean attribute of the element.
+   * notification and puts ✓, ✕ or ? (outcome unknown) before the page's title until the page is
+   * visible again. The click that starts a refresh asks for permission to notify, if the person
+   * has not decided; without permission only the title changes. While set, render polls go on in
+   * a hidden page. `false` in any case and `0` turn it off, as for every boolean attribute of the
+   * element.
    */
   @property({ converter: booleanAttribute }) notify = false;
 
@@ -196,18 +209,21 @@ export class ConnectRefreshButton extends LitElement {
   @property({ attribute: 'with-credentials', converter: booleanAttribute }) withCredentials = false;
 
   /**
-   * Progress of the refresh (idle, starting, running, succeeded, failed, unavailable or
+   * Progress of the refresh (idle, starting, running, succeeded, failed, unknown, unavailable or
    * cooldown), set by the element only and reflected to the `status` attribute for styling. A
    * value that a page writes to the property or the attribute, or the attribute's removal, is
    * replaced with the element's own status at the next update, before anything renders. In
    * `cooldown` the gateway asked to wait, and the button accepts clicks again when the time is up.
-   * In `failed` a click tries again. After an outage (a network error, a timeout, or a 5xx other
+   * In `failed` a click tries again. In `unknown` the gateway lost the followed render, so its
+   * outcome is unknown. The element reads the last render time again, and a click starts a new
+   * render. After an outage (a network error, a timeout, or a 5xx other
    * than 502 `not_renderable`) the element also reads the status again by itself, with a
    * jittered backoff whose step starts at 5 s and doubles up to 60 s. In `unavailable` (401, 403, 404 `unknown_report`, 502
    * `not_renderable`, or no usable token) the button does nothing until the element is added
    * again, its `gateway` or `report` changes, or, after a sign-in or token error, its `token` or
    * `tokenProvider` changes. While the browser is offline the status is `unavailable` too, until
-   * the `online` event.
+   * the `online` event. During an outage while a render is followed the status is `unavailable`
+   * as well, until the gateway responds to the render's poll again.
    */
   @property({ reflect: true }) status: RefreshStatus = 'idle';
 
@@ -289,6 +305,7 @@ export class ConnectRefreshButton extends LitElement {
           language: this.language.resolved,
         })}
       </div>
+      ${stuckTemplate(this.status, view.stuck, messages)}
       ${this.renderQuestion()}
       ${messageTemplate(this.status, message, view.detail, messages)}
       ${logTemplate(view.log, this.status === 'failed', this.logFollower.onToggle, messages)}

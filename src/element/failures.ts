@@ -16,6 +16,9 @@ export const OFFLINE = 'offline';
 /** Code of a render that Connect reports as failed. */
 export const RENDER_FAILED = 'render_failed';
 
+/** Code of a render that the gateway lost, whose outcome is unknown. */
+export const RENDER_UNKNOWN = 'render_unknown';
+
 /** Code of an error that is not a gateway error, which points at a bug in the element. */
 export const UNEXPECTED_ERROR = 'unexpected_error';
 

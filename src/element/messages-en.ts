@@ -30,12 +30,20 @@ export const en: Messages = {
   refreshRunning: 'A refresh is running.',
   refreshFinished: 'Refresh finished.',
   refreshReady: 'The report can be refreshed again.',
+  refreshReconnected: 'Reconnected. The refresh is still running.',
   refreshFailed: (message) => `Refresh failed. ${message}`,
   refreshUnavailable: (message) => `Refresh unavailable. ${message}`,
+  refreshOutcomeUnknown: (message) => `Refresh outcome unknown. ${message}`,
   cooldownAnnouncement: (message, remaining) => `${message} Refresh again in ${remaining}.`,
 
   renderFailed: 'The report failed while rendering. Try again, or ask the owner of the report to '
     + 'check its render log.',
+  renderUnknown: 'The refresh service lost this render, so its outcome is unknown. Check whether '
+    + 'the report was updated, or refresh again.',
+  renderStuck: 'This render has run past its time limit and may be stuck. Ask the owner of the '
+    + 'report to check it.',
+  renderUnreachable: 'The refresh service cannot be reached right now. The render goes on, and '
+    + 'this button reconnects by itself.',
   unexpectedError: (reason) => `The refresh failed unexpectedly: ${reason}`,
   requestTimedOut: 'The refresh service did not respond in time. Try again later.',
   offline: 'You are offline. Connect to the network to refresh this report.',

@@ -58,15 +58,25 @@ export interface Messages {
   refreshFinished: string;
   /** Announced when a cooldown or an outage is over. */
   refreshReady: string;
+  /** Announced when the gateway responds again about a render that is still running. */
+  refreshReconnected: string;
   /** Announced in the failed status, with one of the failure messages below. */
   refreshFailed: (message: string) => string;
   /** Announced in the unavailable status, with one of the failure messages below. */
   refreshUnavailable: (message: string) => string;
+  /** Announced in the unknown status, with the `renderUnknown` message. */
+  refreshOutcomeUnknown: (message: string) => string;
   /** Announced when a cooldown begins, with its message and the wait as m:ss. */
   cooldownAnnouncement: (message: string, remaining: string) => string;
 
   /** The followed render failed on Connect. */
   renderFailed: string;
+  /** The gateway lost the followed render, so its outcome is unknown (the unknown status). */
+  renderUnknown: string;
+  /** Shown and announced while the followed render runs past the report's maximum duration. */
+  renderStuck: string;
+  /** The gateway cannot be reached, or responds with a 5xx, while a render is followed. */
+  renderUnreachable: string;
   /** An error that points at a bug in the element, with the error's own message. */
   unexpectedError: (reason: string) => string;
   /** A request to the gateway timed out. */

@@ -144,10 +144,11 @@ export function sharedWorkCount(): number {
 /**
  * Follows a render through the page's one long poll for `key` and `handle`, or starts
  * that poll with `gateway`. Calls `onProgress` with every response, earlier ones first for a
- * late caller, and resolves after the one that ends the render. Rejects with the poll's error,
- * with the caller's signal reason on abort, or with an error that the poll retries when
- * `leavesOn` returns true for it. The poll is aborted when every caller left. A poll that this
- * call starts requests a hold of `firstWaitSeconds` in its first request (see pollRender).
+ * late caller, and resolves after the one that ends the render. `onRetry` gets each error that
+ * the poll retries. Rejects with the poll's error, with the caller's signal reason on abort, or
+ * with a retried error for which `onRetry` returned true. The poll is aborted when every caller
+ * left. A poll that this call starts requests a hold of `firstWaitSeconds` in its first request
+ * (see pollRender).
  */
 export function sharedRenderPoll(
   key: string,
@@ -155,7 +156,7 @@ export function sharedRenderPoll(
   handle: string,
   signal: AbortSignal,
   onProgress: (progress: RenderProgress) => void,
-  leavesOn?: (error: unknown) => boolean,
+  onRetry?: (error: unknown) => boolean,
   firstWaitSeconds = POLL_WAIT_SECONDS,
 ): Promise<void> {
   const pollKey = `${key}\n${handle}`;
@@ -172,5 +173,5 @@ export function sharedRenderPoll(
     poll = created;
   }
 
-  return poll.watch(signal, onProgress, leavesOn);
+  return poll.watch(signal, onProgress, onRetry);
 }

@@ -6,7 +6,7 @@ import { latestLogProgress } from './log-progress.js';
 import { RecentDurations } from './recent-durations.js';
 import { appendLog, emptyView, type RefreshView } from './refresh-view.js';
 import type { RefreshStatus } from './status.js';
-import { recentDurationsOf } from './wire-guards.js';
+import { isStuck, recentDurationsOf } from './wire-guards.js';
 
 /** The element whose view and status a RefreshDisplay sets. */
 export interface DisplayHost extends ReactiveControllerHost, EventTarget {
@@ -71,6 +71,7 @@ export class RefreshDisplay {
       startedAt: null,
       log: [],
       logProgress: null,
+      stuck: false,
       message: null,
       detail: '',
       announcement: null,
@@ -131,7 +132,8 @@ export class RefreshDisplay {
     }
 
     this.readyStatus = shown === 'succeeded' ? 'succeeded' : 'idle';
-    this.setStatus(shown === 'succeeded' || shown === 'failed' ? shown : 'idle');
+    const kept = shown === 'succeeded' || shown === 'failed' || shown === 'unknown';
+    this.setStatus(kept ? shown : 'idle');
   }
 
   /** Clears the failure message and shows that the button accepts a refresh again. */
@@ -146,7 +148,7 @@ export class RefreshDisplay {
    * is read from the raw lines, because a knitr bar that redraws itself with carriage returns
    * keeps only its last drawing in the shown log (see terminalLine). A render that succeeded
    * adds its duration to the recent ones, so that the next estimate counts it before the next
-   * status read.
+   * status read. When a running render becomes stuck (see isStuck), the live region announces it once.
    */
   applyProgress(progress: RenderProgress): void {
     this.observeServerTime(progress.server_time);
@@ -160,14 +162,20 @@ export class RefreshDisplay {
       recentDurations = this.recentDurations.durations;
     }
 
-    this.view = { ...this.view, startedAt, log, logProgress, recentDurations };
+    const stuck = progress.state === 'running' && isStuck(progress);
+    const announcement = stuck && !this.view.stuck ? plain('renderStuck') : this.view.announcement;
+    this.view = { ...this.view, startedAt, log, logProgress, recentDurations, stuck, announcement };
     this.host.requestUpdate();
   }
 
+  /** Shows the transition's view and status, and dispatches its event, if it has one. */
   apply(transition: Transition): void {
     this.view = transition.view;
     this.setStatus(transition.status);
-    this.host.dispatchEvent(transition.event(this.messages()));
+
+    if (transition.event !== null) {
+      this.host.dispatchEvent(transition.event(this.messages()));
+    }
   }
 
   private observeServerTime(serverTime: string): void {

@@ -27,7 +27,8 @@ export interface RunParts {
  * The runs of one element: each status read, refresh or follow is a run with its own
  * AbortController. A new run aborts the old one, and responses of an old run are ignored,
  * except for the report data of a status read (see ReportReads). A render that the element
- * followed to its end is not followed again (see EndedRenders).
+ * followed to its end is not followed again (see EndedRenders). After the gateway lost a render
+ * (state `unknown`), the status is read again for the last render time.
  */
 export class RefreshRuns {
   /** Handle of the render that the current run follows, or null. */
@@ -248,11 +249,23 @@ export class RefreshRuns {
       signal: run.signal,
       isCurrent: () => this.run === run,
       announcer: announce ? this.member : null,
-      onEnd: () => {
+      onEnd: (progress) => {
         this.rereads.markRead();
         this.ended.add(target.tabKey, render.handle);
+
+        if (progress.state === 'unknown') {
+          this.rereadLastRender(target);
+        }
       },
     });
+  }
+
+  /**
+   * Reads the report's status for its last render time after the gateway lost a render, which may
+   * have succeeded. A failed read changes nothing, because the periodic reads try again.
+   */
+  private rereadLastRender(target: Target): void {
+    this.reads.read(target).catch(() => undefined);
   }
 
   private fail(run: AbortController, target: Target, error: unknown): void {

@@ -18,6 +18,11 @@ export interface RefreshView {
   log: readonly string[];
   /** Latest progress that knitr or Quarto printed in the followed render's log, or null. */
   logProgress: LogProgress | null;
+  /**
+   * True when the gateway's last poll response reported that the followed render has run past
+   * the report's maximum duration and may be stuck.
+   */
+  stuck: boolean;
   /** Message for people about the last failure, or null. */
   message: Text | null;
   /**
@@ -41,6 +46,7 @@ export function emptyView(): RefreshView {
     startedAt: null,
     log: [],
     logProgress: null,
+    stuck: false,
     message: null,
     detail: '',
     announcement: null,

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { RefreshErrorEvent, RefreshSuccessEvent } from './events.js';
-import { RENDER_FAILED } from './failures.js';
+import { RENDER_FAILED, RENDER_UNKNOWN } from './failures.js';
 import type { ResolvedMessages } from './message-lookup.js';
 import { isPageHidden, setBackgroundPolling } from './page-visibility.js';
 import { type BadgeOutcome, showTitleBadge } from './title-badge.js';
@@ -64,14 +64,10 @@ export class RenderNotifier implements ReactiveController {
   }
 
   private renderEnded(event: RefreshSuccessEvent | RefreshErrorEvent): void {
-    const failed = event instanceof RefreshErrorEvent;
     const { handle } = event.detail;
+    const outcome = outcomeOf(event);
 
-    if (!this.host.notify || !isPageHidden() || handle === null) {
-      return;
-    }
-
-    if (failed && event.detail.code !== RENDER_FAILED) {
+    if (!this.host.notify || !isPageHidden() || handle === null || outcome === null) {
       return;
     }
 
@@ -82,7 +78,6 @@ export class RenderNotifier implements ReactiveController {
     }
 
     reported.add(key);
-    const outcome: BadgeOutcome = failed ? 'failed' : 'succeeded';
     showTitleBadge(outcome);
     this.showNotification(outcome, key);
   }
@@ -93,9 +88,12 @@ export class RenderNotifier implements ReactiveController {
     }
 
     const { messages, locale, title } = this.describe();
-    const body = outcome === 'succeeded'
-      ? messages.refreshFinished
-      : messages.refreshFailed(messages.renderFailed);
+    const bodies: Record<BadgeOutcome, string> = {
+      succeeded: messages.refreshFinished,
+      failed: messages.refreshFailed(messages.renderFailed),
+      unknown: messages.refreshOutcomeUnknown(messages.renderUnknown),
+    };
+    const body = bodies[outcome];
 
     try {
       const notification = new Notification(title, { body, tag, lang: locale });
@@ -107,4 +105,17 @@ export class RenderNotifier implements ReactiveController {
       // Chrome on Android throws here: it shows notifications only from service workers.
     }
   }
+}
+
+/** Returns the outcome of a render end that the event reports, or null for a failed request. */
+function outcomeOf(event: RefreshSuccessEvent | RefreshErrorEvent): BadgeOutcome | null {
+  if (event instanceof RefreshSuccessEvent) {
+    return 'succeeded';
+  }
+
+  if (event.detail.code === RENDER_FAILED) {
+    return 'failed';
+  }
+
+  return event.detail.code === RENDER_UNKNOWN ? 'unknown' : null;
 }

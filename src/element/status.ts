@@ -5,6 +5,8 @@
  * - `running`: the element follows a render on Connect.
  * - `succeeded`: the followed render finished; the button starts another one.
  * - `failed`: a request or the followed render failed; the button tries again.
+ * - `unknown`: the gateway lost the followed render, so its outcome cannot be known. The element
+ *   reads the last render time again, and the button starts a new render.
  * - `unavailable`: the gateway cannot serve this element until something changes elsewhere; the
  *   button does nothing.
  * - `cooldown`: the gateway asked the element to wait (HTTP 429 with `Retry-After`). The button
@@ -26,6 +28,11 @@
  * After a 401, a 403 `forbidden` or a token error, a new `token` or `tokenProvider` does too.
  * While the browser is offline the status is `unavailable` as well (code `offline`). The element
  * then sends nothing, and the `online` event makes it read the status once.
+ *
+ * An outage while the element follows a render gives `unavailable` too, from the second failed
+ * poll in a row, because the render goes on and a second refresh must not start. The element
+ * keeps polling the render with backoff and returns to `running` with the first response, or
+ * shows the render's end.
  */
 export type RefreshStatus =
   | 'idle'
@@ -33,6 +40,7 @@ export type RefreshStatus =
   | 'running'
   | 'succeeded'
   | 'failed'
+  | 'unknown'
   | 'unavailable'
   | 'cooldown';
 
@@ -43,5 +51,5 @@ export function isBusy(status: RefreshStatus): boolean {
 
 /** Returns whether a click in this status starts a refresh. */
 export function acceptsRefresh(status: RefreshStatus): boolean {
-  return status === 'idle' || status === 'succeeded' || status === 'failed';
+  return status === 'idle' || status === 'succeeded' || status === 'failed' || status === 'unknown';
 }

@@ -148,7 +148,8 @@ export const styles = css`
     overflow-wrap: anywhere;
   }
 
-  .message {
+  .message,
+  .stuck {
     flex-basis: 100%;
     margin: 0;
   }

@@ -18,7 +18,7 @@ function isObject(value: unknown): value is Json {
 }
 
 function isRenderState(value: unknown): value is RenderState {
-  return value === 'running' || value === 'succeeded' || value === 'failed';
+  return value === 'running' || value === 'succeeded' || value === 'failed' || value === 'unknown';
 }
 
 function isStringOrNull(value: unknown): value is string | null {
@@ -64,6 +64,14 @@ export function isRenderProgress(value: unknown): value is RenderProgress {
     && isStringOrNull(value.error)
     && isStringOrNull(value.last_rendered_at)
     && typeof value.server_time === 'string';
+}
+
+/**
+ * Returns whether a progress body reports that the render has run past its maximum duration. A
+ * gateway older than the `stuck` field sends none, which counts as false.
+ */
+export function isStuck(progress: RenderProgress): boolean {
+  return (progress as Partial<RenderProgress>).stuck === true;
 }
 
 /** Maximum number of `recent_durations` that the protocol allows and the element reads. */

@@ -5,11 +5,11 @@
  */
 
 /**
- * State of one render, as the gateway reports it. `unknown`: the gateway lost the render,
- * because Connect forgot its task (after a restart, say) and the job list cannot tell how
- * the render ended. `error` then carries a plain message.
+ * State of one render, as the gateway reports it. `unknown`: the gateway lost the render, such as
+ * when Connect restarted and forgot its task and the job list does not show the outcome; `error`
+ * then contains a plain message. `cancelled`: an owner of the report cancelled the render.
  */
-export type RenderState = 'running' | 'succeeded' | 'failed' | 'unknown';
+export type RenderState = 'running' | 'succeeded' | 'failed' | 'unknown' | 'cancelled';
 
 /** A render in progress, as listed in a report's status. */
 export interface RenderSummary {
@@ -55,13 +55,14 @@ export interface RenderProgress {
   finished_at: string | null;
   /** Short reason of a failed render, or why the outcome is unknown; otherwise null. */
   error: string | null;
-  /**
-   * True while the render runs longer than the report's configured maximum duration
-   * (`max_duration` in the gateway config). The state stays `running`.
-   */
-  stuck: boolean;
   last_rendered_at: string | null;
   server_time: string;
+  /**
+   * True while the render runs longer than the report's maximum duration (`max_duration` in the
+   * gateway's config, in seconds). The state stays `running`, because the gateway does not end
+   * the render.
+   */
+  stuck: boolean;
 }
 
 /** Machine-readable error codes of the gateway, with the HTTP status each comes with. */

@@ -64,9 +64,9 @@ export function renderProgress(overrides: Partial<RenderProgress> = {}): RenderP
     started_at: SERVER_NOW,
     finished_at: null,
     error: null,
-    stuck: false,
     last_rendered_at: FIVE_MINUTES_BEFORE,
     server_time: SERVER_NOW,
+    stuck: false,
     ...overrides,
   };
 }

@@ -143,6 +143,21 @@ describe('connect-refresh-button notify', () => {
     expect(document.title).to.equal(`✕ ${PAGE_TITLE}`);
   });
 
+  it('badges a lost render with a question mark', async () => {
+    const visibility = stubVisibility();
+    const mounted = await mount(notifyTemplate);
+    const { handle, poll } = await startFollowing(mounted);
+
+    visibility.set('hidden');
+    poll.respond(200, renderProgress({ handle, state: 'unknown', error: 'Task not found.' }));
+    await untilStatus(mounted.el, 'unknown');
+
+    expect(FakeNotification.created[0]!.options.body).to.equal('Refresh outcome unknown. '
+      + 'The refresh service lost this render, so its outcome is unknown. Check whether the '
+      + 'report was updated, or refresh again.');
+    expect(document.title).to.equal(`? ${PAGE_TITLE}`);
+  });
+
   it('does nothing while visible', async () => {
     stubVisibility();
     const mounted = await mount(notifyTemplate);

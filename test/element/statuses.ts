@@ -16,6 +16,7 @@ export const STATUSES: readonly RefreshStatus[] = [
   'running',
   'succeeded',
   'failed',
+  'unknown',
   'unavailable',
   'cooldown',
 ];
@@ -31,8 +32,8 @@ async function showRunning(mounted: Mounted): Promise<void> {
 
 /**
  * Brings a freshly mounted element to `status` through gateway responses, with what that status
- * shows at its fullest: a log while running, a message and detail when failed or unavailable,
- * and a countdown in a cooldown. A request that the element sends afterwards stays open.
+ * shows at its fullest: a log while running, a message and detail when failed, unknown or
+ * unavailable, and a countdown in a cooldown. A request that the element sends afterwards stays open.
  */
 export async function showStatus(mounted: Mounted, status: RefreshStatus): Promise<void> {
   const { el, gateway } = mounted;
@@ -62,6 +63,14 @@ export async function showStatus(mounted: Mounted, status: RefreshStatus): Promi
         output: ['Error in eval: object not found'],
         next: 2,
         error: 'Exit 1',
+      }));
+      break;
+    case 'unknown':
+      await showRunning(mounted);
+      gateway.requests.at(-1)!.respond(200, renderProgress({
+        state: 'unknown',
+        next: 1,
+        error: 'Connect no longer knows the render task.',
       }));
       break;
     case 'unavailable':

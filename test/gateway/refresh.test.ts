@@ -233,10 +233,10 @@ describe('GET /v1/renders/{handle}', { timeout: SERVER_TEST_TIMEOUT_MS }, () => 
     ]);
     assert.equal(response.body.handle, body.handle);
     assert.equal(response.body.state, 'running');
+    assert.equal(response.body.stuck, false);
     assert.equal(response.body.started_at, body.started_at);
     assert.equal(response.body.finished_at, null);
     assert.equal(response.body.error, null);
-    assert.equal(response.body.stuck, false);
     assert.ok(Array.isArray(response.body.output));
     assert.equal(response.body.next, response.body.output.length);
   });

@@ -31,12 +31,21 @@ export const de: Messages = {
   refreshRunning: 'Eine Aktualisierung läuft.',
   refreshFinished: 'Aktualisierung abgeschlossen.',
   refreshReady: 'Der Bericht kann wieder aktualisiert werden.',
+  refreshReconnected: 'Wieder verbunden. Die Aktualisierung läuft noch.',
   refreshFailed: (message) => `Aktualisierung fehlgeschlagen. ${message}`,
   refreshUnavailable: (message) => `Aktualisierung nicht möglich. ${message}`,
+  refreshOutcomeUnknown: (message) => `Ergebnis der Aktualisierung unbekannt. ${message}`,
   cooldownAnnouncement: (message, remaining) => `${message} Erneut aktualisieren in ${remaining}.`,
 
   renderFailed: 'Beim Rendern des Berichts ist ein Fehler aufgetreten. Versuchen Sie es erneut, '
     + 'oder bitten Sie die für den Bericht verantwortliche Person, das Render-Protokoll zu prüfen.',
+  renderUnknown: 'Der Aktualisierungsdienst hat diesen Render-Vorgang verloren, daher ist sein '
+    + 'Ergebnis unbekannt. Prüfen Sie, ob der Bericht aktualisiert wurde, oder aktualisieren Sie '
+    + 'erneut.',
+  renderStuck: 'Dieser Render-Vorgang läuft länger als erlaubt und hängt möglicherweise. Bitten '
+    + 'Sie die für den Bericht verantwortliche Person, ihn zu prüfen.',
+  renderUnreachable: 'Der Aktualisierungsdienst ist gerade nicht erreichbar. Der Render-Vorgang '
+    + 'läuft weiter, und die Schaltfläche verbindet sich von selbst wieder.',
   unexpectedError: (reason) => `Die Aktualisierung ist unerwartet fehlgeschlagen: ${reason}`,
   requestTimedOut: 'Der Aktualisierungsdienst hat nicht rechtzeitig geantwortet. Versuchen Sie '
     + 'es später erneut.',

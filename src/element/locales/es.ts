@@ -31,13 +31,21 @@ export const es: Messages = {
   refreshRunning: 'Hay una actualización en curso.',
   refreshFinished: 'Actualización terminada.',
   refreshReady: 'El informe ya se puede actualizar de nuevo.',
+  refreshReconnected: 'Conexión restablecida. La actualización sigue en curso.',
   refreshFailed: (message) => `La actualización falló. ${message}`,
   refreshUnavailable: (message) => `Actualización no disponible. ${message}`,
+  refreshOutcomeUnknown: (message) => `Resultado de la actualización desconocido. ${message}`,
   cooldownAnnouncement: (message, remaining) =>
     `${message} Podrá actualizar de nuevo en ${remaining}.`,
 
   renderFailed: 'El informe falló durante la generación. Inténtelo de nuevo o pida al '
     + 'propietario del informe que revise el registro de generación.',
+  renderUnknown: 'El servicio de actualización perdió esta generación, así que se desconoce su '
+    + 'resultado. Compruebe si el informe se actualizó, o actualice de nuevo.',
+  renderStuck: 'Esta generación ha superado su tiempo máximo y puede estar bloqueada. Pida al '
+    + 'propietario del informe que la revise.',
+  renderUnreachable: 'No se puede conectar con el servicio de actualización en este momento. La '
+    + 'generación continúa, y este botón se reconectará por sí solo.',
   unexpectedError: (reason) => `La actualización falló de forma inesperada: ${reason}`,
   requestTimedOut: 'El servicio de actualización no respondió a tiempo. Inténtelo de nuevo más '
     + 'tarde.',

@@ -34,13 +34,21 @@ export const fr: Messages = {
   refreshRunning: 'Une actualisation est en cours.',
   refreshFinished: 'Actualisation terminée.',
   refreshReady: 'Le rapport peut de nouveau être actualisé.',
+  refreshReconnected: 'Connexion rétablie. L’actualisation est toujours en cours.',
   refreshFailed: (message) => `Échec de l’actualisation. ${message}`,
   refreshUnavailable: (message) => `Actualisation indisponible. ${message}`,
+  refreshOutcomeUnknown: (message) => `Résultat de l’actualisation inconnu. ${message}`,
   cooldownAnnouncement: (message, remaining) =>
     `${message} Nouvelle actualisation possible dans ${remaining}.`,
 
   renderFailed: 'La génération du rapport a échoué. Réessayez ou demandez au propriétaire du '
     + 'rapport de consulter le journal de génération.',
+  renderUnknown: 'Le service d’actualisation a perdu cette génération, son résultat est donc '
+    + 'inconnu. Vérifiez si le rapport a été mis à jour, ou actualisez de nouveau.',
+  renderStuck: 'Cette génération dépasse sa durée maximale et est peut-être bloquée. Demandez au '
+    + 'propriétaire du rapport de la vérifier.',
+  renderUnreachable: 'Le service d’actualisation est injoignable pour le moment. La génération '
+    + 'continue, et ce bouton se reconnecte de lui-même.',
   unexpectedError: (reason) => `L’actualisation a échoué de façon inattendue\u00A0: ${reason}`,
   requestTimedOut: 'Le service d’actualisation n’a pas répondu à temps. Réessayez plus tard.',
   offline: 'Vous êtes hors ligne. Connectez-vous au réseau pour actualiser ce rapport.',

@@ -31,12 +31,20 @@ export const ja: Messages = {
   refreshRunning: '更新を実行中です。',
   refreshFinished: '更新が完了しました。',
   refreshReady: 'レポートを再び更新できます。',
+  refreshReconnected: '再接続しました。更新はまだ実行中です。',
   refreshFailed: (message) => `更新に失敗しました。${message}`,
   refreshUnavailable: (message) => `更新できません。${message}`,
+  refreshOutcomeUnknown: (message) => `更新の結果は不明です。${message}`,
   cooldownAnnouncement: (message, remaining) => `${message}${remaining} 後に再度更新できます。`,
 
   renderFailed: 'レポートのレンダリング中にエラーが発生しました。もう一度お試しいただくか、レポートの所有者に'
     + 'レンダリングログの確認を依頼してください。',
+  renderUnknown: '更新サービスがこのレンダリングを見失ったため、結果は不明です。レポートが更新されたか'
+    + '確認するか、もう一度更新してください。',
+  renderStuck: 'このレンダリングは制限時間を超えて実行されており、停止している可能性があります。'
+    + 'レポートの所有者に確認を依頼してください。',
+  renderUnreachable: '現在、更新サービスに接続できません。レンダリングは続行中で、このボタンは自動的に'
+    + '再接続します。',
   unexpectedError: (reason) => `更新が予期せず失敗しました: ${reason}`,
   requestTimedOut: '更新サービスが時間内に応答しませんでした。しばらくしてからもう一度お試しください。',
   offline: 'オフラインです。このレポートを更新するにはネットワークに接続してください。',
