@@ -16,6 +16,7 @@ import {
   selectVariant,
   successfulRenderDurations,
 } from './render-rules.js';
+import type { RetryEvent, RetryPolicy } from './retry.js';
 import { ConnectTransport } from './transport.js';
 import type {
   Content,
@@ -36,6 +37,13 @@ export interface ConnectClientOptions {
   fetch?: typeof fetch;
   /** Timeout of each request in ms, default 30 000. A task poll adds its `wait` to it. */
   requestTimeoutMs?: number;
+  /**
+   * Retries of GET requests after network errors, 429 and 5xx; none when absent. Render
+   * requests (POST) are never retried, because a lost response may hide a started render.
+   */
+  retry?: RetryPolicy;
+  /** Called before each retry, for the caller's log. */
+  onRetry?: (event: RetryEvent) => void;
 }
 
 export interface RenderOptions {

@@ -17,6 +17,8 @@ export interface ConnectApiErrorDetails {
   payload: unknown;
   method: string;
   path: string;
+  /** Wait in ms that the response's `Retry-After` header requests; absent means none. */
+  retryAfterMs?: number | null;
 }
 
 /**
@@ -34,9 +36,12 @@ export class ConnectApiError extends ConnectError {
   readonly method: string;
   /** Request path below the server, starting with `/__api__`. */
   readonly path: string;
+  /** Wait in ms that the response's `Retry-After` header requests, or null without one. */
+  readonly retryAfterMs: number | null;
 
   constructor(message: string, details: ConnectApiErrorDetails) {
     super(message);
+    this.retryAfterMs = details.retryAfterMs ?? null;
     this.status = details.status;
     this.code = details.code;
     this.connectMessage = details.connectMessage;

@@ -28,6 +28,14 @@ export {
   RENDER_JOB_TAGS,
   successfulRenderDurations,
 } from './render-rules.js';
+export {
+  DEFAULT_RETRY_POLICY,
+  isRetryable,
+  parseRetryAfter,
+  retryDelayMs,
+  type RetryEvent,
+  type RetryPolicy,
+} from './retry.js';
 export { stripTimestamp } from './timestamps.js';
 export { RENDERED_APP_MODES } from './types.js';
 export type {

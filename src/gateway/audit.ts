@@ -49,7 +49,7 @@ export interface RenderFinishedAudit {
   startedBy: string | null;
   /** `who` of the cancel request whose kill order ended a cancelled render. */
   cancelledBy?: string;
-  /** Redacted failure reason of a failed render. */
+  /** Redacted reason of a failed render, or why the outcome of an `unknown` one is unknown. */
   reason?: string | null;
 }
 
@@ -99,18 +99,22 @@ export function auditCancel(logger: FastifyBaseLogger, entry: CancelAudit): void
   );
 }
 
-/** Writes the `render finished` audit line, at warn level for a failed render. */
+/**
+ * Writes the `render finished` audit line, at warn level for a failed render and for one
+ * whose outcome is unknown.
+ */
 export function auditRenderFinished(logger: FastifyBaseLogger, entry: RenderFinishedAudit): void {
+  const unsuccessful = entry.state === 'failed' || entry.state === 'unknown';
   const fields = {
     audit: true,
     report: entry.report,
     state: entry.state,
     duration_ms: Math.max(0, Math.round(entry.durationMs)),
     started_by: entry.startedBy,
-    ...(entry.state === 'failed' ? { reason: entry.reason ?? null } : {}),
+    ...(unsuccessful ? { reason: entry.reason ?? null } : {}),
     ...(entry.state === 'cancelled' ? { cancelled_by: entry.cancelledBy ?? null } : {}),
   };
-  if (entry.state === 'failed') {
+  if (unsuccessful) {
     logger.warn(fields, 'render finished');
   } else {
     logger.info(fields, 'render finished');

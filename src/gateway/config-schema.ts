@@ -60,6 +60,11 @@ const report = {
       minimum: 0,
       expected: 'a whole number of seconds, 0 or more',
     },
+    max_duration: {
+      type: 'integer',
+      minimum: 1,
+      expected: 'a whole number of seconds, 1 or more',
+    },
     refresh: accessList,
     read: accessList,
     cancel: accessList,

@@ -87,6 +87,11 @@ export interface ReportConfig {
   redact: string[];
   /** Seconds after the last successful render during which refreshes get 429 `cooldown`. */
   cooldown_s: number;
+  /**
+   * Seconds a render may run before progress responses mark it `stuck`, or null for no
+   * limit. The render keeps running and keeps its single flight.
+   */
+  max_duration: number | null;
   /** Identities allowed to refresh; null admits every identity the auth modes admit. */
   refresh: AccessList | null;
   /** Identities allowed to read status and render progress; null leaves reading open. */
@@ -242,6 +247,7 @@ function normalizeReport(report: RawReport): ReportConfig {
     log: report.log ?? 'none',
     redact: [...(report.redact ?? [])],
     cooldown_s: report.cooldown_s ?? 0,
+    max_duration: report.max_duration ?? null,
     refresh: normalizeAccessList(report.refresh),
     read: normalizeAccessList(report.read),
     cancel: normalizeAccessList(report.cancel),

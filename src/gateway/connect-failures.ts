@@ -4,6 +4,7 @@ import {
   ConnectResponseError,
   ConnectUnreachableError,
   NotRenderableError,
+  type RetryEvent,
 } from '../connect/index.js';
 import { GatewayHttpError } from './errors.js';
 
@@ -111,6 +112,21 @@ export function logConnectFailure(
   logger.warn(
     { report: reportName, action, ...connectFailureFields(error), reason },
     `Connect call failed while trying to ${action} for report ${reportName}`,
+  );
+}
+
+/** Logs a Connect GET request that failed and is about to be sent again. */
+export function logConnectRetry(logger: FastifyBaseLogger, event: RetryEvent): void {
+  logger.warn(
+    {
+      method: event.method,
+      path: event.path,
+      attempt: event.attempt,
+      retryInMs: event.delayMs,
+      ...connectFailureFields(event.error),
+      reason: connectFailureReason(event.error),
+    },
+    'Connect request failed; retrying',
   );
 }
 

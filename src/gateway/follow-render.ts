@@ -62,8 +62,9 @@ export interface FollowContext {
 }
 
 /**
- * Outcome of following a render. `aborted` means the gateway closed first. A failure's
- * `reason` is the full text, possibly several lines from Connect, not yet redacted.
+ * Outcome of following a render. `unknown` means the gateway lost the render and Connect
+ * cannot tell how it ended. `aborted` means the gateway closed first. The `reason` of a
+ * failure is the full text, possibly several lines from Connect, not yet redacted.
  * `cancelled` means that the gateway's kill order ended the render, and `by` is the `who` of
  * the cancel request. `finishedAt` is Connect's end time when known.
  */
@@ -71,6 +72,7 @@ export type FollowOutcome =
   | { kind: 'succeeded'; finishedAt?: Date }
   | { kind: 'failed'; reason: string; finishedAt?: Date }
   | { kind: 'cancelled'; by: string; finishedAt?: Date }
+  | { kind: 'unknown'; reason: string; finishedAt?: Date }
   | { kind: 'aborted' };
 
 /** Receiver of a render's output lines: a render record, or the records of a shared render. */
@@ -174,10 +176,10 @@ class PollState {
       return this.context.timing.notFoundRetryMs;
     }
     this.context.logger.warn({ taskId: this.taskId, lostForMs }, 'Connect lost the render task');
-    return failed(
+    return unknownOutcome(
       this.sawTask
         ? 'Connect no longer knows the render task, so its outcome is unknown.'
-        : 'Connect did not find the render task it had just started.',
+        : 'Connect did not find the render task it had just started, so its outcome is unknown.',
     );
   }
 
@@ -196,7 +198,8 @@ class PollState {
         { ...fields, failingForMs },
         'Gave up following the render because Connect kept failing',
       );
-      return failed('Connect stayed unreachable while the render ran, so its outcome is unknown.');
+      return unknownOutcome(
+        'Connect stayed unreachable while the render ran, so its outcome is unknown.');
     }
     const pauseMs = this.backoffMs;
     this.backoffMs = Math.min(this.backoffMs * 2, timing.maxBackoffMs);
@@ -251,6 +254,10 @@ export function summarizeReason(reason: string): string {
 
 export function failed(reason: string): Extract<FollowOutcome, { kind: 'failed' }> {
   return { kind: 'failed', reason };
+}
+
+export function unknownOutcome(reason: string): Extract<FollowOutcome, { kind: 'unknown' }> {
+  return { kind: 'unknown', reason };
 }
 
 /** Waits `ms`; returns false when `signal` aborted first. */

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { ConnectClient } from '../connect/index.js';
+import { ConnectClient, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../connect/index.js';
 import { isLoopbackAddress } from './auth/address-blocks.js';
 import { Authenticator } from './auth/authenticate.js';
 import { sharedJwtSecret } from './auth/jwt-key.js';
@@ -27,6 +27,7 @@ import { RequestGate } from './request-gate.js';
 import { serializeRequest } from './request-log.js';
 import { registerRoutes } from './routes.js';
 import { registerShutdown } from './shutdown.js';
+import { logConnectRetry } from './connect-failures.js';
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -55,6 +56,8 @@ export interface GatewayOptions {
   jobPollMs?: number;
   /** Environment that the JWT secret variable of `auth.jwt` is read from; default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Retries of Connect GET requests; default DEFAULT_RETRY_POLICY (3 attempts). */
+  retry?: RetryPolicy;
 }
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -113,6 +116,8 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     server: options.connect.server,
     apiKey: options.connect.apiKey,
     fetch: options.fetch,
+    retry: options.retry ?? DEFAULT_RETRY_POLICY,
+    onRetry: (event) => logConnectRetry(app.log, event),
   });
   const timing: FollowTiming = {
     ...DEFAULT_FOLLOW_TIMING,

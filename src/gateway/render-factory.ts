@@ -63,10 +63,13 @@ export class RenderFactory {
       jobKey: job.key,
     });
     const outcome = endedJobOutcome(job);
+    const finishedAt = outcome.kind === 'aborted' ? new Date() : outcome.finishedAt ?? new Date();
     if (outcome.kind === 'succeeded') {
-      record.succeed(outcome.finishedAt ?? new Date());
+      record.succeed(finishedAt);
     } else if (outcome.kind === 'failed') {
-      record.fail(this.describeFailure(name, report, outcome.reason), outcome.finishedAt ?? new Date());
+      record.fail(this.describeFailure(name, report, outcome.reason), finishedAt);
+    } else if (outcome.kind === 'unknown') {
+      record.markUnknown(this.describeFailure(name, report, outcome.reason), finishedAt);
     }
     return record;
   }

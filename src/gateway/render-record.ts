@@ -35,8 +35,12 @@ export class RenderRecord {
   readonly jobKey: string | null;
   state: RenderState = 'running';
   finishedAt: Date | null = null;
-  /** Short, redacted reason of a failed render, or CANCELLED_REASON. */
+  /**
+   * Short, redacted reason of a failed render, why its outcome is unknown, or CANCELLED_REASON.
+   */
   error: string | null = null;
+  /** True once the running render exceeded its report's `max_duration`. */
+  private exceededMaxDuration = false;
 
   private readonly log: RenderLog;
   private readonly events = new EventEmitter();
@@ -55,6 +59,11 @@ export class RenderRecord {
 
   get isRunning(): boolean {
     return this.state === 'running';
+  }
+
+  /** True while the render runs longer than its report's `max_duration`. */
+  get stuck(): boolean {
+    return this.isRunning && this.exceededMaxDuration;
   }
 
   /** Number of log lines the report exposes now; the `next` of a progress response. */
@@ -79,10 +88,9 @@ export class RenderRecord {
       started_at: this.startedAt.toISOString(),
       finished_at: this.finishedAt?.toISOString() ?? null,
       error: this.error,
+      stuck: this.stuck,
       last_rendered_at: lastRenderedAt,
       server_time: new Date().toISOString(),
-      // TODO: set from the report's maximum duration once the gateway has that setting.
-      stuck: false,
     };
   }
 
@@ -108,12 +116,33 @@ export class RenderRecord {
     this.finish('cancelled', finishedAt, CANCELLED_REASON);
   }
 
+  /** Ends the render as `unknown`, because the gateway lost it; `reason` explains how. */
+  markUnknown(reason: string, finishedAt: Date): void {
+    this.finish('unknown', finishedAt, reason);
+  }
+
   /**
-   * Resolves once the render has left `running` or exposes more than `after` lines, or when
-   * `signal` aborts (time up, client gone, gateway closing). Never rejects.
+   * Marks the running render stuck, because it exceeded its report's `max_duration`, and
+   * wakes held requests. Returns false when it was stuck already or has ended.
+   */
+  markStuck(): boolean {
+    if (!this.isRunning || this.exceededMaxDuration) {
+      return false;
+    }
+    this.exceededMaxDuration = true;
+    this.events.emit('change');
+    return true;
+  }
+
+  /**
+   * Resolves once the render has left `running`, exposes more than `after` lines or became
+   * stuck, or when `signal` aborts (time up, client gone, gateway closing). Never rejects.
    */
   async waitForProgress(after: number, signal: AbortSignal): Promise<void> {
-    while (this.isRunning && this.visibleLineCount <= after && !signal.aborted) {
+    const wasStuck = this.stuck;
+    while (
+      this.isRunning && this.visibleLineCount <= after && this.stuck === wasStuck && !signal.aborted
+    ) {
       try {
         await once(this.events, 'change', { signal });
       } catch {

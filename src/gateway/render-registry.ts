@@ -4,7 +4,6 @@ import type { CancelResult } from '../protocol/index.js';
 import { auditRefresh } from './audit.js';
 import { outcomeAfterCancel } from './cancel-order.js';
 import type { ReportConfig } from './config.js';
-import { logConnectFailure, toGatewayError } from './connect-failures.js';
 import { checkCooldown } from './cooldown.js';
 import { GatewayHttpError } from './errors.js';
 import { followJob } from './follow-job.js';
@@ -16,6 +15,7 @@ import {
 } from './follow-render.js';
 import type { HandleClaims, HandleSigner } from './handles.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { sendRenderRequest, settleLostRender } from './lost-renders.js';
 import { RenderFactory, type RecordOrigin } from './render-factory.js';
 import { RenderCanceller, type CancelRequest } from './render-cancel.js';
 import { reportRenderKey, type RenderGroup } from './render-group.js';
@@ -189,7 +189,7 @@ export class RenderRegistry {
     }
     // In the queue, so that a refresh that is looking on Connect or starting a render ends
     // first, and the job is joined rather than followed twice.
-    const group = await this.queue.run(key, async () => this.adoptJob(name, report, active));
+    const group = await this.queue.run(key, async () => this.adoptJob(name, report, active, null));
     return group.recordFor(name);
   }
 
@@ -232,24 +232,40 @@ export class RenderRegistry {
     const jobs = await this.jobs.list(name, report, 'look for a render in progress');
     const active = activeRenderJob(jobs);
     if (active !== undefined) {
-      return { group: this.adoptJob(name, report, active), joined: true };
+      return { group: this.adoptJob(name, report, active, null), joined: true };
     }
     await checkCooldown(name, report, jobs, this.options.catalog);
-    return { group: await this.start(name, report, who), joined: false };
+    const knownJobKeys = new Set(jobs.map((job) => job.key));
+    return { group: await this.start(name, report, who, knownJobKeys), joined: false };
   }
 
-  private async start(name: string, report: ReportConfig, who: string): Promise<RenderGroup> {
+  /**
+   * Sends the render request (see sendRenderRequest) and follows the render. `knownJobKeys`
+   * are the keys of the job list read just before. A lost task is settled from the job list.
+   */
+  private async start(
+    name: string,
+    report: ReportConfig,
+    who: string,
+    knownJobKeys: ReadonlySet<string>,
+  ): Promise<RenderGroup> {
     const { client, catalog, logger, signal } = this.options;
     const startedAt = new Date();
     catalog.preloadLastRenderedAt(name);
 
-    let started: RenderStarted;
-    try {
-      started = await client.render(report.guid, { signal });
-    } catch (error) {
-      logConnectFailure(logger, error, name, 'start a render');
-      throw toGatewayError(error, name);
+    const result = await sendRenderRequest({
+      name,
+      guid: report.guid,
+      client,
+      logger,
+      signal,
+      knownJobKeys,
+      listJobs: () => this.jobs.list(name, report, 'look for the render a failed request started'),
+    });
+    if (result.kind === 'job') {
+      return this.adoptJob(name, report, result.job, who);
     }
+    const started: RenderStarted = result.started;
 
     const origin = { startedAt, startedBy: who, jobKey: null };
     const group = this.createGroup(name, report, origin);
@@ -262,21 +278,38 @@ export class RenderRegistry {
       },
       'Render started',
     );
-    this.follow(group, (context) => followRender(group, started, context));
+    this.follow(group, async (context) => {
+      const outcome = await followRender(group, started, context);
+      if (outcome.kind !== 'unknown') {
+        return outcome;
+      }
+      return settleLostRender({ guid: report.guid, knownJobKeys, outcome }, context);
+    });
     return group;
   }
 
-  /** Follows a render job found active on Connect, unless a render of its key already runs. */
-  private adoptJob(name: string, report: ReportConfig, job: Job): RenderGroup {
+  /**
+   * Follows a render job on Connect, unless a render of its key already runs. `startedBy` is
+   * the requester when the gateway's own render request started the job although it failed,
+   * and null for a job found active on Connect.
+   */
+  private adoptJob(
+    name: string,
+    report: ReportConfig,
+    job: Job,
+    startedBy: string | null,
+  ): RenderGroup {
     const running = this.renders.running(reportRenderKey(report));
     if (running !== undefined) {
       return running;
     }
-    const origin = { startedAt: jobStartedAt(job), startedBy: null, jobKey: job.key };
+    const origin = { startedAt: jobStartedAt(job), startedBy, jobKey: job.key };
     const group = this.createGroup(name, report, origin);
     this.options.logger.info(
       { report: name, handle_id: group.primary.record.renderId, jobKey: job.key },
-      'Joined a render job already active on Connect',
+      startedBy === null
+        ? 'Joined a render job already active on Connect'
+        : 'Adopted the render job that a failed render request started',
     );
     this.follow(group, (context) => followJob(report.guid, job.key, context));
     return group;
@@ -324,7 +357,7 @@ export class RenderRegistry {
     const active = activeRenderJob(jobs);
     let record: RenderRecord;
     if (active !== undefined) {
-      record = this.adoptJob(name, report, active).recordFor(name);
+      record = this.adoptJob(name, report, active, null).recordFor(name);
     } else {
       const ended = newestEndedRenderJobSince(jobs, claims.startedAt);
       if (ended === undefined) {

@@ -29,6 +29,8 @@ export class RenderTable {
   private readonly byRenderId = new Map<string, RenderRecord>();
   private readonly runningByKey = new Map<string, RenderGroup>();
   private readonly expiryTimers = new Set<NodeJS.Timeout>();
+  /** Timers that mark running renders stuck at their report's `max_duration`. */
+  private readonly stuckTimers = new Map<RenderGroup, NodeJS.Timeout[]>();
   private readonly followers = new Set<Promise<void>>();
 
   constructor(private readonly options: RenderTableOptions) {}
@@ -66,6 +68,7 @@ export class RenderTable {
       this.byRenderId.set(record.renderId, record);
     }
     this.runningByKey.set(group.key, group);
+    this.watchDuration(group);
     const { client, logger, signal, timing } = this.options;
     const context = {
       client,
@@ -92,10 +95,56 @@ export class RenderTable {
       clearTimeout(timer);
     }
     this.expiryTimers.clear();
+    for (const group of [...this.stuckTimers.keys()]) {
+      this.stopWatchingDuration(group);
+    }
     await Promise.all(this.followers);
   }
 
+  /**
+   * Starts one timer per member whose report has a `max_duration`. When it fires, the
+   * record is marked stuck and one warning is logged. The render keeps running and keeps
+   * its render key.
+   */
+  private watchDuration(group: RenderGroup): void {
+    const timers: NodeJS.Timeout[] = [];
+    for (const { name, report, record } of group.members) {
+      if (report.max_duration === null) {
+        continue;
+      }
+      const limitMs = report.max_duration * 1000;
+      const elapsedMs = Date.now() - record.startedAt.getTime();
+      const timer = setTimeout(() => {
+        if (record.markStuck()) {
+          this.options.logger.warn(
+            {
+              report: name,
+              handle_id: record.renderId,
+              jobKey: record.jobKey,
+              maxDurationS: report.max_duration,
+              runningForMs: Date.now() - record.startedAt.getTime(),
+            },
+            'Render exceeded the report\'s max_duration and may be stuck; it keeps running',
+          );
+        }
+      }, Math.max(0, limitMs - elapsedMs));
+      timer.unref();
+      timers.push(timer);
+    }
+    if (timers.length > 0) {
+      this.stuckTimers.set(group, timers);
+    }
+  }
+
+  private stopWatchingDuration(group: RenderGroup): void {
+    for (const timer of this.stuckTimers.get(group) ?? []) {
+      clearTimeout(timer);
+    }
+    this.stuckTimers.delete(group);
+  }
+
   private finish(group: RenderGroup, outcome: FollowOutcome): void {
+    this.stopWatchingDuration(group);
     if (outcome.kind === 'aborted') {
       return;
     }
@@ -120,11 +169,18 @@ export class RenderTable {
     for (const { name, report, record } of group.members) {
       if (outcome.kind === 'succeeded') {
         record.succeed(finishedAt);
-      } else if (outcome.kind === 'cancelled') {
+        continue;
+      }
+      if (outcome.kind === 'cancelled') {
         record.cancel(finishedAt);
+        continue;
+      }
+      // Each report redacts with its own patterns.
+      const reason = factory.describeFailure(name, report, outcome.reason);
+      if (outcome.kind === 'unknown') {
+        record.markUnknown(reason, finishedAt);
       } else {
-        // Each report redacts with its own patterns.
-        record.fail(factory.describeFailure(name, report, outcome.reason), finishedAt);
+        record.fail(reason, finishedAt);
       }
     }
     auditRenderFinished(logger, {

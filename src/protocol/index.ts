@@ -59,7 +59,10 @@ export interface RenderProgress {
   next: number;
   started_at: string;
   finished_at: string | null;
-  /** Short reason of a failed render, or a note that a report owner cancelled it; else null. */
+  /**
+   * Short reason of a failed render, why the outcome is unknown, or a note that a report owner
+   * cancelled it; otherwise null.
+   */
   error: string | null;
   last_rendered_at: string | null;
   server_time: string;

@@ -92,6 +92,7 @@ describe('parseGatewayConfig security settings', () => {
       log: 'errors',
       redact: ['password=\\S+'],
       cooldown_s: 300,
+      max_duration: null,
       refresh: { users: ['alice'], groups: [], tokens: ['nightly-scheduler'] },
       read: { users: [], groups: ['staff'], tokens: [] },
       cancel: { users: ['alice'], groups: [], tokens: [] },

@@ -27,7 +27,9 @@ describe('parseGatewayConfig', () => {
         'ops_2-daily': { guid: GUID },
       },
     });
-    const report = { redact: [], cooldown_s: 0, refresh: null, read: null, cancel: null };
+    const report = {
+      redact: [], cooldown_s: 0, max_duration: null, refresh: null, read: null, cancel: null,
+    };
     assert.deepEqual(config, {
       auth: { anonymous: null, bearer_tokens: [], jwt: null, proxy: null },
       cors: { origins: [], credentials: false },
@@ -114,7 +116,14 @@ describe('loadGatewayConfig', () => {
     const config = await loadGatewayConfig(path);
     assert.deepEqual(config.reports, {
       sales: {
-        guid: GUID, log: 'full', redact: [], cooldown_s: 0, refresh: null, read: null, cancel: null,
+        guid: GUID,
+        log: 'full',
+        redact: [],
+        cooldown_s: 0,
+        max_duration: null,
+        refresh: null,
+        read: null,
+        cancel: null,
       },
     });
   });

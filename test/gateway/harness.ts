@@ -19,7 +19,12 @@ import {
   type GatewayConfig,
   type GatewayOptions,
 } from '../../src/gateway/index.js';
-import { parseStandInConfig, startStandIn } from '../../src/stand-in/index.js';
+import {
+  parseStandInConfig,
+  startStandIn,
+  type FaultSettings,
+  type StandIn,
+} from '../../src/stand-in/index.js';
 import { LeakScan } from './leak-scan.js';
 
 const fixturesDir = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -57,6 +62,7 @@ export interface StandInSwitches {
   v1Render?: boolean;
   missingTaskPolls?: number;
   stickyCookie?: boolean;
+  faults?: FaultSettings;
 }
 
 export interface GatewayResponse {
@@ -119,6 +125,8 @@ export interface Harness {
   /** The gateway's URL; it changes when `restartGateway` runs. */
   readonly gatewayUrl: string;
   standInUrl: string;
+  /** The stand-in itself, for its faults and restarts. */
+  standIn: StandIn;
   apiKey: string;
   /** The secret that signs the gateway's render handles. */
   handleSecret: string;
@@ -155,7 +163,13 @@ export interface HarnessOptions {
   gateway?: Partial<
     Pick<
       GatewayOptions,
-      'taskGraceMs' | 'maxHeldRequests' | 'handleSecret' | 'jobPollMs' | 'env' | 'fetch'
+      | 'taskGraceMs'
+      | 'maxHeldRequests'
+      | 'handleSecret'
+      | 'jobPollMs'
+      | 'env'
+      | 'fetch'
+      | 'retry'
     >
   >;
   /** The gateway's config; by default GATEWAY_CONFIG. */
@@ -261,6 +275,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return gateway.url;
     },
     standInUrl: standIn.url,
+    standIn,
     apiKey,
     handleSecret,
     logs,

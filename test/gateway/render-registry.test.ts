@@ -50,10 +50,13 @@ describe('RenderRegistry', () => {
     const { registry, renders, closing } = setUp();
     const first = registry.refresh('sales', REPORT, WHO);
     const joined = registry.refresh('sales', REPORT, WHO);
+    const refused = () =>
+      new ConnectUnreachableError('refused', { method: 'POST', path: '/x', timedOut: false });
     await until(renders, 1);
-    renders[0]!.reject(
-      new ConnectUnreachableError('refused', { method: 'POST', path: '/x', timedOut: false }),
-    );
+    renders[0]!.reject(refused());
+    // No job appeared on Connect, so the gateway sends the request once more.
+    await until(renders, 2);
+    renders[1]!.reject(refused());
     for (const request of [first, joined]) {
       await assert.rejects(request, (error: unknown) => {
         assert.ok(error instanceof GatewayHttpError);
@@ -63,8 +66,8 @@ describe('RenderRegistry', () => {
     }
 
     const retry = registry.refresh('sales', REPORT, WHO);
-    await until(renders, 2);
-    renders[1]!.resolve(STARTED);
+    await until(renders, 3);
+    renders[2]!.resolve(STARTED);
     assert.equal((await retry).joined, false);
     closing.abort();
     await registry.close();
