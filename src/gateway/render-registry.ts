@@ -328,8 +328,8 @@ export class RenderRegistry {
       const followed = await run(context);
       const { client, logger, signal } = context;
       const guid = group.primary.report.guid;
-      const outcome = await outcomeAfterCancel(group.cancelOrder, followed,
-        { client, logger, guid, signal });
+      const outcome = group.cancelOrder === null ? followed
+        : await outcomeAfterCancel(group.cancelOrder, followed, { client, logger, guid, signal });
       this.options.catalog.invalidateJobs(group.primary.name);
       return outcome;
     });
