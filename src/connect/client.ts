@@ -4,6 +4,7 @@ import {
   decodeContent,
   decodeJobs,
   decodeLegacyRenderTask,
+  decodeRenderings,
   decodeRenderTask,
   decodeTask,
   decodeVariants,
@@ -16,7 +17,15 @@ import {
   successfulRenderDurations,
 } from './render-rules.js';
 import { ConnectTransport } from './transport.js';
-import type { Content, Job, RenderDuration, RenderStarted, Task, Variant } from './types.js';
+import type {
+  Content,
+  Job,
+  RenderDuration,
+  Rendering,
+  RenderStarted,
+  Task,
+  Variant,
+} from './types.js';
 
 export interface ConnectClientOptions {
   /** Address of the Connect server, e.g. `http://127.0.0.1:3939`; the API is below `/__api__`. */
@@ -59,10 +68,11 @@ function isMissingRoute(error: unknown): boolean {
 }
 
 /**
- * Returns true when the legacy variants route cannot give a render time: the server lacks the
- * route or rejects it, or its response changed shape. The route is undocumented and internal.
+ * Returns true when a legacy route (variants, renderings) failed because the server lacks the
+ * route or rejects it, or because its response changed shape. These routes are undocumented
+ * and internal, so callers treat such a failure as "no data" rather than as an outage.
  */
-function isVariantsUnavailable(error: unknown): boolean {
+export function isLegacyRouteUnavailable(error: unknown): boolean {
   if (error instanceof ConnectResponseError) {
     return true;
   }
@@ -183,6 +193,16 @@ export class ConnectClient {
     return response.value;
   }
 
+  /**
+   * Lists the renderings (successful renders) of a variant:
+   * `GET /variants/{id}/renderings` (legacy route). How many Connect keeps is not documented.
+   */
+  async listRenderings(variantId: string, signal?: AbortSignal): Promise<Rendering[]> {
+    const response = await this.#transport.request('GET',
+      `/variants/${encode(variantId)}/renderings`, decodeRenderings, { signal });
+    return response.value;
+  }
+
   /** Lists the jobs (processes) of a content item: `GET /v1/content/{guid}/jobs`. */
   async listJobs(guid: string, signal?: AbortSignal): Promise<Job[]> {
     const response = await this.#transport.request('GET', `/v1/content/${encode(guid)}/jobs`,
@@ -210,7 +230,7 @@ export class ConnectClient {
     try {
       variants = await this.listVariants(guid, signal);
     } catch (error) {
-      if (!isVariantsUnavailable(error)) {
+      if (!isLegacyRouteUnavailable(error)) {
         throw error;
       }
     }
