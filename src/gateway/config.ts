@@ -87,6 +87,13 @@ export interface ReportConfig {
   redact: string[];
   /** Seconds after the last successful render during which refreshes get 429 `cooldown`. */
   cooldown_s: number;
+  /**
+   * Key of the Connect variant that requests without a `variant` parameter render, or null for
+   * the content's default variant on Connect.
+   */
+  variant: string | null;
+  /** Further variant keys that requests may name with the `variant` parameter. */
+  variants: string[];
   /** Identities allowed to refresh; null admits every identity the auth modes admit. */
   refresh: AccessList | null;
   /** Identities allowed to read status and render progress; null leaves reading open. */
@@ -186,7 +193,8 @@ interface RawConfig {
 }
 
 type RawJwt = Partial<JwtConfig> & Pick<JwtConfig, 'algorithm'>;
-type RawReport = Partial<Omit<ReportConfig, 'refresh' | 'read'>> & {
+type RawReport = Partial<Omit<ReportConfig, 'refresh' | 'read' | 'variant'>> & {
+  variant?: string;
   guid: string;
   refresh?: Partial<AccessList>;
   read?: Partial<AccessList>;
@@ -239,6 +247,8 @@ function normalizeReport(report: RawReport): ReportConfig {
     log: report.log ?? 'none',
     redact: [...(report.redact ?? [])],
     cooldown_s: report.cooldown_s ?? 0,
+    variant: report.variant ?? null,
+    variants: [...(report.variants ?? [])],
     refresh: normalizeAccessList(report.refresh),
     read: normalizeAccessList(report.read),
   };

@@ -56,6 +56,7 @@ export class RenderTable {
       this.byRenderId.set(record.renderId, record);
     }
     this.runningByKey.set(group.key, group);
+    this.options.catalog.addFollowed(group.primary.name, group.variant, group.followed);
     const { client, logger, signal, timing } = this.options;
     const context = {
       client,
@@ -97,15 +98,13 @@ export class RenderTable {
     }
 
     // The catalog learns first, so a request woken by a record reads the new time. It keeps
-    // the time per content, so one call covers every member.
+    // the time per content and variant, so one call covers every member.
+    group.followed.state = outcome.kind;
+    group.followed.finishedAt = finishedAt;
     if (outcome.kind === 'succeeded') {
-      catalog.recordSuccess(primary.name, {
-        startedAt: primary.record.startedAt,
-        finishedAt,
-        jobKey: primary.record.jobKey,
-      });
+      catalog.recordSuccess(primary.name, group.variant, group.followed);
     } else {
-      catalog.recordFailure(primary.name);
+      catalog.recordFailure(primary.name, group.variant);
     }
     for (const { name, report, record } of group.members) {
       if (outcome.kind === 'succeeded') {
@@ -117,6 +116,7 @@ export class RenderTable {
     }
     auditRenderFinished(logger, {
       report: primary.name,
+      variant: group.variant,
       state: outcome.kind,
       durationMs: finishedAt.getTime() - primary.record.startedAt.getTime(),
       startedBy: primary.record.startedBy,

@@ -40,6 +40,7 @@ export function reportStatus(overrides: Partial<ReportStatus> = {}): ReportStatu
     last_rendered_at: FIVE_MINUTES_BEFORE,
     render: null,
     recent_durations: [],
+    variant: null,
     server_time: SERVER_NOW,
     ...overrides,
   };

@@ -57,6 +57,8 @@ describe('parseGatewayConfig security settings', () => {
             log: 'errors',
             redact: ['password=\\S+'],
             cooldown_s: 300,
+            variant: 'WrEKKa77',
+            variants: ['SECOND'],
             refresh: { users: ['alice'], tokens: ['nightly-scheduler'] },
             read: { groups: ['staff'] },
           },
@@ -91,6 +93,8 @@ describe('parseGatewayConfig security settings', () => {
       log: 'errors',
       redact: ['password=\\S+'],
       cooldown_s: 300,
+      variant: 'WrEKKa77',
+      variants: ['SECOND'],
       refresh: { users: ['alice'], groups: [], tokens: ['nightly-scheduler'] },
       read: { users: [], groups: ['staff'], tokens: [] },
     });

@@ -27,7 +27,9 @@ describe('parseGatewayConfig', () => {
         'ops_2-daily': { guid: GUID },
       },
     });
-    const report = { redact: [], cooldown_s: 0, refresh: null, read: null };
+    const report = {
+      redact: [], cooldown_s: 0, variant: null, variants: [], refresh: null, read: null,
+    };
     assert.deepEqual(config, {
       auth: { anonymous: null, bearer_tokens: [], jwt: null, proxy: null },
       cors: { origins: [], credentials: false },
@@ -113,7 +115,10 @@ describe('loadGatewayConfig', () => {
     await writeFile(path, JSON.stringify({ reports: { sales: { guid: GUID, log: 'full' } } }));
     const config = await loadGatewayConfig(path);
     assert.deepEqual(config.reports, {
-      sales: { guid: GUID, log: 'full', redact: [], cooldown_s: 0, refresh: null, read: null },
+      sales: {
+        guid: GUID, log: 'full', redact: [], cooldown_s: 0, variant: null, variants: [],
+        refresh: null, read: null,
+      },
     });
   });
 
