@@ -7,6 +7,8 @@ import { addMessages } from './message-registry.js';
 import type { Messages } from './messages.js';
 import { RefreshController } from './refresh-controller.js';
 import { defineOnce } from './registration.js';
+import { historyTemplate } from './history-template.js';
+import { RecentRendersController } from './recent-renders.js';
 import { formatAge, parseTime } from './relative-time.js';
 import { RenderNotifier } from './render-notifier.js';
 import { LiveAnnouncer } from './live-announcer.js';
@@ -35,12 +37,12 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * elements on a page share one clock timer, which runs only while one of them shows a time or
  * reads the status by itself.
  *
- * Elements on one page with the same gateway, report, token and `with-credentials` share one
- * status read in flight and one long poll per render. When one of them starts or finds a render, the others follow it
- * at once as joined, and all of them show its end.
+ * Elements on one page with the same gateway, report, variant, token and `with-credentials`
+ * share one status read in flight and one long poll per render. When one of them starts or
+ * finds a render, the others follow it at once as joined, and all of them show its end.
  *
- * The handle of a followed render is kept in `sessionStorage` under a key of gateway and report
- * until the render ends. After a reload, the element polls that handle and reads the report's
+ * The handle of a followed render is kept in `sessionStorage` under a key of gateway, report and
+ * variant until the render ends. After a reload, the element polls that handle and reads the report's
  * status alongside for its title, estimate and last render time. It follows the status instead
  * when the gateway responds 404 `unknown_render`, and shows an outage on the first poll as after
  * a status read, then reads the status again with backoff.
@@ -89,6 +91,9 @@ import { indicatorTemplate, logTemplate, messageTemplate } from './view-template
  * anyway?", with its two buttons.
  * @csspart confirm-refresh - The button of the question that starts the refresh.
  * @csspart confirm-cancel - The button of the question that closes it.
+ * @csspart history - The `<details>` block of the `history` attribute with the recent renders.
+ * @csspart history-item - One render in the recent renders: its outcome, when it ended (or
+ * started, while it runs), its duration, and who started it.
  *
  * @cssprop [--connect-refresh-accent=light-dark(#1558b0, #a8c7fa)] - Background of the button,
  * and color of its focus ring unless `--connect-refresh-focus-ring` is set.
@@ -148,6 +153,14 @@ export class ConnectRefreshButton extends LitElement {
   @property() report = '';
 
   /**
+   * Key of the Connect variant to refresh and show, one that the gateway's configuration allows
+   * for the report. The element sends it as the `variant` parameter of its status reads,
+   * refresh requests and recent renders. Empty, the default, means the report's default
+   * variant. Elements with different variants of one report follow different renders.
+   */
+  @property() variant = '';
+
+  /**
    * Text of the button, unless the default slot has content. When empty, the button shows the
    * `label` message of the element's language, "Refresh data" in English.
    */
@@ -196,6 +209,16 @@ export class ConnectRefreshButton extends LitElement {
   @property({ attribute: 'with-credentials', converter: booleanAttribute }) withCredentials = false;
 
   /**
+   * When set, the element shows a closed "Recent renders" disclosure below the button. Opening
+   * it loads the last 10 renders of the report's variant from the gateway, newest first. Each
+   * shows its outcome, its age, its duration, and who started it. That is a user or token name,
+   * or "a schedule or the Connect dashboard" for a render that the gateway did not start. An
+   * open list loads again after each render end that the element detects, and a closed one at
+   * its next opening. The gateway must support `GET /v1/reports/{name}/renders`.
+   */
+  @property({ converter: booleanAttribute }) history = false;
+
+  /**
    * Progress of the refresh (idle, starting, running, succeeded, failed, unavailable or
    * cooldown), set by the element only and reflected to the `status` attribute for styling. A
    * value that a page writes to the property or the attribute, or the attribute's removal, is
@@ -203,9 +226,9 @@ export class ConnectRefreshButton extends LitElement {
    * `cooldown` the gateway asked to wait, and the button accepts clicks again when the time is up.
    * In `failed` a click tries again. After an outage (a network error, a timeout, or a 5xx other
    * than 502 `not_renderable`) the element also reads the status again by itself, with a
-   * jittered backoff whose step starts at 5 s and doubles up to 60 s. In `unavailable` (401, 403, 404 `unknown_report`, 502
-   * `not_renderable`, or no usable token) the button does nothing until the element is added
-   * again, its `gateway` or `report` changes, or, after a sign-in or token error, its `token` or
+   * jittered backoff whose step starts at 5 s and doubles up to 60 s. In `unavailable` (401, 403, 404 `unknown_report`
+   * or `unknown_variant`, 502 `not_renderable`, or no usable token) the button does nothing until
+   * the element is added again, its `gateway`, `report` or `variant` changes, or, after a sign-in or token error, its `token` or
    * `tokenProvider` changes. While the browser is offline the status is `unavailable` too, until
    * the `online` event.
    */
@@ -227,6 +250,12 @@ export class ConnectRefreshButton extends LitElement {
   private readonly logFollower = new LogFollower(this);
 
   private readonly shinyBridge = new ShinyBridge(this);
+
+  private readonly recentRenders = new RecentRendersController(this, {
+    targetKey: () => this.refreshes.targetKey(),
+    lastRenderedAt: () => this.refreshes.view.lastRenderedAt,
+    readRecentRenders: (limit, signal) => this.refreshes.readRecentRenders(limit, signal),
+  });
 
   constructor() {
     super();
@@ -292,6 +321,9 @@ export class ConnectRefreshButton extends LitElement {
       ${this.renderQuestion()}
       ${messageTemplate(this.status, message, view.detail, messages)}
       ${logTemplate(view.log, this.status === 'failed', this.logFollower.onToggle, messages)}
+      ${this.history
+        ? historyTemplate(this.recentRenders, this.language.resolved, this.refreshes.serverNow())
+        : nothing}
       <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
         ${this.announcer.text}
       </div>

@@ -1,4 +1,9 @@
-import type { RefreshAccepted, RenderProgress, ReportStatus } from '../protocol/index.js';
+import type {
+  RecentRenders,
+  RefreshAccepted,
+  RenderProgress,
+  ReportStatus,
+} from '../protocol/index.js';
 import {
   GatewayNetworkError,
   GatewayRequestError,
@@ -8,6 +13,7 @@ import {
 import { parseRetryAfter } from './retry-after.js';
 import {
   isGatewayErrorBody,
+  isRecentRenders,
   isRefreshAccepted,
   isRenderProgress,
   isReportStatus,
@@ -49,28 +55,59 @@ export function gatewayUrl(base: string, path: string): string {
   return `${base.trim().replace(/\/+$/, '')}/${path}`;
 }
 
-/** Reads a report's status: `GET {gateway}/v1/reports/{report}`. */
+/**
+ * Returns the URL of a report route: `{gateway}/v1/reports/{report}{suffix}`, with the query
+ * parameters that are not null, such as `variant`.
+ */
+function reportUrl(
+  gateway: string,
+  report: string,
+  suffix: string,
+  params: Record<string, string | null> = {},
+): string {
+  const query = new URLSearchParams();
+
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== null) {
+      query.set(name, value);
+    }
+  }
+
+  const search = query.size === 0 ? '' : `?${query}`;
+
+  return gatewayUrl(gateway, `v1/reports/${encodeURIComponent(report)}${suffix}${search}`);
+}
+
+/**
+ * Reads the status of a report's variant: `GET {gateway}/v1/reports/{report}?variant=K`,
+ * without `variant` for the report's default variant (null).
+ */
 export async function readReportStatus(
   gateway: string,
   report: string,
   signal: AbortSignal,
   auth: RequestAuth = {},
+  variant: string | null = null,
 ): Promise<ReportStatus> {
-  const url = gatewayUrl(gateway, `v1/reports/${encodeURIComponent(report)}`);
+  const url = reportUrl(gateway, report, '', { variant });
   const init = withAuth({ method: 'GET' }, auth);
   const parsed = await requestJson(url, init, signal, REQUEST_TIMEOUT_MS);
 
   return expectBody(parsed, isReportStatus);
 }
 
-/** Asks for a render of the report: `POST {gateway}/v1/reports/{report}/refresh`. */
+/**
+ * Asks for a render of the report's variant: `POST {gateway}/v1/reports/{report}/refresh`, with
+ * `?variant=K` unless `variant` is null.
+ */
 export async function requestRefresh(
   gateway: string,
   report: string,
   signal: AbortSignal,
   auth: RequestAuth = {},
+  variant: string | null = null,
 ): Promise<RefreshAccepted> {
-  const url = gatewayUrl(gateway, `v1/reports/${encodeURIComponent(report)}/refresh`);
+  const url = reportUrl(gateway, report, '/refresh', { variant });
   const init = withAuth({
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -79,6 +116,25 @@ export async function requestRefresh(
   const parsed = await requestJson(url, init, signal, REQUEST_TIMEOUT_MS);
 
   return expectBody(parsed, isRefreshAccepted);
+}
+
+/**
+ * Reads the last renders of the report's variant, newest first:
+ * `GET {gateway}/v1/reports/{report}/renders?limit=N&variant=K`.
+ */
+export async function readRecentRenders(
+  gateway: string,
+  report: string,
+  variant: string | null,
+  limit: number,
+  signal: AbortSignal,
+  auth: RequestAuth = {},
+): Promise<RecentRenders> {
+  const url = reportUrl(gateway, report, '/renders', { limit: String(limit), variant });
+  const init = withAuth({ method: 'GET' }, auth);
+  const parsed = await requestJson(url, init, signal, REQUEST_TIMEOUT_MS);
+
+  return expectBody(parsed, isRecentRenders);
 }
 
 /**
