@@ -22,7 +22,7 @@ function at(seconds: number): string {
   return new Date(BASE_MS + seconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-/** A successful render from Connect's job list. */
+/** Returns a successful render from Connect's job list. */
 function fromConnect(jobKey: string, startS: number, endS: number): ConnectRender {
   return {
     jobKey,
@@ -32,7 +32,10 @@ function fromConnect(jobKey: string, startS: number, endS: number): ConnectRende
   };
 }
 
-/** A render that the gateway followed to success; with a job key, a job it found running. */
+/**
+ * Returns a render that the gateway followed, to success unless `endS` is null. With a job
+ * key it is a job that the gateway found running.
+ */
 function followed(
   startS: number,
   endS: number | null,

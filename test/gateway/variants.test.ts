@@ -129,6 +129,28 @@ describe('report variants', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     assert.notEqual(apacStatus.body.last_rendered_at, null);
   });
 
+  it('finds running renders per variant', async () => {
+    const h = (harness = await startHarness({ config: CONFIG, gateway: { jobPollMs: 50 } }));
+    // Started on Connect itself, as a schedule of the apac variant would.
+    await h.connect.render(REGIONS_GUID, { variantKey: 'apac' });
+
+    const emea = await h.request('/v1/reports/regions');
+    assert.equal(emea.status, 200, emea.text);
+    assert.equal(emea.body.render, null, 'the apac job is no emea render');
+    const apac = await h.request('/v1/reports/regions?variant=apac');
+    assert.equal(apac.body.render?.state, 'running', apac.text);
+    const joined = await refreshVariant(h, 'regions', 'apac');
+    assert.equal(joined.body.joined, true, 'a refresh joins the job');
+    assert.equal(joined.body.handle, apac.body.render.handle);
+    const started = await h.refresh('regions');
+    assert.equal(started.body.joined, false, 'emea starts a render of its own');
+
+    await h.finishRender('regions-apac', [], 0);
+    await h.finishRender('regions-emea', [], 0);
+    assert.equal((await h.awaitOutcome(apac.body.render.handle)).body.state, 'succeeded');
+    assert.equal((await h.awaitOutcome(started.body.handle)).body.state, 'succeeded');
+  });
+
   it('rejects other variants before Connect', async () => {
     const counter = countingFetch();
     const h = (harness = await startHarness({ config: CONFIG, gateway: { fetch: counter.fetch } }));

@@ -22,7 +22,10 @@ import {
 
 const GUID = '6a3b4c5d-0000-4000-8000-0000000000c1';
 
-/** A report with the variants `emea` (the default) and `apac`, each with a region parameter. */
+/**
+ * Builds a config of one report with the variants `emea` (the default) and `apac`, each with a
+ * region parameter.
+ */
 function variantConfig(workDir: string) {
   return {
     users: [{ username: 'publisher', api_key: KEYS.publisher, role: 'publisher' }],
