@@ -101,6 +101,13 @@ export class RecentRendersController implements ReactiveController {
     }
   }
 
+  /** Loads an open list again when the element returns to the page, since renders may have ended. */
+  hostConnected(): void {
+    if (this.open && this.host.history && this.stale) {
+      this.reload();
+    }
+  }
+
   hostDisconnected(): void {
     this.abort();
     this.stale = true;

@@ -24,9 +24,9 @@ export interface ReportStatus {
   /** The render in progress, or null. */
   render: RenderSummary | null;
   /**
-   * Durations in seconds of the report's recent successful renders, newest first, at most 10,
-   * rounded to one decimal. Empty when none is known. Clients estimate how long a render takes
-   * from these.
+   * Durations in seconds of the variant's recent successful renders, newest end first, at most
+   * 10, rounded to one decimal. Empty when none is known. Clients estimate how long a render
+   * takes from these. They are those of the successful renders in the recent renders route.
    */
   recent_durations: number[];
   /**

@@ -184,6 +184,23 @@ describe('connect-refresh-button history', () => {
     expect(itemTexts(el)[0]).to.match(/^Failed/);
   });
 
+  it('reloads an open list on return', async () => {
+    const mounted = await mount(historyTemplate);
+    const { el, gateway } = mounted;
+    await loadStatus(mounted);
+    await openHistory(mounted, [recentRender()]);
+    const parent = el.parentElement!;
+
+    el.remove();
+    parent.append(el);
+    const urls = [(await gateway.next()).url, (await gateway.next()).url];
+
+    expect(urls).to.have.members([
+      '/gw/v1/reports/sales',
+      '/gw/v1/reports/sales/renders?limit=10',
+    ]);
+  });
+
   it('offers a retry after a failed load', async () => {
     const mounted = await mount(historyTemplate);
     const { el, gateway } = mounted;
