@@ -5,6 +5,7 @@ import {
   decodeJobKillOrder,
   decodeJobs,
   decodeLegacyRenderTask,
+  decodeRenderings,
   decodeRenderTask,
   decodeTask,
   decodeVariants,
@@ -23,6 +24,7 @@ import type {
   Job,
   JobKillOrder,
   RenderDuration,
+  Rendering,
   RenderStarted,
   Task,
   Variant,
@@ -76,10 +78,11 @@ function isMissingRoute(error: unknown): boolean {
 }
 
 /**
- * Returns true when the legacy variants route cannot give a render time: the server lacks the
- * route or rejects it, or its response changed shape. The route is undocumented and internal.
+ * Returns true when a legacy route (variants, renderings) failed because the server lacks the
+ * route or rejects it, or because its response changed shape. These routes are undocumented
+ * and internal, so callers treat such a failure as "no data" rather than as an outage.
  */
-function isVariantsUnavailable(error: unknown): boolean {
+export function isLegacyRouteUnavailable(error: unknown): boolean {
   if (error instanceof ConnectResponseError) {
     return true;
   }
@@ -200,6 +203,16 @@ export class ConnectClient {
     return response.value;
   }
 
+  /**
+   * Lists the renderings (successful renders) of a variant:
+   * `GET /variants/{id}/renderings` (legacy route). How many Connect keeps is not documented.
+   */
+  async listRenderings(variantId: string, signal?: AbortSignal): Promise<Rendering[]> {
+    const response = await this.#transport.request('GET',
+      `/variants/${encode(variantId)}/renderings`, decodeRenderings, { signal });
+    return response.value;
+  }
+
   /** Lists the jobs (processes) of a content item: `GET /v1/content/{guid}/jobs`. */
   async listJobs(guid: string, signal?: AbortSignal): Promise<Job[]> {
     const response = await this.#transport.request('GET', `/v1/content/${encode(guid)}/jobs`,
@@ -238,7 +251,7 @@ export class ConnectClient {
     try {
       variants = await this.listVariants(guid, signal);
     } catch (error) {
-      if (!isVariantsUnavailable(error)) {
+      if (!isLegacyRouteUnavailable(error)) {
         throw error;
       }
     }

@@ -1,5 +1,5 @@
 /** Public API of the Posit Connect client. */
-export { ConnectClient } from './client.js';
+export { ConnectClient, isLegacyRouteUnavailable } from './client.js';
 export type { ConnectClientOptions, GetTaskOptions, RenderOptions } from './client.js';
 export {
   decodeApiError,
@@ -7,6 +7,7 @@ export {
   decodeJobKillOrder,
   decodeJobs,
   decodeLegacyRenderTask,
+  decodeRenderings,
   decodeRenderTask,
   decodeTask,
   decodeVariants,
@@ -44,6 +45,7 @@ export type {
   JobKillOrder,
   JobStatus,
   RenderDuration,
+  Rendering,
   RenderRoute,
   RenderStarted,
   RenderedAppMode,

@@ -8,6 +8,8 @@ import { addMessages } from './message-registry.js';
 import type { Messages } from './messages.js';
 import { RefreshController } from './refresh-controller.js';
 import { defineOnce } from './registration.js';
+import { historyTemplate } from './history-template.js';
+import { RecentRendersController } from './recent-renders.js';
 import { formatAge, parseTime } from './relative-time.js';
 import { RenderNotifier } from './render-notifier.js';
 import { LiveAnnouncer } from './live-announcer.js';
@@ -36,9 +38,9 @@ import { indicatorTemplate, logTemplate, messageTemplate, stuckTemplate } from '
  * request. All elements on a page share one clock timer, which runs only while one of them shows
  * a time or reads the status by itself.
  *
- * Elements on one page with the same gateway, report, token and `with-credentials` share one
- * status read in flight and one long poll per render. When one of them starts or finds a render, the others follow it
- * at once as joined, and all of them show its end.
+ * Elements on one page with the same gateway, report, variant, token and `with-credentials`
+ * share one status read in flight and one long poll per render. When one of them starts or
+ * finds a render, the others follow it at once as joined, and all of them show its end.
  *
  * While the element follows a render and the gateway cannot be reached or responds with a 5xx,
  * the status is `unavailable` and the render goes on. The element keeps polling the render with
@@ -47,11 +49,11 @@ import { indicatorTemplate, logTemplate, messageTemplate, stuckTemplate } from '
  * a network error, a timeout or a 5xx. The element never sends such a request again by itself.
  * It reads the report's status first and follows a render that it finds running.
  *
- * The handle of a followed render is kept in `sessionStorage` under a key of gateway and report
- * until the render ends. After a reload, the element polls that handle and reads the report's
- * status alongside for its title, estimate and last render time. It follows the status instead
- * when the gateway responds 404 `unknown_render`, and shows an outage on the first poll as after
- * a status read, then reads the status again with backoff.
+ * The handle of a followed render is kept in `sessionStorage` under a key of gateway, report and
+ * variant until the render ends. After a reload, the element polls that handle and reads the
+ * report's status alongside for its title, estimate and last render time. It follows the status
+ * instead when the gateway responds 404 `unknown_render`, and shows an outage on the first poll
+ * as after a status read, then reads the status again with backoff.
  *
  * The element's text is in the language of its `lang` attribute or its nearest ancestor's, or
  * else the browser's, with English built in. Other languages load as separate modules, and
@@ -116,6 +118,9 @@ import { indicatorTemplate, logTemplate, messageTemplate, stuckTemplate } from '
  * @csspart cancel-keep - The button of that question that closes it and lets the render go on.
  * @csspart cancel-status - The text "Cancelling…", shown from the request to cancel until the
  * render ends.
+ * @csspart history - The `<details>` block of the `history` attribute with the recent renders.
+ * @csspart history-item - One render in the recent renders: its outcome, when it ended (or
+ * started, while it runs), its duration, and who started it.
  *
  * @cssprop [--connect-refresh-accent=light-dark(#1558b0, #a8c7fa)] - Background of the button,
  * and color of its focus ring unless `--connect-refresh-focus-ring` is set.
@@ -175,6 +180,14 @@ export class ConnectRefreshButton extends LitElement {
   @property() report = '';
 
   /**
+   * Key of the Connect variant to refresh and show, one that the gateway's configuration allows
+   * for the report. The element sends it as the `variant` parameter of its status reads,
+   * refresh requests and recent renders. Empty, the default, means the report's default
+   * variant. Elements with different variants of one report follow different renders.
+   */
+  @property() variant = '';
+
+  /**
    * Text of the button, unless the default slot has content. When empty, the button shows the
    * `label` message of the element's language, "Refresh data" in English.
    */
@@ -224,19 +237,29 @@ export class ConnectRefreshButton extends LitElement {
   @property({ attribute: 'with-credentials', converter: booleanAttribute }) withCredentials = false;
 
   /**
+   * When set, the element shows a closed "Recent renders" disclosure below the button. Opening
+   * it loads the last 10 renders of the report's variant from the gateway, newest first. Each
+   * shows its outcome, its age, its duration, and who started it. That is a user or token name,
+   * or "a schedule or the Connect dashboard" for a render that the gateway did not start. An
+   * open list loads again after each render end that the element detects, and a closed one at
+   * its next opening. The gateway must support `GET /v1/reports/{name}/renders`.
+   */
+  @property({ converter: booleanAttribute }) history = false;
+
+  /**
    * Progress of the refresh (idle, starting, running, succeeded, failed, unknown, cancelled,
-   * unavailable or cooldown), set by the element only and reflected to the `status` attribute for styling. A
-   * value that a page writes to the property or the attribute, or the attribute's removal, is
-   * replaced with the element's own status at the next update, before anything renders. In
-   * `cooldown` the gateway asked to wait, and the button accepts clicks again when the time is up.
-   * In `failed` a click tries again. In `unknown` the gateway lost the followed render, so its
+   * unavailable or cooldown), set by the element only and reflected to the `status` attribute
+   * for styling. A value that a page writes to the property or the attribute, or the attribute's
+   * removal, is replaced with the element's own status at the next update, before anything
+   * renders. In `cooldown` the gateway asked to wait, and the button accepts clicks again when
+   * the time is up. In `failed` a click tries again. In `unknown` the gateway lost the followed render, so its
    * outcome is unknown. The element reads the last render time again, and a click starts a new
    * render. In `cancelled`, after a report owner cancelled the render, a click starts another.
    * After an outage (a network error, a timeout, or a 5xx other
    * than 502 `not_renderable`) the element also reads the status again by itself, with a
-   * jittered backoff whose step starts at 5 s and doubles up to 60 s. In `unavailable` (401, 403, 404 `unknown_report`, 502
-   * `not_renderable`, or no usable token) the button does nothing until the element is added
-   * again, its `gateway` or `report` changes, or, after a sign-in or token error, its `token` or
+   * jittered backoff whose step starts at 5 s and doubles up to 60 s. In `unavailable` (401, 403, 404 `unknown_report`
+   * or `unknown_variant`, 502 `not_renderable`, or no usable token) the button does nothing until
+   * the element is added again, its `gateway`, `report` or `variant` changes, or, after a sign-in or token error, its `token` or
    * `tokenProvider` changes. While the browser is offline the status is `unavailable` too, until
    * the `online` event. During an outage while a render is followed the status is `unavailable`
    * as well, until the gateway responds to the render's poll again.
@@ -265,6 +288,12 @@ export class ConnectRefreshButton extends LitElement {
   private readonly logFollower = new LogFollower(this);
 
   private readonly shinyBridge = new ShinyBridge(this);
+
+  private readonly recentRenders = new RecentRendersController(this, {
+    targetKey: () => this.refreshes.targetKey(),
+    lastRenderedAt: () => this.refreshes.view.lastRenderedAt,
+    readRecentRenders: (limit, signal) => this.refreshes.readRecentRenders(limit, signal),
+  });
 
   constructor() {
     super();
@@ -342,6 +371,9 @@ export class ConnectRefreshButton extends LitElement {
       ${this.renderQuestion()}
       ${messageTemplate(this.status, message, view.detail, messages)}
       ${logTemplate(view.log, this.status === 'failed', this.logFollower.onToggle, messages)}
+      ${this.history
+        ? historyTemplate(this.recentRenders, this.language.resolved, this.refreshes.serverNow())
+        : nothing}
       <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
         ${this.announcer.text}
       </div>

@@ -44,14 +44,21 @@ export type Failure =
   | (FailureText & { status: 'failed' | 'unavailable' })
   | (FailureText & { status: 'cooldown'; waitMs: number });
 
-/** Maps an error of a gateway call to the element's status and a message for people. */
-export function describeFailure(error: unknown, report: string): Failure {
+/**
+ * Maps an error of a gateway call to the element's status and a message for people. `report`
+ * and `variant` are the host's, for the messages that name them.
+ */
+export function describeFailure(
+  error: unknown,
+  report: string,
+  variant: string | null = null,
+): Failure {
   if (error instanceof GatewayNetworkError) {
     return describeNetworkError(error);
   }
 
   if (error instanceof GatewayRequestError) {
-    return describeRequestError(error, report);
+    return describeRequestError(error, report, variant);
   }
 
   if (error instanceof TokenError) {
@@ -166,7 +173,11 @@ function describeTokenError(error: TokenError): Failure {
   return { status: 'unavailable', code: error.code, message, gatewayMessage: null };
 }
 
-function describeRequestError(error: GatewayRequestError, report: string): Failure {
+function describeRequestError(
+  error: GatewayRequestError,
+  report: string,
+  variant: string | null,
+): Failure {
   const { status, code, gatewayMessage } = error;
 
   if (status === 401) {
@@ -185,6 +196,11 @@ function describeRequestError(error: GatewayRequestError, report: string): Failu
 
   if (status === 404 && code === 'unknown_report') {
     const message: Text = (messages) => messages.unknownReport(report);
+    return { status: 'unavailable', code, message, gatewayMessage };
+  }
+
+  if (status === 404 && code === 'unknown_variant') {
+    const message: Text = (messages) => messages.unknownVariant(variant ?? '', report);
     return { status: 'unavailable', code, message, gatewayMessage };
   }
 

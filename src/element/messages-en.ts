@@ -21,6 +21,19 @@ export const en: Messages = {
   details: 'Details',
   renderLog: 'Render log',
 
+  recentRenders: 'Recent renders',
+  recentRendersLoading: 'Loading recent renders…',
+  recentRendersEmpty: 'No renders yet.',
+  recentRendersFailed: 'The recent renders could not be loaded.',
+  recentRendersRetry: 'Try again',
+  renderStateRunning: 'Running',
+  renderStateSucceeded: 'Succeeded',
+  renderStateFailed: 'Failed',
+  renderTook: (duration) => `took ${duration}`,
+  renderStartedBy: (name) => `started by ${name}`,
+  renderStartedAnonymously: 'started without sign-in',
+  renderStartedElsewhere: 'started by a schedule or the Connect dashboard',
+
   confirmQuestion: (age) => `Updated ${age}. Refresh anyway?`,
   confirmRefresh: 'Refresh anyway',
   confirmCancel: 'Cancel',
@@ -72,6 +85,8 @@ export const en: Messages = {
     + 'unknown. Refresh again to start a new render.',
   unknownReport: (report) => `The refresh service has no report named "${report}". Check the `
     + 'report attribute of the refresh button.',
+  unknownVariant: (variant, report) => `The refresh service has no variant "${variant}" of the `
+    + `report "${report}". Check the variant attribute of the refresh button.`,
   cooldown: 'This report was rendered recently.',
   rateLimited: 'Too many requests were sent to the refresh service.',
   rateLimitedWithoutWait: 'Too many refresh requests. Wait a minute and try again.',

@@ -41,6 +41,31 @@ export interface Messages {
   /** Summary and accessible name of the render log. */
   renderLog: string;
 
+  /** Summary of the disclosure with the report's recent renders, and the name of their list. */
+  recentRenders: string;
+  /** Shown while the recent renders load. */
+  recentRendersLoading: string;
+  /** Shown when the gateway lists no render of the report. */
+  recentRendersEmpty: string;
+  /** Shown when the recent renders could not be loaded. */
+  recentRendersFailed: string;
+  /** Button that loads the recent renders again after a failure. */
+  recentRendersRetry: string;
+  /** Outcome of a listed render that is still running. */
+  renderStateRunning: string;
+  /** Outcome of a listed render that succeeded. */
+  renderStateSucceeded: string;
+  /** Outcome of a listed render that failed. */
+  renderStateFailed: string;
+  /** Duration of a listed render, such as "41 sec" or "3 min" that Intl formatted. */
+  renderTook: (duration: string) => string;
+  /** Starter of a listed render that the refresh service started: a user or token name. */
+  renderStartedBy: (name: string) => string;
+  /** Starter of a listed render that the refresh service started for a request without sign-in. */
+  renderStartedAnonymously: string;
+  /** Starter of a listed render that the refresh service did not start. */
+  renderStartedElsewhere: string;
+
   /** Question asked in confirm mode, with the age of the last render. */
   confirmQuestion: (age: string) => string;
   /** Button of the question that starts the refresh. */
@@ -118,6 +143,8 @@ export interface Messages {
   unknownRender: string;
   /** HTTP 404 `unknown_report`, with the `report` attribute. */
   unknownReport: (report: string) => string;
+  /** HTTP 404 `unknown_variant`, with the `variant` and `report` attributes. */
+  unknownVariant: (variant: string, report: string) => string;
   /** HTTP 429 `cooldown`. */
   cooldown: string;
   /** HTTP 429 other than `cooldown`, with `Retry-After`. */

@@ -5,6 +5,7 @@ import type { FollowReason } from './refresh-transitions.js';
 import { POLL_WAIT_SECONDS } from './render-poll.js';
 import { SharedCall, SharedPoll } from './shared-requests.js';
 import type { TokenProvider, TokenSettings } from './token-store.js';
+import { variantKeyParts } from './variant-key.js';
 
 /**
  * The page's registry of work that elements for the same gateway, report and token share: the
@@ -36,21 +37,24 @@ export interface SharingCredentials extends TokenSettings {
 }
 
 /**
- * Returns the sharing key of a gateway, report and credentials. The gateway counts as one
- * however its URL is written (see gatewayKeyPart). Elements that send different tokens, or
+ * Returns the sharing key of a gateway, report, credentials and variant. The gateway counts as
+ * one however its URL is written (see gatewayKeyPart). Elements that send different tokens, or
  * none, or that differ in sending cookies, get different keys, because the credentials decide
- * what the gateway allows.
+ * what the gateway allows. Each variant gets its own key, and null is the default variant.
  */
 export function sharingKey(
   gateway: string,
   report: string,
   credentials: SharingCredentials,
+  variant: string | null = null,
 ): string {
   const { token, tokenProvider, withCredentials } = credentials;
   const identity = tokenIdentity(token, tokenProvider);
   const cookies = withCredentials === true ? 'cookies' : 'same-origin';
 
-  return JSON.stringify([gatewayKeyPart(gateway), report, identity, cookies]);
+  return JSON.stringify([
+    gatewayKeyPart(gateway), report, identity, cookies, ...variantKeyParts(variant),
+  ]);
 }
 
 function tokenIdentity(token: string | null, provider: TokenProvider | null): string {
@@ -110,13 +114,14 @@ export function announceRender(
 }
 
 /**
- * Reads the report's status through the read in flight for `key`, or starts one with `gateway`.
- * The read is aborted only when every caller's signal aborted.
+ * Reads the status of the report's variant through the read in flight for `key`, or starts
+ * one with `gateway`. The read is aborted only when every caller's signal aborted.
  */
 export function sharedStatusRead(
   key: string,
   gateway: AuthorizedGateway,
   report: string,
+  variant: string | null,
   signal: AbortSignal,
 ): Promise<ReportStatus> {
   let call = statusReads.get(key);
@@ -127,7 +132,10 @@ export function sharedStatusRead(
         statusReads.delete(key);
       }
     };
-    const created = new SharedCall((shared) => gateway.readReportStatus(report, shared), forget);
+    const created = new SharedCall(
+      (shared) => gateway.readReportStatus(report, variant, shared),
+      forget,
+    );
     statusReads.set(key, created);
     created.result.then(forget, forget);
     call = created;

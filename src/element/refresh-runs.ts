@@ -136,7 +136,7 @@ export class RefreshRuns {
       await this.follow(run, target, stored, 'resumed', true);
     } catch (error) {
       if (this.run === run && isUnknownRender(error)) {
-        forgetRender(target.base, target.report);
+        forgetRender(target.base, target.report, target.variant);
         await this.readStatus(run, target, 'show', read);
       } else {
         this.fail(run, target, error);
@@ -168,7 +168,7 @@ export class RefreshRuns {
       const running = this.ended.runningRender(target.tabKey, status);
 
       if (running === null) {
-        forgetRender(target.base, target.report);
+        forgetRender(target.base, target.report, target.variant);
       }
 
       if (running !== null) {
@@ -188,7 +188,8 @@ export class RefreshRuns {
 
   async refresh(run: AbortController, target: Target): Promise<void> {
     try {
-      const accepted = await target.gateway.requestRefresh(target.report, run.signal);
+      const { gateway, report, variant } = target;
+      const accepted = await gateway.requestRefresh(report, variant, run.signal);
 
       if (this.run === run) {
         await this.follow(run, target, accepted, accepted.joined ? 'joined' : 'started');
@@ -275,7 +276,7 @@ export class RefreshRuns {
 
     const { display, cooldown, recovery } = this;
     const parts = { display, cooldown, recovery };
-    this.awaitingCredentials = showRequestFailure(parts, target.report, this.handle, error);
+    this.awaitingCredentials = showRequestFailure(parts, target, this.handle, error);
   }
 }
 

@@ -21,12 +21,14 @@ import { broadcastRenderEnded, broadcastRenderFollowed } from './tab-sync.js';
  */
 export const FAILED_POLLS_BEFORE_OUTAGE = 2;
 
-/** Gateway and report of one run, fixed when the run begins. */
+/** Gateway, report and variant of one run, fixed when the run begins. */
 export interface Target {
   gateway: AuthorizedGateway;
   /** Base URL of the gateway, as in the host's `gateway` property. */
   base: string;
   report: string;
+  /** Variant key from the host's `variant` property, or null for the report's default. */
+  variant: string | null;
   /** Key under which elements of the page share requests for this target; see page-sharing. */
   key: string;
   /** Key under which tabs of the origin tell each other about renders; see tabKey. */
@@ -78,7 +80,7 @@ export async function followRender(request: FollowRequest): Promise<void> {
   let interrupted = false;
   const show = () => {
     shown = true;
-    rememberRender(target.base, report, render);
+    rememberRender(target.base, report, render, target.variant);
     display.apply(followTransition(display.view, report, render, reason));
 
     if (announcer) {
@@ -104,7 +106,7 @@ export async function followRender(request: FollowRequest): Promise<void> {
     display.applyProgress(progress);
 
     if (progress.state !== 'running') {
-      forgetRender(target.base, report);
+      forgetRender(target.base, report, target.variant);
       request.onEnd(progress);
 
       if (announcer) {

@@ -24,9 +24,10 @@
  * succeeds returns the status to `idle` or `succeeded`, or follows a render that is running.
  *
  * Only causes that need a change elsewhere give `unavailable`: HTTP 401, 403 (`forbidden`,
- * `connect_forbidden`, `origin_not_allowed`), 404 `unknown_report`, 502 `not_renderable`, and a
- * token that the element cannot get or send (`token_unavailable`, `invalid_token`). The element
- * reads the status again when its `gateway` or `report` changes or it is added to a page again.
+ * `connect_forbidden`, `origin_not_allowed`), 404 `unknown_report` and `unknown_variant`, 502
+ * `not_renderable`, and a token that the element cannot get or send (`token_unavailable`,
+ * `invalid_token`). The element reads the status again when its `gateway`, `report` or
+ * `variant` changes or it is added to a page again.
  * After a 401, a 403 `forbidden` or a token error, a new `token` or `tokenProvider` does too.
  * While the browser is offline the status is `unavailable` as well (code `offline`). The element
  * then sends nothing, and the `online` event makes it read the status once.

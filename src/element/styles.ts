@@ -204,6 +204,37 @@ export const styles = css`
     white-space: pre-wrap;
   }
 
+  .history-body {
+    margin-block-start: var(--_gap);
+  }
+
+  .history-notice {
+    margin: 0;
+  }
+
+  .history-list {
+    margin: 0;
+    padding-inline-start: 1.25em;
+  }
+
+  .history-state {
+    font-weight: 600;
+  }
+
+  [part~='history-item'][data-state='failed'] .history-state,
+  .history-notice.message {
+    color: var(--_error);
+  }
+
+  .history-retry {
+    margin-inline-start: var(--_gap);
+    padding: 0.25em 0.75em;
+    border-color: currentColor;
+    background: transparent;
+    color: inherit;
+    font-weight: 400;
+  }
+
   .log-error {
     background: none;
     color: var(--_error);

@@ -1,6 +1,8 @@
 import type {
   CancelResult,
   GatewayErrorBody,
+  RecentRender,
+  RecentRenders,
   RefreshAccepted,
   RenderProgress,
   RenderState,
@@ -48,6 +50,28 @@ export function isReportStatus(value: unknown): value is ReportStatus {
     && isStringOrNull(value.last_rendered_at)
     && (value.render === null || isRenderSummary(value.render))
     && typeof value.server_time === 'string';
+}
+
+/**
+ * Returns whether a value is the body of the recent renders route. Each render needs its
+ * times and a state string. The element shows a state that it has no word for as sent.
+ */
+export function isRecentRenders(value: unknown): value is RecentRenders {
+  return isObject(value)
+    && typeof value.name === 'string'
+    && Array.isArray(value.renders)
+    && value.renders.every(isRecentRender)
+    && typeof value.server_time === 'string';
+}
+
+function isRecentRender(value: unknown): value is RecentRender {
+  return isObject(value)
+    && typeof value.started_at === 'string'
+    && isStringOrNull(value.finished_at)
+    && typeof value.state === 'string'
+    && (value.duration === null || typeof value.duration === 'number')
+    && typeof value.started_by_gateway === 'boolean'
+    && isStringOrNull(value.started_by);
 }
 
 export function isRefreshAccepted(value: unknown): value is RefreshAccepted {

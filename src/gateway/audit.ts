@@ -14,6 +14,8 @@ export type RefreshOutcome = 'started' | 'joined' | 'refused';
 export interface RefreshAudit {
   /** Report name from the request path. */
   report: string;
+  /** Variant key of the render, null for the content's default; absent before it is known. */
+  variant?: string | null;
   /** Identity label such as "user alice" or "token nightly-scheduler", or a client address. */
   who: string;
   outcome: RefreshOutcome;
@@ -43,6 +45,8 @@ export interface CancelAudit {
 
 export interface RenderFinishedAudit {
   report: string;
+  /** Variant key of the render, or null for the content's default variant. */
+  variant: string | null;
   state: Exclude<RenderState, 'running'>;
   durationMs: number;
   /** `who` of the request that started the render, or null when the gateway did not. */
@@ -62,6 +66,7 @@ export function auditRefresh(logger: FastifyBaseLogger, entry: RefreshAudit): vo
     {
       audit: true,
       report: entry.report.slice(0, MAX_LOGGED_REPORT_LENGTH),
+      ...(entry.variant === undefined ? {} : { variant: entry.variant }),
       who: entry.who,
       outcome: entry.outcome,
       ...(entry.code === undefined ? {} : { code: entry.code }),
@@ -108,6 +113,7 @@ export function auditRenderFinished(logger: FastifyBaseLogger, entry: RenderFini
   const fields = {
     audit: true,
     report: entry.report,
+    variant: entry.variant,
     state: entry.state,
     duration_ms: Math.max(0, Math.round(entry.durationMs)),
     started_by: entry.startedBy,

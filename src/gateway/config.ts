@@ -92,6 +92,13 @@ export interface ReportConfig {
    * limit. The render keeps running and keeps its single flight.
    */
   max_duration: number | null;
+  /**
+   * Key of the Connect variant that requests without a `variant` parameter render, or null for
+   * the content's default variant on Connect.
+   */
+  variant: string | null;
+  /** Further variant keys that requests may name with the `variant` parameter. */
+  variants: string[];
   /** Identities allowed to refresh; null admits every identity the auth modes admit. */
   refresh: AccessList | null;
   /** Identities allowed to read status and render progress; null leaves reading open. */
@@ -193,7 +200,8 @@ interface RawConfig {
 }
 
 type RawJwt = Partial<JwtConfig> & Pick<JwtConfig, 'algorithm'>;
-type RawReport = Partial<Omit<ReportConfig, 'refresh' | 'read' | 'cancel'>> & {
+type RawReport = Partial<Omit<ReportConfig, 'refresh' | 'read' | 'cancel' | 'variant'>> & {
+  variant?: string;
   guid: string;
   refresh?: Partial<AccessList>;
   read?: Partial<AccessList>;
@@ -248,6 +256,8 @@ function normalizeReport(report: RawReport): ReportConfig {
     redact: [...(report.redact ?? [])],
     cooldown_s: report.cooldown_s ?? 0,
     max_duration: report.max_duration ?? null,
+    variant: report.variant ?? null,
+    variants: [...(report.variants ?? [])],
     refresh: normalizeAccessList(report.refresh),
     read: normalizeAccessList(report.read),
     cancel: normalizeAccessList(report.cancel),

@@ -5,6 +5,7 @@ import {
   ConnectUnreachableError,
   NotRenderableError,
   type RetryEvent,
+  VariantSelectionError,
 } from '../connect/index.js';
 import { GatewayHttpError } from './errors.js';
 
@@ -21,9 +22,22 @@ export function connectFailureFields(error: unknown): Record<string, unknown> {
 
 /**
  * Turns a failed Connect call made for `reportName` into the gateway's error response.
- * Messages name the report and the Connect status, never the API key or the task id.
+ * Messages name the report and the Connect status, never the API key or the task id. With
+ * `variant`, the key of the variant that a render named, a "not found" names the variant.
  */
-export function toGatewayError(error: unknown, reportName: string): GatewayHttpError {
+export function toGatewayError(
+  error: unknown,
+  reportName: string,
+  variant: string | null = null,
+): GatewayHttpError {
+  if (variant !== null && isMissingVariant(error)) {
+    return new GatewayHttpError(
+      502,
+      'connect_error',
+      `Connect has no variant "${variant}" of the content configured for report ` +
+        `${reportName}; check the variant keys of the report in the gateway config.`,
+    );
+  }
   if (error instanceof NotRenderableError) {
     return new GatewayHttpError(
       502,
@@ -95,6 +109,18 @@ function fromApiError(error: ConnectApiError, reportName: string): GatewayHttpEr
     'connect_error',
     `Connect rejected the request for report ${reportName} (${status}); see the gateway log.`,
   );
+}
+
+/**
+ * Returns true when Connect did not find what a render of a named variant asked for: the
+ * legacy route found no variant of that key, or the v1 route responded 404 with an error code
+ * (without one, the route itself is missing).
+ */
+function isMissingVariant(error: unknown): boolean {
+  if (error instanceof VariantSelectionError) {
+    return true;
+  }
+  return error instanceof ConnectApiError && error.status === 404 && error.code !== null;
 }
 
 function describeStatus(error: ConnectApiError): string {

@@ -21,6 +21,11 @@ const ROUTE_METHODS: ReadonlyArray<{ pattern: RegExp; route: string; allow: stri
     route: '/v1/reports/{name}/refresh',
     allow: 'POST',
   },
+  {
+    pattern: /^\/v1\/reports\/[^/]+\/renders$/,
+    route: '/v1/reports/{name}/renders',
+    allow: 'GET, HEAD',
+  },
   { pattern: /^\/v1\/reports\/[^/]+$/, route: '/v1/reports/{name}', allow: 'GET, HEAD' },
   {
     pattern: /^\/v1\/renders\/[^/]+\/cancel$/,

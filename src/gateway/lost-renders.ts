@@ -44,6 +44,8 @@ export function isAmbiguousRenderFailure(error: unknown): boolean {
 export interface RenderRequest {
   name: string;
   guid: string;
+  /** Variant key to render, or null for the content's default variant. */
+  variant: string | null;
   client: ConnectClient;
   logger: FastifyBaseLogger;
   signal: AbortSignal;
@@ -66,21 +68,22 @@ export type RenderRequestResult =
  * too without a new job.
  */
 export async function sendRenderRequest(request: RenderRequest): Promise<RenderRequestResult> {
-  const { name, guid, client, logger, signal, knownJobKeys } = request;
+  const { name, guid, variant, client, logger, signal, knownJobKeys } = request;
+  const variantKey = variant ?? undefined;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return { kind: 'task', started: await client.render(guid, { signal }) };
+      return { kind: 'task', started: await client.render(guid, { variantKey, signal }) };
     } catch (error) {
       logConnectFailure(logger, error, name, 'start a render');
       if (!isAmbiguousRenderFailure(error) || signal.aborted) {
-        throw toGatewayError(error, name);
+        throw toGatewayError(error, name, variant);
       }
       const job = newestRenderJobNotIn(await request.listJobs(), knownJobKeys);
       if (job !== undefined) {
         return { kind: 'job', job };
       }
       if (attempt >= 2) {
-        throw toGatewayError(error, name);
+        throw toGatewayError(error, name, variant);
       }
       logger.warn(
         { report: name },

@@ -41,8 +41,8 @@ export function isActiveRenderJob(job: Job): boolean {
 }
 
 /**
- * Returns the newest active render job, or undefined when no render runs.
- * TODO: match the job's variant_id once reports can name a variant; now any variant counts.
+ * Returns the newest active render job, or undefined when no render runs. Pass the jobs of one
+ * variant (see variantJobFilter), because each variant renders on its own.
  */
 export function activeRenderJob(jobs: readonly Job[]): Job | undefined {
   return newest(jobs.filter(isActiveRenderJob));

@@ -11,9 +11,16 @@ export interface RenderRecordInit {
   /** Random id inside the handle, which names the render in logs. */
   renderId: string;
   reportName: string;
+  /** Variant key of the render, or null for the content's default variant. */
+  variant: string | null;
   startedAt: Date;
   /** `who` of the refresh request that started the render, or null when the gateway did not. */
   startedBy: string | null;
+  /**
+   * User name or bearer token name of the request that started the render, as the recent
+   * renders list shows it. Null for an anonymous request, or when the gateway did not start it.
+   */
+  requester: string | null;
   /**
    * Key of the Connect job when the gateway follows the render through the job list (a
    * render it found running), or null when it follows the render's task.
@@ -30,8 +37,10 @@ export class RenderRecord {
   readonly handle: string;
   readonly renderId: string;
   readonly reportName: string;
+  readonly variant: string | null;
   readonly startedAt: Date;
   readonly startedBy: string | null;
+  readonly requester: string | null;
   readonly jobKey: string | null;
   state: RenderState = 'running';
   finishedAt: Date | null = null;
@@ -49,8 +58,10 @@ export class RenderRecord {
     this.handle = init.handle;
     this.renderId = init.renderId;
     this.reportName = init.reportName;
+    this.variant = init.variant;
     this.startedAt = init.startedAt;
     this.startedBy = init.startedBy;
+    this.requester = init.requester;
     this.jobKey = init.jobKey;
     this.log = init.log;
     // Every held request listens; their number is capped by the gateway, not by this emitter.

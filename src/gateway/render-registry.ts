@@ -28,6 +28,7 @@ import {
 import type { RenderRecord } from './render-record.js';
 import { RenderTable } from './render-table.js';
 import type { ReportCatalog } from './report-catalog.js';
+import { isVariantAllowed } from './variants.js';
 
 export { FINISHED_RENDER_TTL_MS } from './render-table.js';
 
@@ -43,10 +44,17 @@ export interface RefreshResult {
   joined: boolean;
 }
 
-/** The requester of a refresh, for the audit log. */
+/** The requester of a refresh, and the variant it renders. */
 export interface RefreshRequest {
-  /** Identity label such as "user alice", or the client address. */
+  /** Variant key that the request resolved to (see resolveVariant), or null for the default. */
+  variant: string | null;
+  /** Identity label such as "user alice", or the client address, for the audit log. */
   who: string;
+  /**
+   * User name or bearer token name that the recent renders list shows as the render's
+   * starter, or null for an anonymous request.
+   */
+  requester: string | null;
   /** Logger of the request, so audit lines carry its request id; default the registry's. */
   log?: FastifyBaseLogger;
 }
@@ -67,9 +75,10 @@ export interface RenderRegistryOptions {
  * Starts renders, at most one at a time per render key (content GUID and variant), and
  * resolves handles to their records. Requests that arrive while a render is starting or
  * running join it, also those for another report name with the same key. So do requests that
- * find a render job already active on Connect: started before a gateway restart, by another
- * gateway, or on Connect itself. The lookups on Connect and the start of a render run one at
- * a time per render key, so two requests never start two renders of the same content.
+ * find a render job of the variant already active on Connect: started before a gateway
+ * restart, by another gateway, or on Connect itself. The lookups on Connect and the start of
+ * a render run one at a time per render key, so two requests never start two renders of the
+ * same variant, while two variants of one content render at the same time.
  */
 export class RenderRegistry {
   private readonly renders: RenderTable;
@@ -102,9 +111,9 @@ export class RenderRegistry {
    */
   async refresh(name: string, report: ReportConfig, request: RefreshRequest): Promise<RefreshResult> {
     const log = request.log ?? this.options.logger;
-    const audit = { report: name, who: request.who };
+    const audit = { report: name, variant: request.variant, who: request.who };
     try {
-      const started = await this.startOrJoin(name, report, request.who);
+      const started = await this.startOrJoin(name, report, request);
       const result = { record: started.group.recordFor(name), joined: started.joined };
       const outcome = result.joined ? 'joined' : 'started';
       auditRefresh(log, { ...audit, outcome, handleId: result.record.renderId });
@@ -120,16 +129,17 @@ export class RenderRegistry {
    * Returns the render that a handle names, or undefined when the handle is invalid or
    * expired, or Connect has no render for it. A valid handle whose render is not in memory
    * (issued before a restart, by another gateway, or forgotten after FINISHED_RENDER_TTL_MS)
-   * leads to the report's running render, or else to the newest render job that started
-   * after it. Rejects with a GatewayHttpError when that lookup on Connect fails.
+   * leads to the running render of the report's variant, or else to the newest render job of
+   * the variant that started after it. A handle whose variant the report no longer allows
+   * resolves to undefined. Rejects with a GatewayHttpError when that lookup on Connect fails.
    */
   async resolve(handle: string): Promise<RenderRecord | undefined> {
     const claims = this.options.handles.verify(handle);
-    if (claims === null || claims.variant !== null) {
+    if (claims === null) {
       return undefined;
     }
     const report = this.options.catalog.find(claims.report);
-    if (report === undefined) {
+    if (report === undefined || !isVariantAllowed(report, claims.variant)) {
       return undefined;
     }
     const known = this.renders.find(claims.renderId);
@@ -139,7 +149,8 @@ export class RenderRegistry {
 
     let lookup = this.recovering.get(claims.renderId);
     if (lookup === undefined) {
-      lookup = this.queue.run(reportRenderKey(report), () => this.recover(claims, report));
+      const key = reportRenderKey(report, claims.variant);
+      lookup = this.queue.run(key, () => this.recover(claims, report));
       this.recovering.set(claims.renderId, lookup);
       const forget = () => this.recovering.delete(claims.renderId);
       lookup.then(forget, forget);
@@ -155,41 +166,43 @@ export class RenderRegistry {
     return this.canceller.cancel(handle, request);
   }
 
-  /** Returns the report's record of the render running for its render key, if any. */
-  runningRender(name: string): RenderRecord | undefined {
+  /** Returns the report's record of the render of the variant that is running, if any. */
+  runningRender(name: string, variant: string | null): RenderRecord | undefined {
     const report = this.options.catalog.find(name);
     if (report === undefined) {
       return undefined;
     }
-    return this.renders.running(reportRenderKey(report))?.recordFor(name);
+    return this.renders.running(reportRenderKey(report, variant))?.recordFor(name);
   }
 
   /**
-   * Returns the report's record of the render in progress for the status route. Without one
-   * in memory, it checks the job list that status requests share (see JobListCache), so that
-   * renders started elsewhere show: a schedule, the Connect dashboard or the API. It adopts
-   * an active render job as a refresh that joins it would, so the returned handle follows
-   * that render to its end. Returns undefined when no render is in progress or the job list
-   * read failed. Never rejects because of Connect.
+   * Returns the report's record of the render of the variant in progress for the status
+   * route. Without one in memory, it checks the job list that status requests share (see
+   * JobListCache), so that renders started elsewhere show: a schedule, the Connect dashboard
+   * or the API. It adopts an active render job of the variant as a refresh that joins it
+   * would, so the returned handle follows that render to its end. Returns undefined when no
+   * render is in progress or the job list read failed. Never rejects because of Connect.
    */
-  async statusRender(name: string): Promise<RenderRecord | undefined> {
+  async statusRender(name: string, variant: string | null): Promise<RenderRecord | undefined> {
     const report = this.options.catalog.find(name);
     if (report === undefined) {
       return undefined;
     }
-    const key = reportRenderKey(report);
+    const key = reportRenderKey(report, variant);
     const known = this.renders.running(key);
     if (known !== undefined) {
       return known.recordFor(name);
     }
-    const read = await this.options.catalog.readJobs(name);
+    const read = await this.options.catalog.readVariantJobs(name, variant);
     const active = read.jobs === null ? undefined : activeRenderJob(read.jobs);
     if (active === undefined) {
-      return this.runningRender(name);
+      return this.runningRender(name, variant);
     }
     // In the queue, so that a refresh that is looking on Connect or starting a render ends
     // first, and the job is joined rather than followed twice.
-    const group = await this.queue.run(key, async () => this.adoptJob(name, report, active, null));
+    const group = await this.queue.run(key, async () => {
+      return this.adoptJob(name, report, variant, active, null);
+    });
     return group.recordFor(name);
   }
 
@@ -198,8 +211,8 @@ export class RenderRegistry {
     return this.renders.close();
   }
 
-  private async startOrJoin(name: string, report: ReportConfig, who: string) {
-    const key = reportRenderKey(report);
+  private async startOrJoin(name: string, report: ReportConfig, request: RefreshRequest) {
+    const key = reportRenderKey(report, request.variant);
     const running = this.renders.running(key);
     if (running !== undefined) {
       return { group: running, joined: true };
@@ -209,7 +222,7 @@ export class RenderRegistry {
       return { group: (await starting).group, joined: true };
     }
 
-    const attempt = this.queue.run(key, () => this.startOrAdopt(name, report, who));
+    const attempt = this.queue.run(key, () => this.startOrAdopt(name, report, request));
     this.startingByKey.set(key, attempt);
     try {
       return await attempt;
@@ -218,60 +231,88 @@ export class RenderRegistry {
     }
   }
 
-  /** Joins an active render job on Connect, or checks the cooldown and starts a render. */
+  /**
+   * Joins an active render job of the variant on Connect, or checks the variant's cooldown
+   * and starts a render.
+   */
   private async startOrAdopt(
     name: string,
     report: ReportConfig,
-    who: string,
+    request: RefreshRequest,
   ): Promise<StartResult> {
+    const { variant } = request;
     // A handle lookup may have found a running render while this request waited its turn.
-    const running = this.renders.running(reportRenderKey(report));
+    const running = this.renders.running(reportRenderKey(report, variant));
     if (running !== undefined) {
       return { group: running, joined: true };
     }
-    const jobs = await this.jobs.list(name, report, 'look for a render in progress');
+    const jobs = await this.variantJobs(name, report, variant, 'look for a render in progress');
     const active = activeRenderJob(jobs);
     if (active !== undefined) {
-      return { group: this.adoptJob(name, report, active, null), joined: true };
+      return { group: this.adoptJob(name, report, variant, active, null), joined: true };
     }
-    await checkCooldown(name, report, jobs, this.options.catalog);
+    await checkCooldown(name, variant, report, jobs, this.options.catalog);
     const knownJobKeys = new Set(jobs.map((job) => job.key));
-    return { group: await this.start(name, report, who, knownJobKeys), joined: false };
+    return { group: await this.start(name, report, request, knownJobKeys), joined: false };
+  }
+
+  /** Lists the report's jobs on Connect (see RenderJobLister) and keeps the variant's. */
+  private async variantJobs(
+    name: string,
+    report: ReportConfig,
+    variant: string | null,
+    action: string,
+  ): Promise<Job[]> {
+    const [jobs, belongs] = await Promise.all([
+      this.jobs.list(name, report, action),
+      this.options.catalog.variantJobFilter(name, variant),
+    ]);
+    return jobs.filter(belongs);
   }
 
   /**
    * Sends the render request (see sendRenderRequest) and follows the render. `knownJobKeys`
-   * are the keys of the job list read just before. A lost task is settled from the job list.
+   * are the keys of the variant's job list read just before. A lost task is settled from the
+   * job list.
    */
   private async start(
     name: string,
     report: ReportConfig,
-    who: string,
+    request: RefreshRequest,
     knownJobKeys: ReadonlySet<string>,
   ): Promise<RenderGroup> {
     const { client, catalog, logger, signal } = this.options;
+    const { variant } = request;
     const startedAt = new Date();
-    catalog.preloadLastRenderedAt(name);
+    catalog.preloadLastRenderedAt(name, variant);
 
     const result = await sendRenderRequest({
       name,
       guid: report.guid,
+      variant,
       client,
       logger,
       signal,
       knownJobKeys,
-      listJobs: () => this.jobs.list(name, report, 'look for the render a failed request started'),
+      listJobs: () => this.variantJobs(name, report, variant,
+        'look for the render a failed request started'),
     });
     if (result.kind === 'job') {
-      return this.adoptJob(name, report, result.job, who);
+      return this.adoptJob(name, report, variant, result.job, request);
     }
     const started: RenderStarted = result.started;
 
-    const origin = { startedAt, startedBy: who, jobKey: null };
-    const group = this.createGroup(name, report, origin);
+    const origin = {
+      startedAt,
+      startedBy: request.who,
+      requester: request.requester,
+      jobKey: null,
+    };
+    const group = this.createGroup(name, report, variant, origin);
     logger.info(
       {
         report: name,
+        variant,
         handle_id: group.primary.record.renderId,
         taskId: started.taskId,
         route: started.route,
@@ -290,23 +331,29 @@ export class RenderRegistry {
 
   /**
    * Follows a render job on Connect, unless a render of its key already runs. `startedBy` is
-   * the requester when the gateway's own render request started the job although it failed,
+   * the request when the gateway's own render request started the job although it failed,
    * and null for a job found active on Connect.
    */
   private adoptJob(
     name: string,
     report: ReportConfig,
+    variant: string | null,
     job: Job,
-    startedBy: string | null,
+    startedBy: RefreshRequest | null,
   ): RenderGroup {
-    const running = this.renders.running(reportRenderKey(report));
+    const running = this.renders.running(reportRenderKey(report, variant));
     if (running !== undefined) {
       return running;
     }
-    const origin = { startedAt: jobStartedAt(job), startedBy, jobKey: job.key };
-    const group = this.createGroup(name, report, origin);
+    const origin = {
+      startedAt: jobStartedAt(job),
+      startedBy: startedBy?.who ?? null,
+      requester: startedBy?.requester ?? null,
+      jobKey: job.key,
+    };
+    const group = this.createGroup(name, report, variant, origin);
     this.options.logger.info(
-      { report: name, handle_id: group.primary.record.renderId, jobKey: job.key },
+      { report: name, variant, handle_id: group.primary.record.renderId, jobKey: job.key },
       startedBy === null
         ? 'Joined a render job already active on Connect'
         : 'Adopted the render job that a failed render request started',
@@ -336,9 +383,14 @@ export class RenderRegistry {
   }
 
   /** Creates the records of a render for the report and every report that shares its key. */
-  private createGroup(name: string, report: ReportConfig, origin: RecordOrigin): RenderGroup {
-    const members = this.options.catalog.sharingRender(name);
-    return this.factory.createGroup(reportRenderKey(report), members, origin);
+  private createGroup(
+    name: string,
+    report: ReportConfig,
+    variant: string | null,
+    origin: RecordOrigin,
+  ): RenderGroup {
+    const members = this.options.catalog.sharingRender(name, variant);
+    return this.factory.createGroup(reportRenderKey(report, variant), variant, members, origin);
   }
 
   /** Finds the render of a valid handle that is not in memory; see `resolve`. */
@@ -346,18 +398,18 @@ export class RenderRegistry {
     claims: HandleClaims,
     report: ReportConfig,
   ): Promise<RenderRecord | undefined> {
-    const name = claims.report;
-    const known = this.renders.find(claims.renderId) ?? this.runningRender(name);
+    const { report: name, variant } = claims;
+    const known = this.renders.find(claims.renderId) ?? this.runningRender(name, variant);
     if (known !== undefined) {
       this.renders.alias(claims.renderId, known);
       return known;
     }
 
-    const jobs = await this.jobs.list(name, report, 'look up a render handle');
+    const jobs = await this.variantJobs(name, report, variant, 'look up a render handle');
     const active = activeRenderJob(jobs);
     let record: RenderRecord;
     if (active !== undefined) {
-      record = this.adoptJob(name, report, active, null).recordFor(name);
+      record = this.adoptJob(name, report, variant, active, null).recordFor(name);
     } else {
       const ended = newestEndedRenderJobSince(jobs, claims.startedAt);
       if (ended === undefined) {
@@ -367,7 +419,7 @@ export class RenderRegistry {
         );
         return undefined;
       }
-      record = this.factory.createEnded(name, report, ended);
+      record = this.factory.createEnded(name, report, variant, ended);
       this.renders.addFinished(record);
     }
     this.renders.alias(claims.renderId, record);

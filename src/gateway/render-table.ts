@@ -69,6 +69,7 @@ export class RenderTable {
     }
     this.runningByKey.set(group.key, group);
     this.watchDuration(group);
+    this.options.catalog.addFollowed(group.primary.name, group.variant, group.followed);
     const { client, logger, signal, timing } = this.options;
     const context = {
       client,
@@ -156,15 +157,13 @@ export class RenderTable {
     }
 
     // The catalog learns first, so a request woken by a record reads the new time. It keeps
-    // the time per content, so one call covers every member.
+    // the time per content and variant, so one call covers every member.
+    group.followed.state = outcome.kind;
+    group.followed.finishedAt = finishedAt;
     if (outcome.kind === 'succeeded') {
-      catalog.recordSuccess(primary.name, {
-        startedAt: primary.record.startedAt,
-        finishedAt,
-        jobKey: primary.record.jobKey,
-      });
+      catalog.recordSuccess(primary.name, group.variant, group.followed);
     } else {
-      catalog.recordFailure(primary.name);
+      catalog.recordFailure(primary.name, group.variant);
     }
     for (const { name, report, record } of group.members) {
       if (outcome.kind === 'succeeded') {
@@ -185,6 +184,7 @@ export class RenderTable {
     }
     auditRenderFinished(logger, {
       report: primary.name,
+      variant: group.variant,
       state: outcome.kind,
       durationMs: finishedAt.getTime() - primary.record.startedAt.getTime(),
       startedBy: primary.record.startedBy,

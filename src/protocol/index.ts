@@ -29,9 +29,9 @@ export interface ReportStatus {
   /** The render in progress, or null. */
   render: RenderSummary | null;
   /**
-   * Durations in seconds of the report's recent successful renders, newest first, at most 10,
-   * rounded to one decimal. Empty when none is known. Clients estimate how long a render takes
-   * from these.
+   * Durations in seconds of the variant's recent successful renders, newest end first, at most
+   * 10, rounded to one decimal. Empty when none is known. Clients estimate how long a render
+   * takes from these. They are those of the successful renders in the recent renders route.
    */
   recent_durations: number[];
   /**
@@ -39,6 +39,12 @@ export interface ReportStatus {
    * gateway's config names the caller. Nobody may cancel when the list is missing.
    */
   can_cancel: boolean;
+  /**
+   * Key of the Connect variant that this status describes: the request's `variant`, else the
+   * report's configured `variant`. Null for the content's default variant on Connect when the
+   * configuration names no key.
+   */
+  variant: string | null;
   /** The gateway's clock when it sent the response. */
   server_time: string;
 }
@@ -89,6 +95,38 @@ export interface CancelResult {
   server_time: string;
 }
 
+/** One render in the body of `GET /v1/reports/{name}/renders`. */
+export interface RecentRender {
+  started_at: string;
+  /** End of the render, or null while it runs. */
+  finished_at: string | null;
+  state: RenderState;
+  /** Seconds from start to end, rounded to one decimal; null while the render runs. */
+  duration: number | null;
+  /**
+   * True when a refresh request to the gateway started the render. False for renders that a
+   * schedule, the Connect dashboard or another API client started, and for renders whose
+   * start the gateway has no record of, such as those before its last restart.
+   */
+  started_by_gateway: boolean;
+  /**
+   * Name of the requester that started the render through the gateway: the user name of a
+   * signed user token or a trusted proxy, or the configured name of a bearer token. Null for
+   * an anonymous request and when `started_by_gateway` is false.
+   */
+  started_by: string | null;
+}
+
+/** Body of `GET /v1/reports/{name}/renders?limit=N&variant=K`. */
+export interface RecentRenders {
+  name: string;
+  /** Key of the variant whose renders are listed; null as in ReportStatus. */
+  variant: string | null;
+  /** The last renders of the variant, newest start first, at most `limit`. */
+  renders: RecentRender[];
+  server_time: string;
+}
+
 /** Machine-readable error codes of the gateway, with the HTTP status each comes with. */
 export type GatewayErrorCode =
   /** 400: malformed request, unknown field, or invalid query parameter. */
@@ -114,6 +152,8 @@ export type GatewayErrorCode =
   | 'unknown_report'
   /** 404: the handle is malformed, expired, or was not issued by this gateway. */
   | 'unknown_render'
+  /** 404: the report does not allow the variant that the request names. */
+  | 'unknown_variant'
   /** 405: the route exists but not for this method. */
   | 'method_not_allowed'
   /** 415: a state-changing request without `Content-Type: application/json`. */

@@ -9,6 +9,7 @@ import {
   type JobRecord,
   type RenderingRecord,
   type UserRecord,
+  type VariantRecord,
 } from './catalog.js';
 import { formatRfc3339 } from './clock.js';
 import { stableGuid } from './ids.js';
@@ -83,16 +84,15 @@ export function contentJson(
 }
 
 /** Builds an entry of `GET /applications/{guid}/variants`, and the `GET /variants/{id}` body. */
-export function variantJson(content: ContentRecord) {
-  const { variant } = content;
+export function variantJson(content: ContentRecord, variant: VariantRecord) {
   const active = activeRendering(variant);
   return {
     id: variant.id,
     app_id: content.id,
     key: variant.key,
     bundle_id: content.bundleId,
-    is_default: true,
-    name: 'default',
+    is_default: variant.isDefault,
+    name: variant.name,
     email_collaborators: false,
     email_viewers: false,
     email_all: false,

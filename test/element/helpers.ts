@@ -41,6 +41,7 @@ export function reportStatus(overrides: Partial<ReportStatus> = {}): ReportStatu
     render: null,
     recent_durations: [],
     can_cancel: false,
+    variant: null,
     server_time: SERVER_NOW,
     ...overrides,
   };

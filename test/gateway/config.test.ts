@@ -28,7 +28,8 @@ describe('parseGatewayConfig', () => {
       },
     });
     const report = {
-      redact: [], cooldown_s: 0, max_duration: null, refresh: null, read: null, cancel: null,
+      redact: [], cooldown_s: 0, max_duration: null, variant: null, variants: [], refresh: null,
+      read: null, cancel: null,
     };
     assert.deepEqual(config, {
       auth: { anonymous: null, bearer_tokens: [], jwt: null, proxy: null },
@@ -121,6 +122,8 @@ describe('loadGatewayConfig', () => {
         redact: [],
         cooldown_s: 0,
         max_duration: null,
+        variant: null,
+        variants: [],
         refresh: null,
         read: null,
         cancel: null,

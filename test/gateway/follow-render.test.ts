@@ -87,6 +87,8 @@ function testRecord(): RenderRecord {
     handle: 'handle',
     renderId: 'r'.repeat(22),
     reportName: 'sales',
+    variant: null,
+    requester: null,
     startedAt: new Date(),
     startedBy: null,
     jobKey: null,

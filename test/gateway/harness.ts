@@ -39,6 +39,11 @@ export const SALES_GUID = '6a3b4c5d-0000-4000-8000-00000000beef';
 export const QUIET_GUID = '6a3b4c5d-0000-4000-8000-00000000cafe';
 export const SHINY_GUID = '6a3b4c5d-0000-4000-8000-00000000dead';
 export const FORBIDDEN_GUID = '6a3b4c5d-0000-4000-8000-00000000f00d';
+/**
+ * A report with the variants `emea` (Connect's default) and `apac`. The control file of each
+ * variant's render is `regions-<key>`, so finishRender('regions-apac', …) ends the apac render.
+ */
+export const REGIONS_GUID = '6a3b4c5d-0000-4000-8000-0000000000e1';
 /** A GUID the stand-in does not have. */
 export const MISSING_GUID = '6a3b4c5d-0000-4000-8000-000000000404';
 
@@ -139,8 +144,11 @@ export interface Harness {
   request(path: string, init?: RequestInit): Promise<GatewayResponse>;
   /** Sends `POST /v1/reports/{name}/refresh` with `{}` and a JSON content type. */
   refresh(name: string): Promise<GatewayResponse>;
-  /** Ends the running render of that report with these lines and exit code. */
-  finishRender(name: 'sales' | 'quiet', lines: string[], exitCode: number): Promise<void>;
+  /**
+   * Ends the running render of that stand-in report with these lines and exit code:
+   * `sales`, `quiet`, or `regions-<variant key>`.
+   */
+  finishRender(name: string, lines: string[], exitCode: number): Promise<void>;
   /** Long-polls the render until its state is not `running`, and returns the last response. */
   awaitOutcome(handle: string): Promise<GatewayResponse>;
   /**
@@ -205,6 +213,11 @@ function standInConfig(apiKey: string, controlDir: string) {
     content: [
       report(SALES_GUID, 'sales', 'Sales by region'),
       report(QUIET_GUID, 'quiet', null),
+      {
+        ...report(REGIONS_GUID, 'regions', 'Orders by region'),
+        command: renderCommand('regions-{variant}'),
+        variants: [{ key: 'emea', default: true }, { key: 'apac' }],
+      },
       {
         guid: SHINY_GUID,
         name: 'explorer',

@@ -19,7 +19,7 @@ const CONFIG = parseGatewayConfig({
   reports: { sales: { guid: GUID, log: 'full' } },
 });
 const REPORT = CONFIG.reports.sales!;
-const OWNER = { who: 'user alice' };
+const OWNER = { variant: null, who: 'user alice', requester: 'alice' };
 const KILL_ORDER = { job_key: 'job1', result: 'Order to kill job registered' };
 const KILLED: Task = {
   ...FINISHED,
@@ -45,7 +45,8 @@ function apiError(status: number, code: number | null): ConnectApiError {
 async function startRender(timing: Partial<FollowTiming> = {}, listed: Job[] | null = null) {
   const jobs: Job[] = [];
   const setup = setUpRegistry(CONFIG, { jobs, autoStart: true }, { ...DEFAULT_FOLLOW_TIMING, ...timing });
-  const { record } = await setup.registry.refresh('sales', REPORT, { who: 'user bob' });
+  const bob = { variant: null, who: 'user bob', requester: 'bob' };
+  const { record } = await setup.registry.refresh('sales', REPORT, bob);
   jobs.push(...(listed ?? [job({ key: 'job1', start_time: new Date().toISOString() })]));
   await until(setup.polls, 1);
   const done = async () => {

@@ -29,8 +29,10 @@ describe('GET /v1/reports/{name}', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
       'render',
       'server_time',
       'title',
+      'variant',
     ]);
     assert.equal(response.body.name, 'sales');
+    assert.equal(response.body.variant, null, 'the content\'s default variant');
     assert.deepEqual(response.body.recent_durations, [], 'no render has run yet');
     assert.equal(response.body.title, 'Sales by region');
     assert.equal(response.body.render, null);

@@ -22,6 +22,19 @@ export const de: Messages = {
   details: 'Details',
   renderLog: 'Render-Protokoll',
 
+  recentRenders: 'Letzte Render-Vorgänge',
+  recentRendersLoading: 'Letzte Render-Vorgänge werden geladen…',
+  recentRendersEmpty: 'Noch keine Render-Vorgänge.',
+  recentRendersFailed: 'Die letzten Render-Vorgänge konnten nicht geladen werden.',
+  recentRendersRetry: 'Erneut versuchen',
+  renderStateRunning: 'Läuft',
+  renderStateSucceeded: 'Erfolgreich',
+  renderStateFailed: 'Fehlgeschlagen',
+  renderTook: (duration) => `Dauer ${duration}`,
+  renderStartedBy: (name) => `gestartet von ${name}`,
+  renderStartedAnonymously: 'ohne Anmeldung gestartet',
+  renderStartedElsewhere: 'gestartet von einem Zeitplan oder im Connect-Dashboard',
+
   confirmQuestion: (age) => `Aktualisiert ${age}. Trotzdem aktualisieren?`,
   confirmRefresh: 'Trotzdem aktualisieren',
   confirmCancel: 'Abbrechen',
@@ -78,6 +91,9 @@ export const de: Messages = {
     + 'Ergebnis unbekannt. Aktualisieren Sie erneut, um einen neuen Render-Vorgang zu starten.',
   unknownReport: (report) => `Der Aktualisierungsdienst kennt keinen Bericht namens „${report}“. `
     + 'Prüfen Sie das Attribut report der Aktualisierungsschaltfläche.',
+  unknownVariant: (variant, report) => 'Der Aktualisierungsdienst kennt keine Variante '
+    + `„${variant}“ des Berichts „${report}“. Prüfen Sie das Attribut variant der `
+    + 'Aktualisierungsschaltfläche.',
   cooldown: 'Dieser Bericht wurde vor Kurzem gerendert.',
   rateLimited: 'Es wurden zu viele Anfragen an den Aktualisierungsdienst gesendet.',
   rateLimitedWithoutWait: 'Zu viele Aktualisierungsanfragen. Warten Sie eine Minute und '

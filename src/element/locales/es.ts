@@ -22,6 +22,19 @@ export const es: Messages = {
   details: 'Detalles',
   renderLog: 'Registro de generación',
 
+  recentRenders: 'Generaciones recientes',
+  recentRendersLoading: 'Cargando las generaciones recientes…',
+  recentRendersEmpty: 'Todavía no hay generaciones.',
+  recentRendersFailed: 'No se pudieron cargar las generaciones recientes.',
+  recentRendersRetry: 'Reintentar',
+  renderStateRunning: 'En curso',
+  renderStateSucceeded: 'Correcta',
+  renderStateFailed: 'Fallida',
+  renderTook: (duration) => `duró ${duration}`,
+  renderStartedBy: (name) => `iniciada por ${name}`,
+  renderStartedAnonymously: 'iniciada sin iniciar sesión',
+  renderStartedElsewhere: 'iniciada por una programación o el panel de Connect',
+
   confirmQuestion: (age) => `Actualizado ${age}. ¿Actualizar de todos modos?`,
   confirmRefresh: 'Actualizar de todos modos',
   confirmCancel: 'Cancelar',
@@ -76,6 +89,9 @@ export const es: Messages = {
     + 'su resultado. Actualice de nuevo para iniciar una generación nueva.',
   unknownReport: (report) => 'El servicio de actualización no tiene ningún informe llamado '
     + `«${report}». Compruebe el atributo report del botón de actualización.`,
+  unknownVariant: (variant, report) => 'El servicio de actualización no tiene ninguna variante '
+    + `«${variant}» del informe «${report}». Compruebe el atributo variant del botón de `
+    + 'actualización.',
   cooldown: 'Este informe se generó hace poco.',
   rateLimited: 'Se enviaron demasiadas solicitudes al servicio de actualización.',
   rateLimitedWithoutWait: 'Demasiadas solicitudes de actualización. Espere un minuto e inténtelo '

@@ -25,6 +25,19 @@ export const fr: Messages = {
   details: 'Détails',
   renderLog: 'Journal de génération',
 
+  recentRenders: 'Générations récentes',
+  recentRendersLoading: 'Chargement des générations récentes…',
+  recentRendersEmpty: 'Aucune génération pour l’instant.',
+  recentRendersFailed: 'Les générations récentes n’ont pas pu être chargées.',
+  recentRendersRetry: 'Réessayer',
+  renderStateRunning: 'En cours',
+  renderStateSucceeded: 'Réussie',
+  renderStateFailed: 'Échouée',
+  renderTook: (duration) => `durée\u00A0: ${duration}`,
+  renderStartedBy: (name) => `lancée par ${name}`,
+  renderStartedAnonymously: 'lancée sans connexion',
+  renderStartedElsewhere: 'lancée par une planification ou le tableau de bord Connect',
+
   confirmQuestion: (age) => `Mis à jour ${age}. Actualiser quand même\u202F?`,
   confirmRefresh: 'Actualiser quand même',
   confirmCancel: 'Annuler',
@@ -78,6 +91,9 @@ export const fr: Messages = {
     + 'donc inconnu. Actualisez de nouveau pour lancer une nouvelle génération.',
   unknownReport: (report) => 'Le service d’actualisation ne connaît aucun rapport nommé '
     + `«\u00A0${report}\u00A0». Vérifiez l’attribut report du bouton d’actualisation.`,
+  unknownVariant: (variant, report) => 'Le service d’actualisation ne connaît aucune variante '
+    + `«\u00A0${variant}\u00A0» du rapport «\u00A0${report}\u00A0». Vérifiez l’attribut variant `
+    + 'du bouton d’actualisation.',
   cooldown: 'Ce rapport a été généré récemment.',
   rateLimited: 'Trop de requêtes ont été envoyées au service d’actualisation.',
   rateLimitedWithoutWait: 'Trop de demandes d’actualisation. Patientez une minute et réessayez.',

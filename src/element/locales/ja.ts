@@ -22,6 +22,19 @@ export const ja: Messages = {
   details: '詳細',
   renderLog: 'レンダリングログ',
 
+  recentRenders: '最近のレンダリング',
+  recentRendersLoading: '最近のレンダリングを読み込んでいます…',
+  recentRendersEmpty: 'まだレンダリングはありません。',
+  recentRendersFailed: '最近のレンダリングを読み込めませんでした。',
+  recentRendersRetry: '再試行',
+  renderStateRunning: '実行中',
+  renderStateSucceeded: '成功',
+  renderStateFailed: '失敗',
+  renderTook: (duration) => `所要時間 ${duration}`,
+  renderStartedBy: (name) => `${name} が開始`,
+  renderStartedAnonymously: 'サインインなしで開始',
+  renderStartedElsewhere: 'スケジュールまたは Connect ダッシュボードから開始',
+
   confirmQuestion: (age) => `最終更新: ${age}。それでも更新しますか？`,
   confirmRefresh: 'それでも更新する',
   confirmCancel: 'キャンセル',
@@ -76,6 +89,8 @@ export const ja: Messages = {
     + '開始するには、もう一度更新してください。',
   unknownReport: (report) => `更新サービスに「${report}」という名前のレポートはありません。`
     + '更新ボタンの report 属性を確認してください。',
+  unknownVariant: (variant, report) => `更新サービスにはレポート「${report}」のバリアント`
+    + `「${variant}」がありません。更新ボタンの variant 属性を確認してください。`,
   cooldown: 'このレポートは最近レンダリングされました。',
   rateLimited: '更新サービスへのリクエストが多すぎます。',
   rateLimitedWithoutWait: '更新リクエストが多すぎます。1 分待ってからもう一度お試しください。',
