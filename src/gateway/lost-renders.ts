@@ -99,6 +99,11 @@ export interface LostRender {
   knownJobKeys: ReadonlySet<string>;
   /** The `unknown` outcome that following the task ended with. */
   outcome: Extract<FollowOutcome, { kind: 'unknown' }>;
+  /**
+   * Reads the jobs of the render's variant, so that a render of another variant of the same
+   * content that started meanwhile is never taken for this one. Rejects when Connect fails.
+   */
+  listJobs: () => Promise<Job[]>;
 }
 
 /**
@@ -111,10 +116,10 @@ export async function settleLostRender(
   lost: LostRender,
   context: FollowContext,
 ): Promise<FollowOutcome> {
-  const { client, logger, signal } = context;
+  const { logger, signal } = context;
   let jobs: Job[];
   try {
-    jobs = await client.listJobs(lost.guid, signal);
+    jobs = await lost.listJobs();
   } catch (error) {
     if (signal.aborted) {
       return { kind: 'aborted' };

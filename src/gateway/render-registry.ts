@@ -324,7 +324,9 @@ export class RenderRegistry {
       if (outcome.kind !== 'unknown') {
         return outcome;
       }
-      return settleLostRender({ guid: report.guid, knownJobKeys, outcome }, context);
+      const listJobs = () => this.variantJobs(name, report, variant,
+        'settle a render whose task Connect lost');
+      return settleLostRender({ guid: report.guid, knownJobKeys, outcome, listJobs }, context);
     });
     return group;
   }

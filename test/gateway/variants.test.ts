@@ -109,6 +109,24 @@ describe('report variants', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     assert.equal(emeaCooling.body.error?.code, 'cooldown', emeaCooling.text);
   });
 
+  it('a lost task never takes the outcome of another variant', async () => {
+    const h = (harness = await startHarness({
+      config: CONFIG,
+      gateway: { jobPollMs: 50, taskGraceMs: 200 },
+    }));
+    const emea = await h.refresh('regions');
+    const apac = await refreshVariant(h, 'regions', 'apac');
+    assert.equal(apac.status, 202, apac.text);
+    await h.finishRender('regions-apac', [], 0);
+    assert.equal((await h.awaitOutcome(apac.body.handle)).body.state, 'succeeded');
+
+    // The restart kills the emea render; the newest job that emea did not know is apac's.
+    await h.standIn.restart();
+    const outcome = await h.awaitOutcome(emea.body.handle);
+    assert.equal(outcome.body.state, 'unknown', outcome.text);
+    assert.match(outcome.body.error, /without an exit code/);
+  });
+
   it('cooldown of one variant spares the other', async () => {
     const h = (harness = await startHarness({ config: CONFIG }));
     const apac = await refreshVariant(h, 'regions', 'apac');
