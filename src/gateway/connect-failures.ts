@@ -97,6 +97,16 @@ function fromApiError(error: ConnectApiError, reportName: string): GatewayHttpEr
         'check the GUID in the gateway config.',
     );
   }
+  if (error.status === 429) {
+    const retryAfterS = Math.max(1, Math.ceil((error.retryAfterMs ?? 5000) / 1000));
+    return new GatewayHttpError(
+      503,
+      'connect_unavailable',
+      `Connect is limiting the gateway's requests for report ${reportName} (${status}); ` +
+        `try again in ${retryAfterS} s.`,
+      { 'retry-after': String(retryAfterS) },
+    );
+  }
   if (error.status >= 500) {
     return new GatewayHttpError(
       503,

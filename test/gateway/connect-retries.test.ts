@@ -139,4 +139,18 @@ describe('Connect retries', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     assert.equal(refresh.status, 503, refresh.text);
     assert.equal(h.standIn.faults.current().requests?.[0]?.times, 4, 'one render request');
   });
+
+  it('rate-limited render request passes the wait on', async () => {
+    const h = await start();
+    h.standIn.faults.set({
+      requests: [
+        { kind: 'rate-limit', retryAfterSeconds: 7, method: 'POST', path: RENDER_PATH, times: 1 },
+      ],
+    });
+    const refresh = await h.refresh('sales');
+    assert.equal(refresh.status, 503, refresh.text);
+    assert.equal(refresh.body.error.code, 'connect_unavailable');
+    assert.equal(refresh.headers.get('retry-after'), '7');
+    assert.equal((await h.connect.listJobs(SALES_GUID)).length, 0, 'no render started');
+  });
 });
