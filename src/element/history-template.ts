@@ -90,6 +90,10 @@ function stateText(state: string, messages: Messages): string {
       return messages.renderStateSucceeded;
     case 'failed':
       return messages.renderStateFailed;
+    case 'unknown':
+      return messages.renderStateUnknown;
+    case 'cancelled':
+      return messages.renderStateCancelled;
     default:
       return state;
   }

@@ -29,6 +29,8 @@ export const en: Messages = {
   renderStateRunning: 'Running',
   renderStateSucceeded: 'Succeeded',
   renderStateFailed: 'Failed',
+  renderStateUnknown: 'Outcome unknown',
+  renderStateCancelled: 'Cancelled',
   renderTook: (duration) => `took ${duration}`,
   renderStartedBy: (name) => `started by ${name}`,
   renderStartedAnonymously: 'started without sign-in',

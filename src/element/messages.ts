@@ -57,6 +57,10 @@ export interface Messages {
   renderStateSucceeded: string;
   /** Outcome of a listed render that failed. */
   renderStateFailed: string;
+  /** A recent render whose outcome the gateway lost. */
+  renderStateUnknown: string;
+  /** A recent render that a report owner cancelled. */
+  renderStateCancelled: string;
   /** Duration of a listed render, such as "41 sec" or "3 min" that Intl formatted. */
   renderTook: (duration: string) => string;
   /** Starter of a listed render that the refresh service started: a user or token name. */

@@ -160,7 +160,7 @@ function routeNotFound(request: FastifyRequest): GatewayHttpError {
     404,
     'not_found',
     'No such route; the gateway serves GET /v1/reports/{name}, ' +
-      'POST /v1/reports/{name}/refresh, GET /v1/renders/{handle}, ' +
+      'GET /v1/reports/{name}/renders, POST /v1/reports/{name}/refresh, GET /v1/renders/{handle}, ' +
       'POST /v1/renders/{handle}/cancel, GET /healthz and GET /readyz.',
   );
 }

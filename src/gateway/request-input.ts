@@ -142,7 +142,8 @@ export function unsupportedMediaType(): GatewayHttpError {
   return new GatewayHttpError(
     415,
     'unsupported_media_type',
-    'A refresh must be sent with Content-Type: application/json and a body of {} or nothing.',
+    'A refresh or cancel request must be sent with Content-Type: application/json and a body of ' +
+      '{} or nothing.',
   );
 }
 

@@ -118,14 +118,18 @@ describe('connect-refresh-button history', () => {
       }),
       recentRender({ state: 'failed', duration: 125, started_by_gateway: false, started_by: null }),
       recentRender({ finished_at: '2026-12-04T09:00:00.000Z', duration: 5400.4, started_by: null }),
-      recentRender({ state: 'cancelled' as RecentRender['state'] }),
+      recentRender({ state: 'cancelled' }),
+      recentRender({ state: 'unknown', duration: null }),
+      recentRender({ state: 'paused' as RecentRender['state'] }),
     ]);
 
     expect(itemTexts(mounted.el)).to.deep.equal([
       'Running 2 minutes ago · started without sign-in',
       'Failed 5 minutes ago · took 2 min · started by a schedule or the Connect dashboard',
       'Succeeded 3 hours ago · took 1.5 hr · started without sign-in',
-      'cancelled 5 minutes ago · took 41 sec · started by alice',
+      'Cancelled 5 minutes ago · took 41 sec · started by alice',
+      'Outcome unknown 5 minutes ago · started by alice',
+      'paused 5 minutes ago · took 41 sec · started by alice',
     ]);
     const time = part(mounted.el, 'history')!.querySelector('time')!;
     expect(time.getAttribute('datetime')).to.equal('2026-12-04T11:58:00.000Z');

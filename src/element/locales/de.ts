@@ -30,6 +30,8 @@ export const de: Messages = {
   renderStateRunning: 'Läuft',
   renderStateSucceeded: 'Erfolgreich',
   renderStateFailed: 'Fehlgeschlagen',
+  renderStateUnknown: 'Ergebnis unbekannt',
+  renderStateCancelled: 'Abgebrochen',
   renderTook: (duration) => `Dauer ${duration}`,
   renderStartedBy: (name) => `gestartet von ${name}`,
   renderStartedAnonymously: 'ohne Anmeldung gestartet',

@@ -30,6 +30,8 @@ export const es: Messages = {
   renderStateRunning: 'En curso',
   renderStateSucceeded: 'Correcta',
   renderStateFailed: 'Fallida',
+  renderStateUnknown: 'Resultado desconocido',
+  renderStateCancelled: 'Cancelada',
   renderTook: (duration) => `duró ${duration}`,
   renderStartedBy: (name) => `iniciada por ${name}`,
   renderStartedAnonymously: 'iniciada sin iniciar sesión',

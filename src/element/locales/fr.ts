@@ -33,6 +33,8 @@ export const fr: Messages = {
   renderStateRunning: 'En cours',
   renderStateSucceeded: 'Réussie',
   renderStateFailed: 'Échouée',
+  renderStateUnknown: 'Résultat inconnu',
+  renderStateCancelled: 'Annulée',
   renderTook: (duration) => `durée\u00A0: ${duration}`,
   renderStartedBy: (name) => `lancée par ${name}`,
   renderStartedAnonymously: 'lancée sans connexion',

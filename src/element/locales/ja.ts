@@ -30,6 +30,8 @@ export const ja: Messages = {
   renderStateRunning: '実行中',
   renderStateSucceeded: '成功',
   renderStateFailed: '失敗',
+  renderStateUnknown: '結果不明',
+  renderStateCancelled: '中止',
   renderTook: (duration) => `所要時間 ${duration}`,
   renderStartedBy: (name) => `${name} が開始`,
   renderStartedAnonymously: 'サインインなしで開始',
