@@ -166,12 +166,19 @@ export class RefreshController implements ReactiveController {
   }
 
   /**
-   * Reads the report's status again after the host's `token` or `tokenProvider` changed, when
-   * the last request failed for want of a valid token.
+   * Reads the report's status again after the host's `token` or `tokenProvider` changed: when
+   * the last request failed for want of a valid token, and while nothing runs, because what
+   * the caller may do, such as cancel, depends on who the caller is.
    */
   credentialsChanged(): void {
     if (this.runs.awaitingCredentials) {
       this.runs.awaitingCredentials = false;
+      this.loadPending = true;
+      return;
+    }
+
+    const { status } = this.host;
+    if (!this.runs.active && !this.recovery.active && acceptsRefresh(status)) {
       this.loadPending = true;
     }
   }
