@@ -4,6 +4,10 @@
  */
 import { parseArgs } from 'node:util';
 import { runBundleBenchmark } from './bundle/bundle-benchmark.js';
+import { runFanInBenchmark } from './fan-in/fan-in.js';
+import { runLatencyBenchmark } from './latency/status-latency.js';
+import { runLoadBenchmark } from './load/gateway-load.js';
+import { runPageCostBenchmark } from './page-cost/page-cost.js';
 import { writeSections } from './report-file.js';
 
 interface Benchmark {
@@ -13,6 +17,10 @@ interface Benchmark {
 
 const BENCHMARKS: Benchmark[] = [
   { name: 'bundle', run: runBundleBenchmark },
+  { name: 'latency', run: runLatencyBenchmark },
+  { name: 'fan-in', run: runFanInBenchmark },
+  { name: 'load', run: runLoadBenchmark },
+  { name: 'page', run: runPageCostBenchmark },
 ];
 
 const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } } });

@@ -32,8 +32,8 @@ export async function writeRenderScript(dir: string): Promise<void> {
 
 /**
  * The control server of held renders, and the times at which the stand-in marked tasks
- * finished. It wraps TaskStore.prototype.finish of this process, which the stand-in started
- * in this process uses, so no stand-in code changes for the benchmark.
+ * finished. It wraps TaskStore.prototype.finish, which the stand-in in the same process calls,
+ * so the benchmark needs no change to the stand-in.
  */
 export class RenderControl {
   private readonly server: Server;

@@ -52,7 +52,9 @@ export async function startPassThroughProxy(connectUrl: string, apiKey: string):
       response.end('upstream request failed');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // 1,000 clients connect within about 2 s, more than Node's default backlog of 511 admits
+  // while the proxy is busy forwarding.
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
   const { port } = server.address() as AddressInfo;
 
   return {

@@ -73,13 +73,21 @@ export class ServerProcess {
     return this.call('waitForHeldRender');
   }
 
-  /** Number of API requests the stand-in received since it started. */
+  /**
+   * Number of requests the server received since it started: API requests for a stand-in,
+   * every request for a gateway.
+   */
   requestCount(): Promise<number> {
     return this.call('requestCount');
   }
 
   memory(): Promise<MemorySample> {
     return this.call('memory');
+  }
+
+  /** Samples memory after a full garbage collection in the server process. */
+  memoryAfterGc(): Promise<MemorySample> {
+    return this.call('memoryAfterGc');
   }
 
   /** Closes the server and waits for its process to exit, killing it after 10 s. */

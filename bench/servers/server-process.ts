@@ -1,8 +1,8 @@
 /**
  * Entry of a benchmark server process: a Connect stand-in with held renders, a gateway, or the
  * pass-through proxy, chosen by the JSON parameters in argv[2]. Each runs in its own process so
- * that its memory and CPU are apart from the load generator's. It sends `ready` with its URL
- * over IPC and then answers the calls in server-roles.ts.
+ * that its memory and CPU use are measured apart from the load generator's. It sends `ready` with its URL
+ * over IPC and then handles the calls in server-roles.ts.
  */
 import { randomBytes } from 'node:crypto';
 import diagnosticsChannel from 'node:diagnostics_channel';
@@ -16,6 +16,7 @@ import { RENDER_SCRIPT, RenderControl, writeRenderScript } from './held-render.j
 import { startPassThroughProxy } from './pass-through-proxy.js';
 import {
   BENCH_GATEWAY_LIMITS,
+  DIRECT_REPORT_GUID,
   REPORT_GUID,
   REPORT_NAME,
   type MemorySample,
@@ -31,10 +32,29 @@ function send(message: ServerMessage, sent?: () => void): void {
 }
 
 function sampleMemory(): MemorySample {
-  // The process runs with --expose-gc, so that samples compare live memory, not garbage.
-  globalThis.gc?.();
   const usage = process.memoryUsage();
   return { heapUsedBytes: usage.heapUsed, rssBytes: usage.rss };
+}
+
+/** Samples memory after a full garbage collection, so that samples compare live memory. */
+function sampleMemoryAfterGc(): MemorySample {
+  if (globalThis.gc === undefined) {
+    throw new Error('The server process runs without --expose-gc, so it cannot collect garbage before a sample.');
+  }
+  globalThis.gc();
+  return sampleMemory();
+}
+
+/** Counts the HTTP requests that servers of this process receive and `counts` accepts. */
+function countRequests(counts: (server: Server, request: IncomingMessage) => boolean): { count: number } {
+  const counter = { count: 0 };
+  diagnosticsChannel.subscribe('http.server.request.start', (message) => {
+    const { server, request } = message as { server: Server; request: IncomingMessage };
+    if (counts(server, request)) {
+      counter.count += 1;
+    }
+  });
+  return counter;
 }
 
 async function startStandInRole(renderLineIntervalMs: number): Promise<Handlers> {
@@ -45,26 +65,23 @@ async function startStandInRole(renderLineIntervalMs: number): Promise<Handlers>
   const controlUrl = await control.listen();
 
   // Counts the API requests that reach the stand-in, which are the calls Connect would get.
-  let apiRequests = 0;
-  diagnosticsChannel.subscribe('http.server.request.start', (message) => {
-    const { server, request } = message as { server: Server; request: IncomingMessage };
-    if (server !== control.httpServer && request.url?.startsWith('/__api__/')) {
-      apiRequests += 1;
-    }
-  });
+  const apiRequests = countRequests((server, request) =>
+    server !== control.httpServer && request.url?.startsWith('/__api__/') === true);
 
+  const command = [process.execPath, RENDER_SCRIPT, controlUrl, String(renderLineIntervalMs)];
+  const report = (guid: string, name: string) => ({
+    guid,
+    name,
+    title: name,
+    app_mode: 'rmd-static',
+    source: '.',
+    command,
+    permissions: { publisher: 'owner' },
+  });
   const standIn = await startStandIn({
     config: parseStandInConfig({
       users: [{ username: 'publisher', api_key: apiKey, role: 'publisher' }],
-      content: [{
-        guid: REPORT_GUID,
-        name: REPORT_NAME,
-        title: 'Orders',
-        app_mode: 'rmd-static',
-        source: '.',
-        command: [process.execPath, RENDER_SCRIPT, controlUrl, String(renderLineIntervalMs)],
-        permissions: { publisher: 'owner' },
-      }],
+      content: [report(REPORT_GUID, REPORT_NAME), report(DIRECT_REPORT_GUID, `${REPORT_NAME}-direct`)],
     }),
     configDir: dir,
     port: 0,
@@ -74,8 +91,9 @@ async function startStandInRole(renderLineIntervalMs: number): Promise<Handlers>
   return {
     release: () => control.release(),
     waitForHeldRender: () => control.waitForHeldRender(),
-    requestCount: async () => apiRequests,
+    requestCount: async () => apiRequests.count,
     memory: async () => sampleMemory(),
+    memoryAfterGc: async () => sampleMemoryAfterGc(),
     close: async () => {
       await control.close();
       await standIn.close();
@@ -85,6 +103,8 @@ async function startStandInRole(renderLineIntervalMs: number): Promise<Handlers>
 }
 
 async function startGatewayRole(params: Extract<ServerParams, { role: 'gateway' }>): Promise<Handlers> {
+  // Every request counts, CORS preflights too, because each costs the gateway and the network.
+  const requests = countRequests(() => true);
   const gateway = await startGateway({
     config: parseGatewayConfig({
       cors: { origins: params.corsOrigins },
@@ -99,7 +119,12 @@ async function startGatewayRole(params: Extract<ServerParams, { role: 'gateway' 
     port: 0,
   });
   send({ type: 'ready', url: gateway.url });
-  return { memory: async () => sampleMemory(), close: () => gateway.close() };
+  return {
+    requestCount: async () => requests.count,
+    memory: async () => sampleMemory(),
+    memoryAfterGc: async () => sampleMemoryAfterGc(),
+    close: () => gateway.close(),
+  };
 }
 
 async function startProxyRole(params: Extract<ServerParams, { role: 'proxy' }>): Promise<Handlers> {

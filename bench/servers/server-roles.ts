@@ -2,14 +2,19 @@
 
 export const REPORT_NAME = 'orders';
 export const REPORT_GUID = '6a3b4c5d-0000-4000-8000-0000000be7c4';
+/**
+ * A second report on the stand-in that no gateway names, so that a benchmark can render it
+ * directly on the stand-in while the gateway follows a render of the first.
+ */
+export const DIRECT_REPORT_GUID = '6a3b4c5d-0000-4000-8000-0000000be7c5';
 
-/** Which log lines the gateway passes to the element: the report's `log` setting. */
+/** The report's `log` setting: the log lines that the gateway passes to the element. */
 export type LogSetting = 'none' | 'errors' | 'full';
 
 export type ServerParams =
   | {
     role: 'stand-in';
-    /** Interval in ms at which a held render prints a log line; 0 prints none. */
+    /** Interval in ms at which a held render prints a log line, or 0 for none. */
     renderLineIntervalMs: number;
   }
   | {
@@ -39,15 +44,15 @@ export type ServerMessage =
   | { type: 'result'; id: number; value: unknown }
   | { type: 'error'; id: number; message: string };
 
-/** Calls the benchmark makes on a server process; each role answers those that apply to it. */
-export type ServerMethod = 'release' | 'waitForHeldRender' | 'requestCount' | 'memory' | 'close';
+/** Calls the benchmark makes on a server process. Each role handles the calls that apply to it. */
+export type ServerMethod = 'release' | 'waitForHeldRender' | 'requestCount' | 'memory' | 'memoryAfterGc' | 'close';
 
 export interface ServerCall {
   id: number;
   method: ServerMethod;
 }
 
-/** Memory of a server process in bytes, after a full garbage collection. */
+/** Memory of a server process in bytes. */
 export interface MemorySample {
   heapUsedBytes: number;
   rssBytes: number;
