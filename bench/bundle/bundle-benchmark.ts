@@ -123,7 +123,12 @@ In its larger format the element is ${formatCount(worstGap)} bytes (${formatKilo
 above the target. It is ${shoelaceRatio.toFixed(2)} times the gzip size of the Shoelace
 assembly, which has no gateway client, polling, messages or state and so is a lower bound
 for the same features. With Shoelace's theme stylesheet the assembly is
-${formatCount(shoelace.es.gzipBytes + theme.gzipBytes)} bytes.
+${formatCount(shoelace.es.gzipBytes + theme.gzipBytes)} bytes. Lit's floor and the element share
+Lit, so the element's own code costs about ${formatCount(element.es.gzipBytes - floor.es.gzipBytes)} bytes
+gzip. Meeting the target means cutting about
+${(100 * (1 - budget.targetOverLitFloorBytes / (element.es.gzipBytes - floor.es.gzipBytes))).toFixed(0)}% of that,
+which no single module below can provide: the element's own modules are spread over
+${formatCount(shares.filter((share) => share.module.startsWith('src/')).length)} files.
 
 ### Size budget in \`npm test\`
 

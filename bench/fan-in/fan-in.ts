@@ -172,6 +172,8 @@ Upstream calls are the API requests that reached the stand-in. Per minute counts
 every client follows the running render, for ${GATEWAY_WINDOW_MS / 1000} s through the gateway and
 ${PROXY_WINDOW_MS / 1000} s through the proxy. Per render counts them from the render's start until
 the last client saw its end, which includes starting the render and every client's first read.
+One proxy client polls only 3 or 4 times in its window, so its rate, and the proxy's ratios
+against it, are rough.
 
 ${markdownTable(
     ['clients', 'gateway: calls per minute', 'vs 1 client', 'per render', 'proxy: calls per minute', 'vs 1 client', 'per render'],

@@ -190,8 +190,8 @@ ${markdownTable(
   )}
 
 **Target: median at most ${TARGET_MEDIAN_MS} ms for the element on loopback: ${verdict(targetMet)}.**
-At the median, the 2 s poller shows a render's end
-${(pollerMedian / Math.max(...elementMedians)).toFixed(0)} times later than the element. With
+The 2 s poller's median latency is ${(pollerMedian / Math.max(...elementMedians)).toFixed(0)} times the
+element's. With
 \`log: full\` the element sends one request per new log line, because each line releases
 its held poll.
 `;

@@ -237,8 +237,8 @@ ${markdownTable(
 
 The gateway's heap before the first round was ${formatMegabytes(gatewayResult.heapBefore)}. While
 the gateway was under load, the stand-in got ${gatewayResult.upstreamPerMinute.toFixed(0)} API requests
-per minute from it, because the gateway polls the render's task once and answers status reads from
-memory and its caches. For the same reason a status read through the gateway can be faster
+per minute from it, because the gateway polls the render's task once and responds to status
+reads from memory and its caches. For the same reason a status read through the gateway can be faster
 than a content read from the stand-in, which checks the API key and reads its catalog on
 every request, and the added latency can be below zero.
 

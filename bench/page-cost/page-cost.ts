@@ -188,6 +188,12 @@ function resultRow(result: CandidateResult): string[] {
   ];
 }
 
+function describeRightAfterRemoval(timers: number): string {
+  return timers === 0
+    ? 'The element stops its timers in the same task that removes it.'
+    : `Right after a removal, in the same task, the element's page still had up to ${timers} live timers.`;
+}
+
 async function serveFixture(site: BenchSite, path: string, entry: string): Promise<void> {
   const bundles = await buildBundles(entry, repoDir);
   site.setScript(path, bundles.find((bundle) => bundle.format === 'es')!.code);
@@ -255,7 +261,6 @@ ${markdownTable(
   )}
 
 **Target: zero timers and zero open requests after removing the elements: ${verdict(clean)}.**
-Right after the removal, in the same task, the element's page had
-${Math.max(...element.mounts.map((mount) => mount.timersRightAfterRemoval))} live timers at most.
+${describeRightAfterRemoval(Math.max(...element.mounts.map((mount) => mount.timersRightAfterRemoval)))}
 `;
 }

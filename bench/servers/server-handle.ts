@@ -38,10 +38,11 @@ export class ServerProcess {
 
   /** Forks a server process and resolves when it listens. */
   static start(params: ServerParams): Promise<ServerProcess> {
-    const child = fork(ENTRY, [JSON.stringify(params)], {
+    const child = fork(ENTRY, [], {
       execArgv: ['--import', 'tsx', '--expose-gc'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    child.send(params);
     return new Promise((resolve, reject) => {
       const onExit = (code: number | null) => {
         reject(new Error(`The ${params.role} benchmark server exited with code ${code} before it listened.`));

@@ -1,6 +1,7 @@
 /**
  * Entry of a benchmark server process: a Connect stand-in with held renders, a gateway, or the
- * pass-through proxy, chosen by the JSON parameters in argv[2]. Each runs in its own process so
+ * pass-through proxy, chosen by the parameters in the first IPC message. Parameters come over IPC
+ * rather than argv because they carry the stand-in's API key. Each runs in its own process so
  * that its memory and CPU use are measured apart from the load generator's. It sends `ready` with its URL
  * over IPC and then handles the calls in server-roles.ts.
  */
@@ -133,8 +134,7 @@ async function startProxyRole(params: Extract<ServerParams, { role: 'proxy' }>):
   return { memory: async () => sampleMemory(), close: () => proxy.close() };
 }
 
-async function main(): Promise<void> {
-  const params = JSON.parse(process.argv[2] ?? '{}') as ServerParams;
+async function main(params: ServerParams): Promise<void> {
   let handlers: Handlers;
   if (params.role === 'stand-in') {
     handlers = await startStandInRole(params.renderLineIntervalMs);
@@ -143,7 +143,7 @@ async function main(): Promise<void> {
   } else if (params.role === 'proxy') {
     handlers = await startProxyRole(params);
   } else {
-    throw new Error(`Unknown server role in ${process.argv[2]}; expected stand-in, gateway or proxy.`);
+    throw new Error(`Unknown server role ${JSON.stringify((params as { role?: unknown }).role)}; expected stand-in, gateway or proxy.`);
   }
 
   process.on('message', (call: ServerCall) => {
@@ -163,7 +163,9 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  console.error('Benchmark server failed to start:', error);
-  process.exit(1);
+process.once('message', (params: ServerParams) => {
+  main(params).catch((error: unknown) => {
+    console.error('Benchmark server failed to start:', error);
+    process.exit(1);
+  });
 });
