@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ConnectClient, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../connect/index.js';
 import { isLoopbackAddress } from './auth/address-blocks.js';
@@ -112,6 +113,9 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   }
 
   const closing = new AbortController();
+  // Each held progress request listens for the close, up to maxHeldRequests at once, so Node's
+  // leak warning past 10 listeners would be false.
+  setMaxListeners(0, closing.signal);
   const client = new ConnectClient({
     server: options.connect.server,
     apiKey: options.connect.apiKey,
