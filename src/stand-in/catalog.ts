@@ -166,8 +166,11 @@ export class Catalog {
     return job;
   }
 
-  /** Finalizes a job and trims the content's job history to JOB_HISTORY_LIMIT. */
-  finishJob(content: ContentRecord, job: JobRecord, exitCode: number): void {
+  /**
+   * Finalizes a job and trims the content's job history to JOB_HISTORY_LIMIT. `exitCode` is
+   * null for a job whose process a restart ended.
+   */
+  finishJob(content: ContentRecord, job: JobRecord, exitCode: number | null): void {
     job.status = 2;
     job.endNs = nowNs();
     job.heartbeatNs = job.endNs;

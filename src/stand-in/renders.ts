@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Catalog, ContentRecord, JobRecord, UserRecord } from './catalog.js';
 import { nowNs } from './clock.js';
 import type { AppMode, StandInContent } from './config-types.js';
+import type { StandInFaults } from './faults.js';
 import { RenderProcess, type ProcessOutcome } from './render-process.js';
 import type { TaskRecord, TaskStore } from './task-store.js';
 
@@ -28,6 +29,8 @@ export interface RenderManagerOptions {
   stateDir: string;
   /** Folder that content `source` paths are relative to. */
   configDir: string;
+  /** Decides which renders hang before their process starts. */
+  faults: StandInFaults;
   log: FastifyBaseLogger;
 }
 
@@ -39,6 +42,10 @@ export interface StartedRender {
 interface RunningRender {
   process?: RenderProcess;
   done: Promise<void>;
+  /** Aborts when the render is killed, which also ends a hanging render's wait. */
+  killed: AbortController;
+  /** True when a restart killed the render, so its job ends without an exit code. */
+  lost: boolean;
 }
 
 /** Returns the program and arguments that render the content. */
@@ -63,11 +70,14 @@ export class RenderManager {
   start(content: ContentRecord, user: UserRecord): StartedRender {
     const task = this.options.tasks.create(user.id);
     const job = this.options.catalog.startJob(content);
-    const entry: RunningRender = { done: Promise.resolve() };
+    const entry: RunningRender = {
+      done: Promise.resolve(), killed: new AbortController(), lost: false,
+    };
     entry.done = this.run(content, job, task, entry)
       .catch((error: unknown) => {
         this.options.log.error({ err: error, jobKey: job.key }, 'render failed unexpectedly');
-        this.complete(content, job, task, null, { exitCode: 1, description: 'exit status 1' });
+        this.complete(entry, content, job, task, null,
+          { exitCode: 1, description: 'exit status 1' });
       })
       .finally(() => this.running.delete(entry));
     this.running.add(entry);
@@ -82,11 +92,34 @@ export class RenderManager {
     // Renders started after this point stop before their process starts; wait for them too.
     while (this.running.size > 0) {
       const entries = [...this.running];
-      for (const entry of entries) {
-        entry.process?.kill();
-      }
+      entries.forEach((entry) => this.kill(entry));
       await Promise.all(entries.map((entry) => entry.done));
     }
+  }
+
+  /**
+   * Kills every running render as a Connect restart does, and waits until all of them have
+   * ended. Their jobs end without an exit code, and their tasks are not finished, because a
+   * restarted Connect has forgotten them.
+   *
+   * NOTE: Connect does not document what a restart does to running renders. The stand-in
+   * assumes that render processes end with the server that started them, as the job's `ppid`
+   * and `hostname` suggest. It also assumes that Connect then finalizes the job without an
+   * exit code, because the process that would have read it is gone.
+   */
+  async abandonAll(): Promise<number> {
+    const entries = [...this.running];
+    for (const entry of entries) {
+      entry.lost = true;
+      this.kill(entry);
+    }
+    await Promise.all(entries.map((entry) => entry.done));
+    return entries.length;
+  }
+
+  private kill(entry: RunningRender): void {
+    entry.killed.abort();
+    entry.process?.kill();
   }
 
   private async run(
@@ -104,15 +137,22 @@ export class RenderManager {
       await cp(sourceDir, workDir, { recursive: true });
     } catch (error) {
       tasks.appendTimestamped(task, `Unable to copy ${sourceDir}: ${(error as Error).message}`);
-      this.complete(content, job, task, workDir, { exitCode: 1, description: 'exit status 1' });
+      this.complete(entry, content, job, task, workDir,
+        { exitCode: 1, description: 'exit status 1' });
       return;
     }
     tasks.append(task, `Building ${kind}...`);
-    if (this.closing) {
-      this.complete(content, job, task, workDir, { exitCode: -1, description: 'signal: killed' });
+    const killedOutcome = { exitCode: -1, description: 'signal: killed' };
+    if (this.closing || entry.killed.signal.aborted) {
+      this.complete(entry, content, job, task, workDir, killedOutcome);
       return;
     }
     tasks.append(task, `Launching ${kind}...`);
+    await this.holdWhileHanging(content, job, entry);
+    if (entry.killed.signal.aborted) {
+      this.complete(entry, content, job, task, workDir, killedOutcome);
+      return;
+    }
     entry.process = new RenderProcess({
       argv: renderCommand(content.settings),
       cwd: workDir,
@@ -126,7 +166,25 @@ export class RenderManager {
       },
     });
     const outcome = await entry.process.done;
-    this.complete(content, job, task, workDir, outcome);
+    this.complete(entry, content, job, task, workDir, outcome);
+  }
+
+  /** Waits while the content's GUID is in the `hangingRenders` fault, or until killed. */
+  private async holdWhileHanging(
+    content: ContentRecord,
+    job: JobRecord,
+    entry: RunningRender,
+  ): Promise<void> {
+    const { faults, log } = this.options;
+    const guid = content.settings.guid;
+    if (!faults.isHanging(guid)) {
+      return;
+    }
+    log.info({ guid, jobKey: job.key }, 'render held by a hanging-render fault');
+    await faults.waitWhileHanging(guid, entry.killed.signal);
+    if (!entry.killed.signal.aborted) {
+      log.info({ guid, jobKey: job.key }, 'hanging-render fault cleared; render goes on');
+    }
   }
 
   /**
@@ -134,6 +192,7 @@ export class RenderManager {
    * reads the variant after the finished task gets the new rendering.
    */
   private complete(
+    entry: RunningRender,
     content: ContentRecord,
     job: JobRecord,
     task: TaskRecord,
@@ -144,6 +203,14 @@ export class RenderManager {
       return;
     }
     const { catalog, tasks, log } = this.options;
+    if (entry.lost) {
+      catalog.finishJob(content, job, null);
+      if (workDir !== null) {
+        this.removeFolder(workDir);
+      }
+      log.warn({ jobKey: job.key, taskId: task.id }, 'render lost in a restart');
+      return;
+    }
     catalog.finishJob(content, job, outcome.exitCode);
     if (outcome.exitCode === 0 && workDir !== null) {
       const { rendering, dropped } = catalog.activateRendering(content, job, workDir);

@@ -28,7 +28,7 @@ export function startRender(
   found: CallerContent,
 ): StartedRender {
   const started = context.renders.start(found.content, found.user);
-  if (context.stickyCookie) {
+  if (context.faults.stickyCookie) {
     reply.header('set-cookie', `${NODE_COOKIE}=${context.nodeId}; Path=/; HttpOnly; SameSite=Lax`);
   }
   return started;
