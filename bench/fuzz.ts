@@ -65,6 +65,8 @@ const statuses = Object.entries(result.statusCounts)
 console.log(`Seed ${result.seed}: ${result.casesRun} cases in ${(result.durationMs / 1000).toFixed(1)} s.`);
 console.log(`Responses by status: ${statuses}.`);
 console.log(`Renders started by fuzz cases: ${result.rendersStarted}.`);
+const held = Object.entries(result.heldPolls).map(([reason, number]) => `${reason}: ${number}`).join(', ');
+console.log(`Held progress requests by release reason: ${held || 'none'}.`);
 if (result.report !== '') {
   console.log(`\n${result.report}`);
   console.log(`\n${result.failures.length + result.droppedFailures} failures.`);

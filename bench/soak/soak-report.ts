@@ -40,12 +40,12 @@ export function formatSoakReport(result: SoakResult, command: string): string {
     '',
     'Per minute (memory: the last sample of the minute):',
     '',
-    table(['minute', 'faults', 'clicks', 'accepted', 'renders ended', 'failed requests', 'stuck', 'RSS MiB', 'heap MiB'], stats.minutes.map((counts, index) => {
+    table(['minute', 'faults', 'clicks', 'accepted', 'renders ended', 'of which failed', 'failed requests', 'stuck', 'RSS MiB', 'heap MiB'], stats.minutes.map((counts, index) => {
       const sample = [...memory].reverse().find((each) => each.atMs < (index + 1) * 60_000);
       const window = [...result.faultWindows].reverse().find((each) => each.startMs <= index * 60_000);
       const faults = window === undefined || index * 60_000 >= options.minutes * 60_000 ? 'none' : window.phase;
       return [String(index + 1), faults, String(counts.clicks), String(counts.accepted), String(counts.ended),
-        String(counts.errors), String(counts.stuck), mebibytes(sample?.rssBytes ?? 0), mebibytes(sample?.heapUsedBytes ?? 0)];
+        String(counts.failed), String(counts.errors), String(counts.stuck), mebibytes(sample?.rssBytes ?? 0), mebibytes(sample?.heapUsedBytes ?? 0)];
     })),
   ];
   if (stats.errors.size > 0) {

@@ -6,6 +6,8 @@ export interface MinuteCounts {
   accepted: number;
   /** Renders that clients saw end, succeeded or failed. */
   ended: number;
+  /** Renders that clients saw fail. */
+  failed: number;
   errors: number;
   stuck: number;
 }
@@ -41,7 +43,7 @@ export class SoakStats {
   minute(): MinuteCounts {
     const index = Math.floor(this.elapsedMs() / 60_000);
     while (this.minutes.length <= index) {
-      this.minutes.push({ clicks: 0, accepted: 0, ended: 0, errors: 0, stuck: 0 });
+      this.minutes.push({ clicks: 0, accepted: 0, ended: 0, failed: 0, errors: 0, stuck: 0 });
     }
     return this.minutes[index]!;
   }
@@ -75,6 +77,9 @@ export class SoakStats {
     }
     this.clickToEndMs.push(clickToEndMs);
     this.minute().ended += 1;
+    if (state === 'failed') {
+      this.minute().failed += 1;
+    }
   }
 
   markStuck(description: string): void {

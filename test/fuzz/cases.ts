@@ -17,11 +17,13 @@ export interface CaseContext {
   ports: Record<GatewayName, number>;
   /** Real handles of the setup renders. */
   handles: readonly string[];
+  /** The handle of the render that runs during the whole fuzz run. */
+  runningHandle: string;
   credentials: ValidCredentials;
   secrets: FuzzSecrets;
 }
 
-type Route = 'status' | 'refresh' | 'progress' | 'health' | 'ready' | 'preflight' | 'other';
+type Route = 'status' | 'refresh' | 'progress' | 'held' | 'health' | 'ready' | 'preflight' | 'other';
 
 export function generateCase(seed: number, index: number, context: CaseContext): FuzzRequest {
   const random = Random.forCase(seed, index);
@@ -58,7 +60,7 @@ export function generateCase(seed: number, index: number, context: CaseContext):
 function routeRequest(random: Random, gateway: GatewayName, context: CaseContext): FuzzRequest {
   const port = context.ports[gateway];
   const route = random.weighted<Route>([
-    [3, 'status'], [4, 'refresh'], [4, 'progress'], [1, 'health'], [1, 'ready'], [1, 'preflight'], [1, 'other'],
+    [3, 'status'], [4, 'refresh'], [4, 'progress'], [1, 'held'], [1, 'health'], [1, 'ready'], [1, 'preflight'], [1, 'other'],
   ]);
   const request = newRequest(gateway, 'GET', '/');
   request.labels.push(`route:${route}`);
@@ -73,7 +75,13 @@ function routeRequest(random: Random, gateway: GatewayName, context: CaseContext
       request.body = Buffer.from(random.pick(['{}', '', ' {} ', '{ }']));
       break;
     case 'progress':
-      request.target = `/v1/renders/${random.pick(context.handles)}${random.pick(['', '?after=0', '?after=1&wait=1', '?wait=0'])}`;
+      request.target = `/v1/renders/${random.pick(context.handles)}` +
+        random.pick(['', '?after=0', '?wait=0', `?after=0&wait=${random.pick([1, 2, 5, 30])}`]);
+      break;
+    case 'held':
+      // The running render has no log lines, so the gateway holds this poll until the wait
+      // ends or the client goes away. Only header mutations follow, which keep it held.
+      request.target = `/v1/renders/${context.runningHandle}?after=0&wait=${random.pick([1, 2, 5, 30])}`;
       break;
     case 'health':
       request.target = '/healthz';
@@ -92,13 +100,19 @@ function routeRequest(random: Random, gateway: GatewayName, context: CaseContext
   }
   request.headers.unshift(['Host', `127.0.0.1:${port}`], ['User-Agent', 'gateway-fuzz'], ['Accept', 'application/json']);
 
-  const credentials = random.weighted<string>([[2, 'none'], [4, 'valid'], [4, 'forged']]);
+  const credentials = route === 'held' ? 'valid' : random.weighted<string>([[2, 'none'], [4, 'valid'], [4, 'forged']]);
   if (credentials === 'valid') {
     addValidCredentials(random, request, context.credentials);
   } else if (credentials === 'forged') {
     addForgedCredentials(random, request, context.credentials, context.secrets);
   }
 
+  if (route === 'held') {
+    if (random.chance(0.5)) {
+      mutateHeaders(random, request, port);
+    }
+    return request;
+  }
   for (let count = random.weighted([[4, 1], [3, 2], [2, 3]]); count > 0; count -= 1) {
     mutate(random, request, route, context);
   }

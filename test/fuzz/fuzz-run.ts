@@ -44,6 +44,8 @@ export interface FuzzResult {
   droppedFailures: number;
   /** Renders the stand-in started during the fuzzing, after the setup renders. */
   rendersStarted: number;
+  /** Progress requests that a gateway held and then released, by the reason of the release. */
+  heldPolls: Record<string, number>;
   durationMs: number;
   /** Every kept failure formatted by formatFailure with secrets masked, or '' without failures. */
   report: string;
@@ -71,8 +73,14 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
   const rendersBefore = servers.rendersStarted;
   servers.onRenderStarted(() => fail({ check: 'render', message: 'the stand-in started a render', cases: snapshot() }));
   let crashed = false;
+  const heldPolls: Record<string, number> = {};
   for (const [name, gateway] of Object.entries(servers.gateways)) {
-    gateway.onLogLine((line) => checkLogLine(name, line, scanner, (message, check) => fail({ check, message, cases: snapshot() })));
+    gateway.onLogLine((line) => {
+      const entry = checkLogLine(name, line, scanner, (message, check) => fail({ check, message, cases: snapshot() }));
+      if (entry?.msg === 'Released a held progress request') {
+        heldPolls[String(entry.reason)] = (heldPolls[String(entry.reason)] ?? 0) + 1;
+      }
+    });
     gateway.onUnexpectedExit((exit) => {
       crashed = true;
       fail({
@@ -87,6 +95,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
   const context: CaseContext = {
     ports: { credentials: servers.gateways.credentials.port, loopback: servers.gateways.loopback.port },
     handles: servers.handles,
+    runningHandle: servers.runningHandle,
     credentials: servers.credentials,
     secrets: servers.secrets,
   };
@@ -148,6 +157,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
     failures,
     droppedFailures,
     rendersStarted: servers.rendersStarted - rendersBefore,
+    heldPolls,
     durationMs: performance.now() - started,
   };
 }
@@ -167,27 +177,34 @@ function secretsToScan(servers: FuzzServers): Record<string, string> {
   return scanned;
 }
 
+interface LogEntry {
+  level?: number;
+  msg?: string;
+  reason?: unknown;
+}
+
+/** Reports a secret, a line that is not JSON or an error in a log line; returns the entry. */
 function checkLogLine(
   gatewayName: string,
   line: string,
   scanner: SecretScanner,
   report: (message: string, check: FailureCheck) => void,
-): void {
+): LogEntry | undefined {
   const found = scanner.find(line);
   if (found !== undefined) {
     report(`a ${gatewayName} gateway log line contains the ${found.name}: ${found.excerpt}`, 'secret');
-    return;
   }
-  let entry: { level?: number; msg?: string; err?: { message?: string } };
+  let entry: LogEntry;
   try {
-    entry = JSON.parse(line) as typeof entry;
+    entry = JSON.parse(line) as LogEntry;
   } catch {
     report(`the ${gatewayName} gateway wrote a log line that is not JSON: ${JSON.stringify(line.slice(0, 300))}`, 'error-log');
-    return;
+    return undefined;
   }
   if ((entry.level ?? 0) >= 50) {
-    report(`the ${gatewayName} gateway logged an error: ${JSON.stringify(line.slice(0, 1500))}`, 'error-log');
+    report(`the ${gatewayName} gateway logged an error: ${scanner.mask(JSON.stringify(line.slice(0, 1500)))}`, 'error-log');
   }
+  return entry;
 }
 
 /** Checks that each gateway still responds to a health check and a valid status request. */

@@ -1,9 +1,9 @@
 /**
  * The servers a fuzz run attacks, all on 127.0.0.1: a Connect stand-in in this process, whose
  * log counts every render it starts, and two gateways in child processes in front of it. One
- * requires credentials; the other leaves `auth.anonymous` unset, so it admits anonymous
- * requests but only under a loopback Host. Before the fuzzing, each report renders once, so
- * that the fuzzer has real handles of a succeeded and a failed render.
+ * requires credentials. The other leaves `auth.anonymous` unset, so it admits anonymous
+ * requests but only under a loopback Host. Before the fuzzing, three renders start, so that
+ * the fuzzer has real handles: one succeeds, one fails and one runs until the end of the run.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
@@ -22,8 +22,10 @@ const fixturesDir = fileURLToPath(new URL('../gateway/fixtures/', import.meta.ur
 export const SALES_GUID = '6a3b4c5d-0000-4000-8000-00000000beef';
 export const QUIET_GUID = '6a3b4c5d-0000-4000-8000-00000000cafe';
 export const FORBIDDEN_GUID = '6a3b4c5d-0000-4000-8000-00000000f00d';
+/** Content whose render hangs during the whole run, so that progress requests are held. */
+export const RUNNING_GUID = '6a3b4c5d-0000-4000-8000-0000000000aa';
 /** Configured report names; `sales-errors` shares the content of `sales`. */
-export const REPORT_NAMES = ['sales', 'sales-errors', 'quiet', 'forbidden'] as const;
+export const REPORT_NAMES = ['sales', 'sales-errors', 'quiet', 'forbidden', 'running'] as const;
 export const JWT_SECRET_ENV = 'FUZZ_JWT_SECRET';
 export const JWT_ISSUER = 'fuzz-host-app';
 export const JWT_AUDIENCE = 'connect-refresh';
@@ -52,8 +54,10 @@ export interface FuzzServers {
   secrets: FuzzSecrets;
   credentials: ValidCredentials;
   gateways: Record<GatewayName, GatewayProcess>;
-  /** Handles of the setup renders: `sales` succeeded, `quiet` failed. */
+  /** Handles of the setup renders: `sales` succeeded, `quiet` failed, `running` runs. */
   handles: string[];
+  /** The handle of the `running` render, also in `handles`. */
+  runningHandle: string;
   /** Number of renders the stand-in has started, the setup renders included. */
   readonly rendersStarted: number;
   /** Calls `listener` each time the stand-in starts a render. */
@@ -100,6 +104,7 @@ export async function startFuzzServers(seed: number): Promise<FuzzServers> {
       host: '127.0.0.1',
       port: 0,
       logger: { level: 'info', stream: standInLog },
+      faults: { hangingRenders: [RUNNING_GUID] },
     });
     const env = {
       CONNECT_SERVER: standIn.url,
@@ -154,6 +159,7 @@ export async function startFuzzServers(seed: number): Promise<FuzzServers> {
     credentials,
     gateways: all,
     handles,
+    runningHandle: handles.at(-1)!,
     get rendersStarted() {
       return rendersStarted;
     },
@@ -182,6 +188,7 @@ function standInConfig(apiKey: string, controlDir: string) {
     content: [
       report(SALES_GUID, 'sales'),
       report(QUIET_GUID, 'quiet'),
+      report(RUNNING_GUID, 'running'),
       // The gateway's key may view this content but not render it.
       { ...report(FORBIDDEN_GUID, 'forbidden'), access_type: 'logged_in', permissions: { other: 'owner' } },
     ],
@@ -224,6 +231,7 @@ function gatewayConfig(name: GatewayName, secrets: FuzzSecrets) {
       },
       'sales-errors': { guid: SALES_GUID, log: 'errors' },
       quiet: { guid: QUIET_GUID, log: 'none' },
+      running: { guid: RUNNING_GUID, log: 'full' },
       forbidden: { guid: FORBIDDEN_GUID, log: 'full' },
     },
   };
@@ -242,7 +250,8 @@ export async function signUserToken(secret: string, user: string, groups: string
 
 /**
  * Renders `sales` to success and `quiet` to failure through the gateway, with log lines that
- * print secrets, and returns both handles. Throws when a step gets an unexpected status.
+ * print secrets, and starts the render of `running`, which hangs. Returns the three handles.
+ * Throws when a step gets an unexpected status.
  */
 async function renderOnce(gatewayUrl: string, secrets: FuzzSecrets, controlDir: string): Promise<string[]> {
   const headers = { authorization: `Bearer ${secrets.bearerToken}` };
@@ -250,8 +259,7 @@ async function renderOnce(gatewayUrl: string, secrets: FuzzSecrets, controlDir: 
     ['sales', [`CONNECT_API_KEY=${secrets.apiKey}`, `password=${secrets.jwtSecret}`, 'Output created: index.html'], 0],
     ['quiet', [`handle secret ${secrets.handleSecret}`, `Bearer ${secrets.bearerToken}`, 'Error: render failed'], 1],
   ];
-  const handles: string[] = [];
-  for (const [name, lines, exitCode] of outcomes) {
+  const refresh = async (name: string) => {
     const started = await fetch(`${gatewayUrl}/v1/reports/${name}/refresh`, {
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/json' },
@@ -261,11 +269,16 @@ async function renderOnce(gatewayUrl: string, secrets: FuzzSecrets, controlDir: 
     if (started.status !== 202 || accepted.handle === undefined) {
       throw new Error(`The setup refresh of ${name} got ${started.status}, not 202.`);
     }
+    return accepted.handle;
+  };
+  const handles: string[] = [];
+  for (const [name, lines, exitCode] of outcomes) {
+    const handle = await refresh(name);
     const controlFile = join(controlDir, `${name}.json`);
     await writeFile(`${controlFile}.tmp`, JSON.stringify({ lines, exitCode }));
     await rename(`${controlFile}.tmp`, controlFile);
     for (;;) {
-      const progress = await fetch(`${gatewayUrl}/v1/renders/${accepted.handle}?wait=30`, { headers });
+      const progress = await fetch(`${gatewayUrl}/v1/renders/${handle}?wait=30`, { headers });
       const body = (await progress.json()) as { state?: string };
       if (progress.status !== 200) {
         throw new Error(`Following the setup render of ${name} got ${progress.status}, not 200.`);
@@ -274,7 +287,8 @@ async function renderOnce(gatewayUrl: string, secrets: FuzzSecrets, controlDir: 
         break;
       }
     }
-    handles.push(accepted.handle);
+    handles.push(handle);
   }
+  handles.push(await refresh('running'));
   return handles;
 }

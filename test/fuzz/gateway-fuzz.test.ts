@@ -28,6 +28,7 @@ describe('gateway fuzzing', () => {
     for (const status of ['200', '204', '400', '401', '403', '404', '405', '415']) {
       assert.ok((result.statusCounts[status] ?? 0) > 0, `no case got status ${status}: ${JSON.stringify(result.statusCounts)}`);
     }
+    assert.ok((result.heldPolls.client_gone ?? 0) > 0, `no held poll ended with its client: ${JSON.stringify(result.heldPolls)}`);
   });
 });
 
