@@ -19,7 +19,7 @@ export interface FuzzOptions {
   cases?: readonly number[];
   /** Maximum number of connections open at once, default 8. */
   concurrency?: number;
-  /** Time in ms that a case may take before it counts as hanging, default 10 000. */
+  /** Time in ms that a case may take before it counts as hanging, default CASE_TIMEOUT_MS. */
   caseTimeoutMs?: number;
   /** Called after every finished case. */
   onProgress?: (done: number, total: number) => void;
@@ -50,6 +50,14 @@ export interface FuzzResult {
   /** Every kept failure formatted by formatFailure with secrets masked, or '' without failures. */
   report: string;
 }
+
+/**
+ * Default time in ms before a case counts as hanging. It exceeds the longest hold of a progress
+ * request, 30 s, because Node stops reading a connection whose request body or pipelined
+ * requests wait behind a held response, so the gateway sees the client leave only once the
+ * hold ends.
+ */
+const CASE_TIMEOUT_MS = 45_000;
 
 /** Failures kept per check, so that one bug repeated a thousand times stays readable. */
 const MAX_FAILURES_PER_CHECK = 20;
@@ -113,7 +121,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
         context.ports[request.gateway],
         serializeRequest(request),
         1 + request.pipelined.length,
-        options.caseTimeoutMs ?? 10_000,
+        options.caseTimeoutMs ?? CASE_TIMEOUT_MS,
       );
       inFlight.delete(index);
       for (const problem of checkCase(request, result, scanner, statusCounts)) {
