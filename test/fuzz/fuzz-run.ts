@@ -151,6 +151,12 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
     if (found !== undefined) {
       fail({ check: 'secret', message: `the ${name} gateway's stderr contains the ${found.name}: ${found.excerpt}`, cases: [] });
     }
+    // The command line writes only its start and stop lines there; anything else, such as a
+    // Node warning, is a problem that the JSON log does not show.
+    const unexpected = gateway.stderrLines.filter((line) => !line.startsWith('connect-refresh: '));
+    if (unexpected.length > 0) {
+      fail({ check: 'error-log', message: `the ${name} gateway wrote to stderr:\n${scanner.mask(unexpected.slice(0, 20).join('\n'))}`, cases: [] });
+    }
   }
 
   const report = failures.map((failure) => formatFailure(options.seed, failure, scanner));
