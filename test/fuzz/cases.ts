@@ -37,7 +37,8 @@ export function generateCase(seed: number, index: number, context: CaseContext):
 
   const request = routeRequest(random, gateway, context);
   if (random.chance(0.06)) {
-    // Without credentials, no mangling of the bytes can turn the request into a valid refresh.
+    // Mangled bytes without credentials fail the credentials gateway's authentication, so no
+    // mangling can start a render.
     setHeader(request, 'Authorization', undefined);
     setHeader(request, USER_HEADER, undefined);
     request.gateway = 'credentials';
