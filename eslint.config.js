@@ -33,8 +33,8 @@ export default defineConfig(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    files: ['src/{gateway,connect,stand-in,cli}/**/*.ts', 'test/{gateway,connect,stand-in,cli,e2e,architecture,bundle}/**/*.ts',
-      'bench/**/*.ts',
+    files: ['src/{gateway,connect,stand-in,cli}/**/*.ts', 'test/{gateway,connect,stand-in,cli,e2e,architecture,bundle,fuzz}/**/*.ts',
+      'bench/**/*.{ts,mjs}',
       'scripts/**/*.{js,mjs,ts}', '*.config.{js,mjs,ts}', 'demo/start.ts', 'demo/report/**/*.mjs', '.ci/**/*.mjs'],
     languageOptions: { globals: { ...globals.node } },
   },

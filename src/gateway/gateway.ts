@@ -64,6 +64,8 @@ export interface GatewayOptions {
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8787;
 const DEFAULT_MAX_HELD_REQUESTS = 256;
+/** Close listeners allowed beyond one per held request and one per report's follower. */
+const CLOSE_LISTENER_MARGIN = 16;
 
 /** Log paths that could carry a credential; pino replaces their values. */
 const REDACTED_PATHS = [
@@ -113,9 +115,13 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   }
 
   const closing = new AbortController();
-  // Each held progress request listens for the close, up to maxHeldRequests at once, so Node's
-  // leak warning past 10 listeners would be false.
-  setMaxListeners(0, closing.signal);
+  const maxHeldRequests = options.maxHeldRequests ?? DEFAULT_MAX_HELD_REQUESTS;
+  // Each held progress request and each render follower listens for the close. Node warns of
+  // a possible leak from the 11th listener on, which a busy gateway reaches without leaking.
+  setMaxListeners(
+    maxHeldRequests + Object.keys(options.config.reports).length + CLOSE_LISTENER_MARGIN,
+    closing.signal,
+  );
   const client = new ConnectClient({
     server: options.connect.server,
     apiKey: options.connect.apiKey,
@@ -179,7 +185,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     handles,
     gate,
     closeSignal: closing.signal,
-    maxHeldRequests: options.maxHeldRequests ?? DEFAULT_MAX_HELD_REQUESTS,
+    maxHeldRequests,
   });
   return app;
 }
