@@ -1,0 +1,341 @@
+import { createHash } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { RedisConfig } from '../config-redis.js';
+import { createRenderId } from '../handles.js';
+import { ERROR_TAIL_LINES, MAX_STORED_LINES, type LogExposure } from '../render-log.js';
+import { FINISHED_RENDER_TTL_MS } from '../render-table.js';
+import { READ_BATCH_LINES, MemoryRateLimits } from './memory-state.js';
+import {
+  createRedisConnection,
+  redactPassword,
+  waitForReady,
+  type RedisConnection,
+} from './redis-connection.js';
+import type { ScriptName } from './redis-scripts.js';
+import {
+  SharedStateError,
+  type ClaimResult,
+  type CooldownStore,
+  type RateLimitKind,
+  type RateLimitStore,
+  type RenderClaims,
+  type RenewResult,
+  type SharedOutcome,
+  type SharedRender,
+  type SharedRenderOrigin,
+  type SharedRenderRead,
+  type SharedState,
+} from './types.js';
+
+/** Minimum time between two warnings about rate limits kept in memory, in ms. */
+const FALLBACK_WARNING_INTERVAL_MS = 60_000;
+
+/** The render as the claim stores it: JSON with fixed field order, compared as text. */
+interface WireRender {
+  id: string;
+  key: string;
+  owner: string;
+  started_at: number;
+  started_by: string | null;
+  job_key: string | null;
+}
+
+/** Runs commands and scripts, turning every failure into a SharedStateError. */
+class RedisCommands {
+  constructor(
+    private readonly connection: RedisConnection,
+    readonly prefix: string,
+  ) {}
+
+  get redis(): Redis {
+    return this.connection.redis;
+  }
+
+  /** Returns the key of `kind` for `part`, such as `connect-refresh:claim:["…",null]`. */
+  key(kind: string, part: string): string {
+    return `${this.prefix}${kind}:${part}`;
+  }
+
+  /** Returns the keys of a render: claim, newest, state, lines and tail. */
+  renderKeys(render: Pick<SharedRender, 'id' | 'key'>): string[] {
+    return [
+      this.key('claim', render.key),
+      this.key('newest', render.key),
+      this.key('state', render.id),
+      this.key('lines', render.id),
+      this.key('tail', render.id),
+    ];
+  }
+
+  async script(name: ScriptName, keys: readonly string[], args: readonly (string | number)[]) {
+    const command = (this.redis as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[name];
+    return this.run(`script ${name}`, () => command!.call(this.redis, ...keys, ...args));
+  }
+
+  async run<T>(action: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      const reason = redactPassword((error as Error).message ?? String(error), this.connection.password);
+      throw new SharedStateError(
+        `Redis at ${this.connection.description} failed the ${action}: ${reason}`,
+        { cause: error },
+      );
+    }
+  }
+}
+
+/** Render claims in Redis; see redis-scripts.ts for the keys. */
+class RedisRenderClaims implements RenderClaims {
+  constructor(
+    private readonly commands: RedisCommands,
+    private readonly owner: string,
+    private readonly claimTtlMs: number,
+  ) {}
+
+  async claim(key: string, origin: SharedRenderOrigin): Promise<ClaimResult> {
+    const render: SharedRender = { ...origin, id: createRenderId(), key, owner: this.owner };
+    const keys = this.commands.renderKeys(render).slice(0, 3);
+    const holder = await this.commands.script('claimRender', keys, [toWire(render), this.claimTtlMs]);
+    if (holder === null) {
+      return { claimed: true, render };
+    }
+    return { claimed: false, render: fromWire(String(holder)) };
+  }
+
+  async renew(render: SharedRender): Promise<RenewResult> {
+    const keys = this.commands.renderKeys(render);
+    const result = await this.commands.script('renewClaim', keys, [toWire(render), this.claimTtlMs]);
+    return String(result) as RenewResult;
+  }
+
+  async appendOutput(
+    render: SharedRender,
+    lines: readonly string[],
+    exposure: LogExposure,
+  ): Promise<void> {
+    if (lines.length === 0) {
+      return;
+    }
+    const keys = this.commands.renderKeys(render).slice(2);
+    await this.commands.script('appendOutput', keys, [
+      MAX_STORED_LINES,
+      ERROR_TAIL_LINES,
+      exposure,
+      ...lines,
+    ]);
+  }
+
+  async finish(render: SharedRender, outcome: SharedOutcome): Promise<void> {
+    await this.commands.script('finishRender', this.commands.renderKeys(render), [
+      toWire(render),
+      outcome.state,
+      outcome.finishedAt.getTime(),
+      outcome.reason ?? '',
+      FINISHED_RENDER_TTL_MS,
+    ]);
+  }
+
+  async abandon(render: SharedRender): Promise<void> {
+    await this.commands.script('abandonRender', this.commands.renderKeys(render), [toWire(render)]);
+  }
+
+  async current(key: string): Promise<SharedRender | undefined> {
+    const claimKey = this.commands.key('claim', key);
+    const held = await this.commands.run('read of a claim', () => this.commands.redis.get(claimKey));
+    return held === null ? undefined : fromWire(held);
+  }
+
+  async newestSince(key: string, since: Date): Promise<SharedRender | undefined> {
+    const [held, newest] = await this.commands.run('read of the newest render', () =>
+      this.commands.redis.mget(this.commands.key('claim', key), this.commands.key('newest', key)),
+    );
+    if (held !== null && held !== undefined) {
+      return fromWire(held);
+    }
+    if (newest === null || newest === undefined) {
+      return undefined;
+    }
+    const render = fromWire(newest);
+    return render.startedAt.getTime() >= since.getTime() ? render : undefined;
+  }
+
+  async read(render: SharedRender, from: number): Promise<SharedRenderRead | undefined> {
+    const keys = this.commands.renderKeys(render).slice(2);
+    const reply = await this.commands.script('readRender', keys, [from, READ_BATCH_LINES]);
+    if (reply === null) {
+      return undefined;
+    }
+    const [state, finishedAt, reason, lineCount, lines, tail] = reply as [
+      SharedRenderRead['state'],
+      string,
+      string,
+      number,
+      string[],
+      string[],
+    ];
+    return {
+      render,
+      state,
+      finishedAt: finishedAt === '' ? null : new Date(Number(finishedAt)),
+      reason: reason === '' ? null : reason,
+      lineCount: Number(lineCount),
+      lines,
+      tail,
+    };
+  }
+}
+
+/** The last successful render of each key, kept in Redis for the longest cooldown. */
+class RedisCooldowns implements CooldownStore {
+  constructor(private readonly commands: RedisCommands) {}
+
+  async recordSuccess(key: string, finishedAt: Date, keepMs: number): Promise<void> {
+    if (keepMs <= 0) {
+      return;
+    }
+    const successKey = this.commands.key('success', key);
+    await this.commands.script('recordSuccess', [successKey], [finishedAt.getTime(), keepMs]);
+  }
+
+  async lastSuccess(key: string): Promise<Date | null> {
+    const successKey = this.commands.key('success', key);
+    const stored = await this.commands.run('read of the last success', () =>
+      this.commands.redis.get(successKey),
+    );
+    return stored === null ? null : new Date(Number(stored));
+  }
+}
+
+/**
+ * Token buckets in Redis, shared by the replicas. While Redis fails, each replica counts in
+ * its own memory instead, so reads go on; the limits then apply per replica.
+ */
+class RedisRateLimits implements RateLimitStore {
+  private readonly fallback = new MemoryRateLimits();
+  private lastWarnedAtMs = -Infinity;
+  private suppressedWarnings = 0;
+
+  constructor(
+    private readonly commands: RedisCommands,
+    private readonly logger: FastifyBaseLogger,
+  ) {}
+
+  async take(kind: RateLimitKind, client: string, perMinute: number): Promise<number> {
+    // Hashed, so that user names and addresses are not stored in Redis key names.
+    const clientHash = createHash('sha256').update(client).digest('base64url');
+    const bucketKey = this.commands.key(`rate:${kind}:${perMinute}`, clientHash);
+    try {
+      return Number(await this.commands.script('takeToken', [bucketKey], [perMinute]));
+    } catch (error) {
+      this.warnFallback(error as Error);
+      return this.fallback.takeNow(kind, client, perMinute);
+    }
+  }
+
+  private warnFallback(error: Error): void {
+    const now = Date.now();
+    if (now - this.lastWarnedAtMs < FALLBACK_WARNING_INTERVAL_MS) {
+      this.suppressedWarnings += 1;
+      return;
+    }
+    this.logger.warn(
+      { reason: error.message, suppressedWarnings: this.suppressedWarnings },
+      'Counting rate limits in memory, per replica, because Redis failed',
+    );
+    this.lastWarnedAtMs = now;
+    this.suppressedWarnings = 0;
+  }
+}
+
+/** The shared state of replicas in Redis. */
+export class RedisState implements SharedState {
+  readonly description: string;
+  readonly renders: RenderClaims;
+  readonly cooldowns: CooldownStore;
+  readonly rateLimits: RateLimitStore;
+  private readonly commands: RedisCommands;
+
+  constructor(
+    private readonly connection: RedisConnection,
+    config: Pick<RedisConfig, 'key_prefix' | 'claim_ttl_ms'>,
+    logger: FastifyBaseLogger,
+  ) {
+    this.description = connection.description;
+    this.commands = new RedisCommands(connection, config.key_prefix);
+    this.renders = new RedisRenderClaims(this.commands, createRenderId(), config.claim_ttl_ms);
+    this.cooldowns = new RedisCooldowns(this.commands);
+    this.rateLimits = new RedisRateLimits(this.commands, logger);
+  }
+
+  /**
+   * Connects to the configured Redis and waits up to `connect_timeout_ms` for the connection.
+   * A Redis that is down does not stop the gateway: it logs a warning, serves reads, and
+   * answers refreshes with 503 until the connection is up.
+   */
+  static async open(
+    config: RedisConfig,
+    env: NodeJS.ProcessEnv,
+    logger: FastifyBaseLogger,
+  ): Promise<RedisState> {
+    const connection = createRedisConnection(config, env, logger);
+    await waitForReady(connection.redis, config.connect_timeout_ms);
+    return new RedisState(connection, config, logger);
+  }
+
+  async check(): Promise<string | null> {
+    try {
+      await this.commands.run('ping', () => this.connection.redis.ping());
+      return null;
+    } catch (error) {
+      return `${(error as Error).message}; refreshes get 503 until Redis is back.`;
+    }
+  }
+
+  /** Closes the connection; QUIT first, so that Redis ends it cleanly when it is up. */
+  async close(): Promise<void> {
+    const { redis } = this.connection;
+    if (redis.status === 'ready') {
+      await redis.quit().catch(() => redis.disconnect());
+    } else {
+      redis.disconnect();
+    }
+  }
+}
+
+function toWire(render: SharedRender): string {
+  const wire: WireRender = {
+    id: render.id,
+    key: render.key,
+    owner: render.owner,
+    started_at: render.startedAt.getTime(),
+    started_by: render.startedBy,
+    job_key: render.jobKey,
+  };
+  return JSON.stringify(wire);
+}
+
+function fromWire(text: string): SharedRender {
+  let wire: WireRender;
+  try {
+    wire = JSON.parse(text) as WireRender;
+  } catch {
+    wire = {} as WireRender;
+  }
+  if (typeof wire.id !== 'string' || typeof wire.key !== 'string' ||
+    !Number.isSafeInteger(wire.started_at)) {
+    throw new SharedStateError(
+      'Redis holds a render claim that this gateway did not write; check that no other ' +
+        'program uses the key prefix.',
+    );
+  }
+  return {
+    id: wire.id,
+    key: wire.key,
+    owner: wire.owner,
+    startedAt: new Date(wire.started_at),
+    startedBy: wire.started_by,
+    jobKey: wire.job_key,
+  };
+}
