@@ -3,6 +3,7 @@
  * password may come from the URL or, preferably, from REDIS_PASSWORD_ENV. Problems and log
  * lines show the URL with its password replaced, never the password itself.
  */
+import { GatewayConfigError } from './errors.js';
 /** Environment variable with the Redis password; it keeps the password out of the config file. */
 export const REDIS_PASSWORD_ENV = 'CONNECT_REFRESH_REDIS_PASSWORD';
 
@@ -142,6 +143,23 @@ export function parseRedisUrl(url: string): RedisAddress | { problem: string } {
     username,
     password,
   };
+}
+
+/**
+ * Returns the Redis password: REDIS_PASSWORD_ENV when set and not empty, else the one in the
+ * URL, else null. Throws a GatewayConfigError when both are set, because one would be ignored.
+ */
+export function redisPassword(config: RedisConfig, env: NodeJS.ProcessEnv): string | null {
+  const fromEnv = env[REDIS_PASSWORD_ENV];
+  const address = parseRedisUrl(config.url);
+  const fromUrl = 'problem' in address ? null : address.password;
+  if (fromEnv !== undefined && fromEnv !== '' && fromUrl !== null) {
+    throw new GatewayConfigError('Invalid Redis settings:', [
+      `redis.url: contains a password, and ${REDIS_PASSWORD_ENV} is set too; remove the ` +
+        `password from the URL and keep it in ${REDIS_PASSWORD_ENV} only`,
+    ]);
+  }
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : fromUrl;
 }
 
 /** Returns the URL with its password, if any, replaced by `***`, for log lines and problems. */

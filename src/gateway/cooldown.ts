@@ -6,14 +6,16 @@ import type { ReportCatalog } from './report-catalog.js';
 /**
  * Throws a 429 `cooldown` error when the report's last successful render finished less than
  * `cooldown_s` seconds ago. The last success is the newest of the gateway's own record,
- * Connect's last-rendered time, and the newest successful render in `jobs`. Does nothing
- * when the report has no cooldown.
+ * Connect's last-rendered time, the newest successful render in `jobs`, and `sharedSuccess`,
+ * the last success that any replica stored in the shared state. Does nothing when the report
+ * has no cooldown.
  */
 export async function checkCooldown(
   name: string,
   report: ReportConfig,
   jobs: readonly Job[],
   catalog: ReportCatalog,
+  sharedSuccess: Date | null = null,
   now: number = Date.now(),
 ): Promise<void> {
   if (report.cooldown_s <= 0) {
@@ -22,7 +24,11 @@ export async function checkCooldown(
   const known = await catalog
     .lastRenderedAt(name)
     .catch(() => catalog.knownLastRenderedAt(name));
-  const lastSuccessMs = Math.max(parseTime(known), parseTime(newestSuccessfulRenderEnd(jobs)));
+  const lastSuccessMs = Math.max(
+    parseTime(known),
+    parseTime(newestSuccessfulRenderEnd(jobs)),
+    sharedSuccess?.getTime() ?? -Infinity,
+  );
   if (!Number.isFinite(lastSuccessMs)) {
     return;
   }

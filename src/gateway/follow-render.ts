@@ -33,6 +33,10 @@ export interface FollowTiming {
   unreachableLimitMs: number;
   /** Pause between reads of the job list while following a render that has no known task. */
   jobPollMs: number;
+  /** Pause between reads of the shared state while following a render another replica owns. */
+  sharedPollMs: number;
+  /** Pause between renewals of a render claim; a third of the claim lifetime. */
+  claimRenewalMs: number;
 }
 
 export const DEFAULT_FOLLOW_TIMING: Readonly<FollowTiming> = {
@@ -42,6 +46,8 @@ export const DEFAULT_FOLLOW_TIMING: Readonly<FollowTiming> = {
   maxBackoffMs: 10_000,
   unreachableLimitMs: 5 * 60_000,
   jobPollMs: 3_000,
+  sharedPollMs: 500,
+  claimRenewalMs: 10_000,
 };
 
 export interface FollowContext {

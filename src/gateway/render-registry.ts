@@ -1,23 +1,18 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { ConnectClient, Job, RenderStarted } from '../connect/index.js';
+import type { ConnectClient, Job } from '../connect/index.js';
 import { auditRefresh } from './audit.js';
 import type { ReportConfig } from './config.js';
-import { logConnectFailure, toGatewayError } from './connect-failures.js';
 import { checkCooldown } from './cooldown.js';
 import { GatewayHttpError } from './errors.js';
-import { followJob } from './follow-job.js';
-import {
-  followRender,
-  type FollowContext,
-  type FollowOutcome,
-  type FollowTiming,
-} from './follow-render.js';
+import type { FollowTiming } from './follow-render.js';
 import type { HandleClaims, HandleSigner } from './handles.js';
 import { KeyedQueue } from './keyed-queue.js';
-import { RenderFactory, type RecordOrigin } from './render-factory.js';
+import { RenderFactory } from './render-factory.js';
+import { RenderFollowers } from './render-followers.js';
 import { reportRenderKey, type RenderGroup } from './render-group.js';
 import {
   activeRenderJob,
+  CLOCK_SKEW_TOLERANCE_MS,
   RenderJobLister,
   jobStartedAt,
   newestEndedRenderJobSince,
@@ -25,6 +20,8 @@ import {
 import type { RenderRecord } from './render-record.js';
 import { RenderTable } from './render-table.js';
 import type { ReportCatalog } from './report-catalog.js';
+import { ThrottledWarning } from './shared-state/throttled-warning.js';
+import type { SharedRender, SharedState } from './shared-state/types.js';
 
 export { FINISHED_RENDER_TTL_MS } from './render-table.js';
 
@@ -58,15 +55,22 @@ export interface RenderRegistryOptions {
   handles: HandleSigner;
   /** Values that redaction removes from exposed lines and reasons, such as the API key. */
   secrets: readonly string[];
+  /** Claims, render state and cooldowns that the gateway's replicas share. */
+  shared: SharedState;
 }
+
+/** Seconds that a refresh refused for an unreachable shared state is asked to wait. */
+export const SHARED_STATE_RETRY_AFTER_S = 5;
 
 /**
  * Starts renders, at most one at a time per render key (content GUID and variant), and
  * resolves handles to their records. Requests that arrive while a render is starting or
  * running join it, also those for another report name with the same key. So do requests that
- * find a render job already active on Connect: started before a gateway restart, by another
- * gateway, or on Connect itself. The lookups on Connect and the start of a render run one at
- * a time per render key, so two requests never start two renders of the same content.
+ * find a render that another replica claimed in the shared state, or a render job already
+ * active on Connect: started before a gateway restart, by another gateway, or on Connect
+ * itself. The lookups and the start of a render run one at a time per render key within a
+ * replica, and a render starts only after its key's claim in the shared state, so two
+ * requests never start two renders of the same content, on one replica or on several.
  */
 export class RenderRegistry {
   private readonly renders: RenderTable;
@@ -77,18 +81,31 @@ export class RenderRegistry {
   private readonly queue = new KeyedQueue();
   private readonly factory: RenderFactory;
   private readonly jobs: RenderJobLister;
+  private readonly followers: RenderFollowers;
+  private readonly sharedReadWarning: ThrottledWarning;
 
   constructor(private readonly options: RenderRegistryOptions) {
     this.factory = new RenderFactory(options.handles, options.secrets);
     this.renders = new RenderTable({ ...options, factory: this.factory });
     this.jobs = new RenderJobLister(options.client, options.logger, options.signal);
+    this.followers = new RenderFollowers({
+      ...options,
+      table: this.renders,
+      factory: this.factory,
+      claimRenewalMs: options.timing.claimRenewalMs,
+    });
+    this.sharedReadWarning = new ThrottledWarning(
+      options.logger,
+      'Reading the shared state failed, so this replica looks for renders on Connect only',
+    );
   }
 
   /**
    * Starts a render of the report, or joins the one that is running or starting for its
    * render key, and writes the request's audit line. Resolves once Connect accepted the
    * render, never waiting for it to finish. Rejects with a GatewayHttpError when the report is
-   * in its cooldown, or when Connect rejects the render or fails.
+   * in its cooldown, when Connect rejects the render or fails, or with 503
+   * `shared_state_unavailable` when the shared state cannot be read or written.
    */
   async refresh(name: string, report: ReportConfig, request: RefreshRequest): Promise<RefreshResult> {
     const log = request.log ?? this.options.logger;
@@ -110,8 +127,9 @@ export class RenderRegistry {
    * Returns the render that a handle names, or undefined when the handle is invalid or
    * expired, or Connect has no render for it. A valid handle whose render is not in memory
    * (issued before a restart, by another gateway, or forgotten after FINISHED_RENDER_TTL_MS)
-   * leads to the report's running render, or else to the newest render job that started
-   * after it. Rejects with a GatewayHttpError when that lookup on Connect fails.
+   * leads to the report's running render, or else to the newest render that started after
+   * it: first in the shared state, with its log, then on Connect's job list, without it.
+   * Rejects with a GatewayHttpError when the lookup on Connect fails.
    */
   async resolve(handle: string): Promise<RenderRecord | undefined> {
     const claims = this.options.handles.verify(handle);
@@ -164,20 +182,36 @@ export class RenderRegistry {
     if (known !== undefined) {
       return known.recordFor(name);
     }
-    const read = await this.options.catalog.readJobs(name);
+    const claims = this.options.shared.renders;
+    const [claimed, read] = await Promise.all([
+      this.readShared(name, () => claims.current(key)),
+      this.options.catalog.readJobs(name),
+    ]);
+    // This replica's own claims belong to renders it holds in memory, or that are ending.
+    const elsewhere = claimed?.owner === claims.owner ? undefined : claimed;
+    // In the queue, so that a refresh that is looking on Connect or starting a render ends
+    // first, and the render is joined rather than followed twice.
+    if (elsewhere !== undefined) {
+      const group = await this.queue.run(key, async () =>
+        this.followers.joinShared(name, report, elsewhere),
+      );
+      return group.recordFor(name);
+    }
     const active = read.jobs === null ? undefined : activeRenderJob(read.jobs);
     if (active === undefined) {
       return this.runningRender(name);
     }
-    // In the queue, so that a refresh that is looking on Connect or starting a render ends
-    // first, and the job is joined rather than followed twice.
-    const group = await this.queue.run(key, async () => this.adoptJob(name, report, active));
+    const group = await this.queue.run(key, () => this.adoptFoundJob(name, report, active));
     return group.recordFor(name);
   }
 
-  /** Waits for the followers, which stop once `signal` aborted, and clears expiry timers. */
-  close(): Promise<void> {
-    return this.renders.close();
+  /**
+   * Waits for the followers, which stop once `signal` aborted, and for their last writes to
+   * the shared state, and clears expiry timers.
+   */
+  async close(): Promise<void> {
+    await this.renders.close();
+    await this.followers.close();
   }
 
   private async startOrJoin(name: string, report: ReportConfig, who: string) {
@@ -200,89 +234,103 @@ export class RenderRegistry {
     }
   }
 
-  /** Joins an active render job on Connect, or checks the cooldown and starts a render. */
+  /**
+   * Joins a render that another replica claimed or that runs on Connect, or else checks the
+   * cooldown, claims the render key and starts a render. A lost claim joins the winner.
+   */
   private async startOrAdopt(
     name: string,
     report: ReportConfig,
     who: string,
   ): Promise<StartResult> {
+    const key = reportRenderKey(report);
     // A handle lookup may have found a running render while this request waited its turn.
-    const running = this.renders.running(reportRenderKey(report));
+    const running = this.renders.running(key);
     if (running !== undefined) {
       return { group: running, joined: true };
     }
+    const { renders: claims, cooldowns } = this.options.shared;
+    await this.followers.settled(key);
+    const elsewhere = await this.writeShared(name, () => claims.current(key));
+    if (elsewhere !== undefined) {
+      return { group: this.followers.joinShared(name, report, elsewhere), joined: true };
+    }
+
     const jobs = await this.jobs.list(name, report, 'look for a render in progress');
     const active = activeRenderJob(jobs);
     if (active !== undefined) {
-      return { group: this.adoptJob(name, report, active), joined: true };
-    }
-    await checkCooldown(name, report, jobs, this.options.catalog);
-    return { group: await this.start(name, report, who), joined: false };
-  }
-
-  private async start(name: string, report: ReportConfig, who: string): Promise<RenderGroup> {
-    const { client, catalog, logger, signal } = this.options;
-    const startedAt = new Date();
-    catalog.preloadLastRenderedAt(name);
-
-    let started: RenderStarted;
-    try {
-      started = await client.render(report.guid, { signal });
-    } catch (error) {
-      logConnectFailure(logger, error, name, 'start a render');
-      throw toGatewayError(error, name);
+      const origin = { startedAt: jobStartedAt(active), startedBy: null, jobKey: active.key };
+      const claim = await this.writeShared(name, () => claims.claim(key, origin));
+      const group = claim.claimed
+        ? this.followers.adoptJob(name, report, active, claim.render)
+        : this.followers.joinShared(name, report, claim.render);
+      return { group, joined: true };
     }
 
-    const origin = { startedAt, startedBy: who, jobKey: null };
-    const group = this.createGroup(name, report, origin);
-    logger.info(
-      {
-        report: name,
-        handle_id: group.primary.record.renderId,
-        taskId: started.taskId,
-        route: started.route,
-      },
-      'Render started',
-    );
-    this.follow(group, (context) => followRender(group, started, context));
-    return group;
-  }
-
-  /** Follows a render job found active on Connect, unless a render of its key already runs. */
-  private adoptJob(name: string, report: ReportConfig, job: Job): RenderGroup {
-    const running = this.renders.running(reportRenderKey(report));
-    if (running !== undefined) {
-      return running;
+    const sharedSuccess = await this.writeShared(name, () => cooldowns.lastSuccess(key));
+    await checkCooldown(name, report, jobs, this.options.catalog, sharedSuccess);
+    const origin = { startedAt: new Date(), startedBy: who, jobKey: null };
+    const claim = await this.writeShared(name, () => claims.claim(key, origin));
+    if (!claim.claimed) {
+      return { group: this.followers.joinShared(name, report, claim.render), joined: true };
     }
-    const origin = { startedAt: jobStartedAt(job), startedBy: null, jobKey: job.key };
-    const group = this.createGroup(name, report, origin);
-    this.options.logger.info(
-      { report: name, handle_id: group.primary.record.renderId, jobKey: job.key },
-      'Joined a render job already active on Connect',
-    );
-    this.follow(group, (context) => followJob(report.guid, job.key, context));
-    return group;
+    return { group: await this.followers.start(name, report, claim.render), joined: false };
   }
 
   /**
-   * Follows a running render. Once it ends, the job list that status requests share is marked
-   * stale, so that the status route does not adopt the ended job again.
+   * Follows a render job that a read found active on Connect: as the owner of its claim, or
+   * through the shared state when another replica claimed it first. When the shared state
+   * fails, the job is followed unclaimed, because following starts no render.
    */
-  private follow(
-    group: RenderGroup,
-    run: (context: FollowContext) => Promise<FollowOutcome>,
-  ): void {
-    this.renders.follow(group, async (context) => {
-      const outcome = await run(context);
-      this.options.catalog.invalidateJobs(group.primary.name);
-      return outcome;
-    });
+  private async adoptFoundJob(name: string, report: ReportConfig, job: Job): Promise<RenderGroup> {
+    const key = reportRenderKey(report);
+    const running = this.renders.running(key);
+    if (running !== undefined) {
+      return running;
+    }
+    await this.followers.settled(key);
+    const origin = { startedAt: jobStartedAt(job), startedBy: null, jobKey: job.key };
+    const claim = await this.readShared(name, () => this.options.shared.renders.claim(key, origin));
+    if (claim !== undefined && !claim.claimed) {
+      return this.followers.joinShared(name, report, claim.render);
+    }
+    return this.followers.adoptJob(name, report, job, claim?.render ?? null);
   }
 
-  /** Creates the records of a render for the report and every report that shares its key. */
-  private createGroup(name: string, report: ReportConfig, origin: RecordOrigin): RenderGroup {
-    const members = this.options.catalog.sharingRender(name);
-    return this.factory.createGroup(reportRenderKey(report), members, origin);
+  /**
+   * Runs a shared-state call of a refresh. Its failure rejects the refresh with 503
+   * `shared_state_unavailable`, because no render may start without its claim.
+   */
+  private async writeShared<T>(name: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      this.options.logger.warn(
+        { report: name, reason: (error as Error).message },
+        'Refused a refresh because the shared state failed',
+      );
+      throw new GatewayHttpError(
+        503,
+        'shared_state_unavailable',
+        `The gateway cannot reach the shared state that its replicas use to start one render ` +
+          `at a time, so it does not start report ${name}; try again in ` +
+          `${SHARED_STATE_RETRY_AFTER_S} seconds.`,
+        { 'retry-after': String(SHARED_STATE_RETRY_AFTER_S) },
+      );
+    }
+  }
+
+  /**
+   * Runs a shared-state call of a read. Its failure is logged and returns undefined, so that
+   * reads go on with what Connect and this replica know.
+   */
+  private async readShared<T>(name: string, call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await call();
+    } catch (error) {
+      this.sharedReadWarning.warn({ report: name, reason: (error as Error).message });
+      return undefined;
+    }
   }
 
   /** Finds the render of a valid handle that is not in memory; see `resolve`. */
@@ -297,11 +345,17 @@ export class RenderRegistry {
       return known;
     }
 
+    const shared = await this.recoverShared(claims, report);
+    if (shared !== undefined) {
+      this.renders.alias(claims.renderId, shared);
+      return shared;
+    }
+
     const jobs = await this.jobs.list(name, report, 'look up a render handle');
     const active = activeRenderJob(jobs);
     let record: RenderRecord;
     if (active !== undefined) {
-      record = this.adoptJob(name, report, active).recordFor(name);
+      record = (await this.adoptFoundJob(name, report, active)).recordFor(name);
     } else {
       const ended = newestEndedRenderJobSince(jobs, claims.startedAt);
       if (ended === undefined) {
@@ -316,5 +370,42 @@ export class RenderRegistry {
     }
     this.renders.alias(claims.renderId, record);
     return record;
+  }
+
+  /**
+   * Finds the render of a handle in the shared state: the key's claimed render, followed
+   * through the shared state, or else the newest render that ended since the handle's start,
+   * with its log. Returns undefined when there is none or the shared state failed.
+   */
+  private async recoverShared(
+    claims: HandleClaims,
+    report: ReportConfig,
+  ): Promise<RenderRecord | undefined> {
+    const name = claims.report;
+    const { renders: sharedRenders } = this.options.shared;
+    // Replica clocks may differ, like Connect's and the gateway's.
+    const since = new Date(claims.startedAt.getTime() - CLOCK_SKEW_TOLERANCE_MS);
+    const render: SharedRender | undefined = await this.readShared(name, () =>
+      sharedRenders.newestSince(reportRenderKey(report), since),
+    );
+    if (render === undefined) {
+      return undefined;
+    }
+    const known = this.renders.findShared(render.id);
+    if (known !== undefined) {
+      return known.recordFor(name);
+    }
+    if (render.owner === sharedRenders.owner) {
+      // This replica forgot its own render, as a single gateway would; Connect has the rest.
+      return undefined;
+    }
+    const read = await this.readShared(name, () => sharedRenders.read(render, 0));
+    if (read === undefined) {
+      return undefined;
+    }
+    if (read.state === 'running') {
+      return this.followers.joinShared(name, report, render).recordFor(name);
+    }
+    return this.readShared(name, () => this.followers.addEndedShared(name, report, read));
   }
 }

@@ -28,6 +28,8 @@ export interface RenderTableOptions {
 export class RenderTable {
   private readonly byRenderId = new Map<string, RenderRecord>();
   private readonly runningByKey = new Map<string, RenderGroup>();
+  /** Groups of renders in the shared state, by shared render id, for handles of other replicas. */
+  private readonly bySharedId = new Map<string, RenderGroup>();
   private readonly expiryTimers = new Set<NodeJS.Timeout>();
   private readonly followers = new Set<Promise<void>>();
 
@@ -42,6 +44,11 @@ export class RenderTable {
     this.byRenderId.set(renderId, record);
   }
 
+  /** Returns the group of a render in the shared state, while its records are kept. */
+  findShared(sharedId: string): RenderGroup | undefined {
+    return this.bySharedId.get(sharedId);
+  }
+
   /** Returns the running render of the render key, if any. */
   running(key: string): RenderGroup | undefined {
     return this.runningByKey.get(key);
@@ -49,13 +56,22 @@ export class RenderTable {
 
   /**
    * Adds a running render as its key's running render, and follows it with `run` until the
-   * render ends or the gateway closes.
+   * render ends or the gateway closes. Its end writes the `render finished` audit line unless
+   * `audit` is false, as for a render that another replica follows on Connect. `sharedId` is
+   * the id of the render in the shared state, if it has one.
    */
-  follow(group: RenderGroup, run: (context: FollowContext) => Promise<FollowOutcome>): void {
+  follow(
+    group: RenderGroup,
+    run: (context: FollowContext) => Promise<FollowOutcome>,
+    { audit = true, sharedId }: { audit?: boolean; sharedId?: string } = {},
+  ): void {
     for (const { record } of group.members) {
       this.byRenderId.set(record.renderId, record);
     }
     this.runningByKey.set(group.key, group);
+    if (sharedId !== undefined) {
+      this.bySharedId.set(sharedId, group);
+    }
     const { client, logger, signal, timing } = this.options;
     const context = {
       client,
@@ -64,7 +80,7 @@ export class RenderTable {
       timing,
     };
     const follower = run(context).then((outcome) => {
-      this.finish(group, outcome);
+      this.finish(group, outcome, audit);
     });
     this.followers.add(follower);
     void follower.finally(() => this.followers.delete(follower));
@@ -85,7 +101,7 @@ export class RenderTable {
     await Promise.all(this.followers);
   }
 
-  private finish(group: RenderGroup, outcome: FollowOutcome): void {
+  private finish(group: RenderGroup, outcome: FollowOutcome, audit: boolean): void {
     if (outcome.kind === 'aborted') {
       return;
     }
@@ -115,13 +131,15 @@ export class RenderTable {
         record.fail(factory.describeFailure(name, report, outcome.reason), finishedAt);
       }
     }
-    auditRenderFinished(logger, {
-      report: primary.name,
-      state: outcome.kind,
-      durationMs: finishedAt.getTime() - primary.record.startedAt.getTime(),
-      startedBy: primary.record.startedBy,
-      reason: primary.record.error,
-    });
+    if (audit) {
+      auditRenderFinished(logger, {
+        report: primary.name,
+        state: outcome.kind,
+        durationMs: finishedAt.getTime() - primary.record.startedAt.getTime(),
+        startedBy: primary.record.startedBy,
+        reason: primary.record.error,
+      });
+    }
     this.scheduleExpiry(group.members.map((member) => member.record));
   }
 
@@ -131,6 +149,11 @@ export class RenderTable {
       for (const [renderId, candidate] of this.byRenderId) {
         if (records.includes(candidate)) {
           this.byRenderId.delete(renderId);
+        }
+      }
+      for (const [sharedId, group] of this.bySharedId) {
+        if (records.includes(group.primary.record)) {
+          this.bySharedId.delete(sharedId);
         }
       }
       this.expiryTimers.delete(timer);

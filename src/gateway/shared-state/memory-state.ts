@@ -39,7 +39,7 @@ export class MemoryRenderClaims implements RenderClaims {
   private readonly newest = new Map<string, SharedRender>();
 
   constructor(
-    private readonly owner: string,
+    readonly owner: string,
     private readonly claimTtlMs: number,
     private readonly now: () => number = Date.now,
   ) {}

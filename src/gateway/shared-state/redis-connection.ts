@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { RedisConfig } from '../config-redis.js';
-import { maskRedisUrl, parseRedisUrl, REDIS_PASSWORD_ENV } from '../config-redis.js';
+import { maskRedisUrl, parseRedisUrl, redisPassword } from '../config-redis.js';
 import { GatewayConfigError } from '../errors.js';
 import { REDIS_SCRIPTS } from './redis-scripts.js';
 
@@ -18,8 +18,7 @@ export interface RedisConnection {
 }
 
 /**
- * Creates the Redis client of a gateway. The password comes from the URL or from
- * REDIS_PASSWORD_ENV in `env`; both at once throw a GatewayConfigError. Commands fail at once
+ * Creates the Redis client of a gateway, with the password of `redisPassword`. Commands fail at once
  * while the connection is down, instead of waiting in a queue, so refreshes get their 503
  * without delay. The client reconnects in the background, and connection changes are logged
  * once per change.
@@ -33,14 +32,7 @@ export function createRedisConnection(
   if ('problem' in address) {
     throw new GatewayConfigError('Invalid Redis settings:', [`redis.url: ${address.problem}`]);
   }
-  const envPassword = env[REDIS_PASSWORD_ENV] === '' ? undefined : env[REDIS_PASSWORD_ENV];
-  if (envPassword !== undefined && address.password !== null) {
-    throw new GatewayConfigError('Invalid Redis settings:', [
-      `redis.url: contains a password, and ${REDIS_PASSWORD_ENV} is set too; remove the ` +
-        `password from the URL and keep it in ${REDIS_PASSWORD_ENV} only`,
-    ]);
-  }
-  const password = envPassword ?? address.password;
+  const password = redisPassword(config, env);
   const description = maskRedisUrl(config.url);
 
   const options: RedisOptions = {

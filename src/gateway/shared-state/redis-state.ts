@@ -13,6 +13,7 @@ import {
   type RedisConnection,
 } from './redis-connection.js';
 import type { ScriptName } from './redis-scripts.js';
+import { ThrottledWarning } from './throttled-warning.js';
 import {
   SharedStateError,
   type ClaimResult,
@@ -27,9 +28,6 @@ import {
   type SharedRenderRead,
   type SharedState,
 } from './types.js';
-
-/** Minimum time between two warnings about rate limits kept in memory, in ms. */
-const FALLBACK_WARNING_INTERVAL_MS = 60_000;
 
 /** The render as the claim stores it: JSON with fixed field order, compared as text. */
 interface WireRender {
@@ -90,7 +88,7 @@ class RedisCommands {
 class RedisRenderClaims implements RenderClaims {
   constructor(
     private readonly commands: RedisCommands,
-    private readonly owner: string,
+    readonly owner: string,
     private readonly claimTtlMs: number,
   ) {}
 
@@ -214,13 +212,17 @@ class RedisCooldowns implements CooldownStore {
  */
 class RedisRateLimits implements RateLimitStore {
   private readonly fallback = new MemoryRateLimits();
-  private lastWarnedAtMs = -Infinity;
-  private suppressedWarnings = 0;
+  private readonly fallbackWarning: ThrottledWarning;
 
   constructor(
     private readonly commands: RedisCommands,
-    private readonly logger: FastifyBaseLogger,
-  ) {}
+    logger: FastifyBaseLogger,
+  ) {
+    this.fallbackWarning = new ThrottledWarning(
+      logger,
+      'Counting rate limits in memory, per replica, because Redis failed',
+    );
+  }
 
   async take(kind: RateLimitKind, client: string, perMinute: number): Promise<number> {
     // Hashed, so that user names and addresses are not stored in Redis key names.
@@ -229,23 +231,9 @@ class RedisRateLimits implements RateLimitStore {
     try {
       return Number(await this.commands.script('takeToken', [bucketKey], [perMinute]));
     } catch (error) {
-      this.warnFallback(error as Error);
+      this.fallbackWarning.warn({ reason: (error as Error).message });
       return this.fallback.takeNow(kind, client, perMinute);
     }
-  }
-
-  private warnFallback(error: Error): void {
-    const now = Date.now();
-    if (now - this.lastWarnedAtMs < FALLBACK_WARNING_INTERVAL_MS) {
-      this.suppressedWarnings += 1;
-      return;
-    }
-    this.logger.warn(
-      { reason: error.message, suppressedWarnings: this.suppressedWarnings },
-      'Counting rate limits in memory, per replica, because Redis failed',
-    );
-    this.lastWarnedAtMs = now;
-    this.suppressedWarnings = 0;
   }
 }
 

@@ -37,7 +37,7 @@ export type RenewResult =
   | 'renewed'
   /** The claim had expired, for example during a Redis outage, and was taken again. */
   | 'reclaimed'
-  /** Another render holds the key, so two renders of it may run at once. */
+  /** Another render holds the key, so two renders of it may run at once, or this one ended. */
   | 'lost';
 
 /** How a claimed render ended. `reason` is redacted with the gateway's built-in rules only. */
@@ -66,6 +66,8 @@ export interface SharedRenderRead {
 
 /** Single flight of renders across replicas, and the progress of claimed renders. */
 export interface RenderClaims {
+  /** Random id of this process, the owner of the claims it takes. */
+  readonly owner: string;
   /**
    * Claims the render key for a new render and stores its state as running, unless another
    * render holds the key. The claim expires unless its owner renews it.
