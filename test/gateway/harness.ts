@@ -155,7 +155,7 @@ export interface HarnessOptions {
   gateway?: Partial<
     Pick<
       GatewayOptions,
-      'taskGraceMs' | 'maxHeldRequests' | 'handleSecret' | 'jobPollMs' | 'env' | 'fetch'
+      'taskGraceMs' | 'maxHeldRequests' | 'handleSecret' | 'jobPollMs' | 'env' | 'fetch' | 'sharedPollMs'
     >
   >;
   /** The gateway's config; by default GATEWAY_CONFIG. */

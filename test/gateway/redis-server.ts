@@ -87,6 +87,8 @@ export async function startRedisServer(password?: string): Promise<RedisServer> 
     socketPath,
     client() {
       const client = new Redis({ path: socketPath, password, maxRetriesPerRequest: 1 });
+      // Reconnection errors are expected while a test has stopped the server.
+      client.on('error', () => {});
       clients.push(client);
       return client;
     },
