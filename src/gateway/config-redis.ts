@@ -110,29 +110,29 @@ export function parseRedisUrl(url: string): RedisAddress | { problem: string } {
   } catch {
     return { problem: 'not a valid URL; use redis://host:6379/0, rediss://… or unix:///path' };
   }
-  const shown = maskRedisUrl(url);
+  const maskedUrl = maskRedisUrl(url);
   const username = parsed.username === '' ? null : decodeURIComponent(parsed.username);
   const password = parsed.password === '' ? null : decodeURIComponent(parsed.password);
   if (parsed.search !== '' || parsed.hash !== '') {
-    return { problem: `${shown} has a query or fragment, which the gateway does not read; remove it` };
+    return { problem: `${maskedUrl} has a query or fragment, which the gateway does not read; remove it` };
   }
 
   if (parsed.protocol === 'unix:') {
     if (parsed.host !== '' || parsed.pathname === '' || parsed.pathname === '/') {
-      return { problem: `${shown} names no socket; write unix:///run/redis/redis.sock` };
+      return { problem: `${maskedUrl} names no socket; write unix:///run/redis/redis.sock` };
     }
     const path = decodeURIComponent(parsed.pathname);
     return { host: null, port: 0, path, tls: false, db: 0, username, password };
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    return { problem: `${shown} has the scheme "${parsed.protocol}"; use redis, rediss or unix` };
+    return { problem: `${maskedUrl} has the scheme "${parsed.protocol}"; use redis, rediss or unix` };
   }
   if (parsed.hostname === '') {
-    return { problem: `${shown} names no host` };
+    return { problem: `${maskedUrl} names no host` };
   }
   const dbText = parsed.pathname.replace(/^\//, '');
   if (dbText !== '' && !/^\d{1,5}$/.test(dbText)) {
-    return { problem: `${shown} has the path "/${dbText}"; the path may only be a database number` };
+    return { problem: `${maskedUrl} has the path "/${dbText}"; the path may only be a database number` };
   }
   return {
     host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
@@ -168,7 +168,7 @@ export function maskRedisUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    return '(an invalid URL, not shown)';
+    return '(an invalid URL, not maskedUrl)';
   }
   if (parsed.password !== '') {
     parsed.password = '***';

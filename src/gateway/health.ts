@@ -58,7 +58,7 @@ export class ReadinessProbe {
 
 /**
  * Registers `GET /healthz`, which returns 200 while the process runs, and `GET /readyz`, which
- * returns 200 when Connect is reachable with the key and the shared state answers, and 503
+ * returns 200 when Connect is reachable with the key and the shared state responds, and 503
  * with the reasons otherwise.
  */
 export function registerHealthRoutes(

@@ -1,8 +1,8 @@
 /**
- * Creating the records of a render and following it, in one of three roles: as the owner of
- * the render's claim (it polls Connect and writes the shared state), as a reader of a render
- * that another replica owns, or unclaimed, when the shared state failed and the render was
- * found on Connect anyway.
+ * Creating the records of a render and following it in one of three roles. The owner of the
+ * render's claim polls Connect and writes the shared state. A reader follows a render that
+ * another replica owns, through the shared state. An unclaimed follower polls Connect for a
+ * render found there while the shared state failed.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { ConnectClient, Job, RenderStarted } from '../connect/index.js';

@@ -12,7 +12,6 @@ import { RenderFollowers } from './render-followers.js';
 import { reportRenderKey, type RenderGroup } from './render-group.js';
 import {
   activeRenderJob,
-  CLOCK_SKEW_TOLERANCE_MS,
   RenderJobLister,
   jobStartedAt,
   newestEndedRenderJobSince,
@@ -20,8 +19,9 @@ import {
 import type { RenderRecord } from './render-record.js';
 import { RenderTable } from './render-table.js';
 import type { ReportCatalog } from './report-catalog.js';
-import { ThrottledWarning } from './shared-state/throttled-warning.js';
-import type { SharedRender, SharedState } from './shared-state/types.js';
+import { SharedCalls } from './shared-calls.js';
+import { recoverSharedRender } from './shared-recovery.js';
+import type { SharedState } from './shared-state/types.js';
 
 export { FINISHED_RENDER_TTL_MS } from './render-table.js';
 
@@ -59,18 +59,15 @@ export interface RenderRegistryOptions {
   shared: SharedState;
 }
 
-/** Seconds that a refresh refused for an unreachable shared state is asked to wait. */
-export const SHARED_STATE_RETRY_AFTER_S = 5;
-
 /**
  * Starts renders, at most one at a time per render key (content GUID and variant), and
  * resolves handles to their records. Requests that arrive while a render is starting or
  * running join it, also those for another report name with the same key. So do requests that
  * find a render that another replica claimed in the shared state, or a render job already
  * active on Connect: started before a gateway restart, by another gateway, or on Connect
- * itself. The lookups and the start of a render run one at a time per render key within a
- * replica, and a render starts only after its key's claim in the shared state, so two
- * requests never start two renders of the same content, on one replica or on several.
+ * itself. Within a replica, the lookups and the start of a render run one at a time per render
+ * key. Across replicas, a render starts only after its key's claim in the shared state. So
+ * two requests never start two renders of the same content, on one replica or on several.
  */
 export class RenderRegistry {
   private readonly renders: RenderTable;
@@ -82,7 +79,7 @@ export class RenderRegistry {
   private readonly factory: RenderFactory;
   private readonly jobs: RenderJobLister;
   private readonly followers: RenderFollowers;
-  private readonly sharedReadWarning: ThrottledWarning;
+  private readonly sharedCalls: SharedCalls;
 
   constructor(private readonly options: RenderRegistryOptions) {
     this.factory = new RenderFactory(options.handles, options.secrets);
@@ -94,10 +91,7 @@ export class RenderRegistry {
       factory: this.factory,
       claimRenewalMs: options.timing.claimRenewalMs,
     });
-    this.sharedReadWarning = new ThrottledWarning(
-      options.logger,
-      'Reading the shared state failed, so this replica looks for renders on Connect only',
-    );
+    this.sharedCalls = new SharedCalls(options.logger);
   }
 
   /**
@@ -184,10 +178,10 @@ export class RenderRegistry {
     }
     const claims = this.options.shared.renders;
     const [claimed, read] = await Promise.all([
-      this.readShared(name, () => claims.current(key)),
+      this.sharedCalls.read(name, () => claims.current(key)),
       this.options.catalog.readJobs(name),
     ]);
-    // This replica's own claims belong to renders it holds in memory, or that are ending.
+    // This replica's own claims belong to renders that it keeps in memory, or that are ending.
     const elsewhere = claimed?.owner === claims.owner ? undefined : claimed;
     // In the queue, so that a refresh that is looking on Connect or starting a render ends
     // first, and the render is joined rather than followed twice.
@@ -251,7 +245,15 @@ export class RenderRegistry {
     }
     const { renders: claims, cooldowns } = this.options.shared;
     await this.followers.settled(key);
-    const elsewhere = await this.writeShared(name, () => claims.current(key));
+    let elsewhere = await this.sharedCalls.write(name, () => claims.current(key));
+    if (elsewhere?.owner === claims.owner) {
+      // Its end failed to reach the shared state, because this replica follows no render of
+      // the key and has no write pending. Dropping it lets the render start without waiting.
+      const stale = elsewhere;
+      this.options.logger.warn({ report: name, shared_render_id: stale.id }, 'Dropped a stale claim of this replica');
+      await this.sharedCalls.write(name, () => claims.abandon(stale));
+      elsewhere = undefined;
+    }
     if (elsewhere !== undefined) {
       return { group: this.followers.joinShared(name, report, elsewhere), joined: true };
     }
@@ -260,17 +262,17 @@ export class RenderRegistry {
     const active = activeRenderJob(jobs);
     if (active !== undefined) {
       const origin = { startedAt: jobStartedAt(active), startedBy: null, jobKey: active.key };
-      const claim = await this.writeShared(name, () => claims.claim(key, origin));
+      const claim = await this.sharedCalls.write(name, () => claims.claim(key, origin));
       const group = claim.claimed
         ? this.followers.adoptJob(name, report, active, claim.render)
         : this.followers.joinShared(name, report, claim.render);
       return { group, joined: true };
     }
 
-    const sharedSuccess = await this.writeShared(name, () => cooldowns.lastSuccess(key));
+    const sharedSuccess = await this.sharedCalls.write(name, () => cooldowns.lastSuccess(key));
     await checkCooldown(name, report, jobs, this.options.catalog, sharedSuccess);
     const origin = { startedAt: new Date(), startedBy: who, jobKey: null };
-    const claim = await this.writeShared(name, () => claims.claim(key, origin));
+    const claim = await this.sharedCalls.write(name, () => claims.claim(key, origin));
     if (!claim.claimed) {
       return { group: this.followers.joinShared(name, report, claim.render), joined: true };
     }
@@ -290,47 +292,11 @@ export class RenderRegistry {
     }
     await this.followers.settled(key);
     const origin = { startedAt: jobStartedAt(job), startedBy: null, jobKey: job.key };
-    const claim = await this.readShared(name, () => this.options.shared.renders.claim(key, origin));
+    const claim = await this.sharedCalls.read(name, () => this.options.shared.renders.claim(key, origin));
     if (claim !== undefined && !claim.claimed) {
       return this.followers.joinShared(name, report, claim.render);
     }
     return this.followers.adoptJob(name, report, job, claim?.render ?? null);
-  }
-
-  /**
-   * Runs a shared-state call of a refresh. Its failure rejects the refresh with 503
-   * `shared_state_unavailable`, because no render may start without its claim.
-   */
-  private async writeShared<T>(name: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      this.options.logger.warn(
-        { report: name, reason: (error as Error).message },
-        'Refused a refresh because the shared state failed',
-      );
-      throw new GatewayHttpError(
-        503,
-        'shared_state_unavailable',
-        `The gateway cannot reach the shared state that its replicas use to start one render ` +
-          `at a time, so it does not start report ${name}; try again in ` +
-          `${SHARED_STATE_RETRY_AFTER_S} seconds.`,
-        { 'retry-after': String(SHARED_STATE_RETRY_AFTER_S) },
-      );
-    }
-  }
-
-  /**
-   * Runs a shared-state call of a read. Its failure is logged and returns undefined, so that
-   * reads go on with what Connect and this replica know.
-   */
-  private async readShared<T>(name: string, call: () => Promise<T>): Promise<T | undefined> {
-    try {
-      return await call();
-    } catch (error) {
-      this.sharedReadWarning.warn({ report: name, reason: (error as Error).message });
-      return undefined;
-    }
   }
 
   /** Finds the render of a valid handle that is not in memory; see `resolve`. */
@@ -345,7 +311,16 @@ export class RenderRegistry {
       return known;
     }
 
-    const shared = await this.recoverShared(claims, report);
+    const shared = await recoverSharedRender(
+      {
+        shared: this.options.shared,
+        sharedCalls: this.sharedCalls,
+        table: this.renders,
+        followers: this.followers,
+      },
+      claims,
+      report,
+    );
     if (shared !== undefined) {
       this.renders.alias(claims.renderId, shared);
       return shared;
@@ -370,42 +345,5 @@ export class RenderRegistry {
     }
     this.renders.alias(claims.renderId, record);
     return record;
-  }
-
-  /**
-   * Finds the render of a handle in the shared state: the key's claimed render, followed
-   * through the shared state, or else the newest render that ended since the handle's start,
-   * with its log. Returns undefined when there is none or the shared state failed.
-   */
-  private async recoverShared(
-    claims: HandleClaims,
-    report: ReportConfig,
-  ): Promise<RenderRecord | undefined> {
-    const name = claims.report;
-    const { renders: sharedRenders } = this.options.shared;
-    // Replica clocks may differ, like Connect's and the gateway's.
-    const since = new Date(claims.startedAt.getTime() - CLOCK_SKEW_TOLERANCE_MS);
-    const render: SharedRender | undefined = await this.readShared(name, () =>
-      sharedRenders.newestSince(reportRenderKey(report), since),
-    );
-    if (render === undefined) {
-      return undefined;
-    }
-    const known = this.renders.findShared(render.id);
-    if (known !== undefined) {
-      return known.recordFor(name);
-    }
-    if (render.owner === sharedRenders.owner) {
-      // This replica forgot its own render, as a single gateway would; Connect has the rest.
-      return undefined;
-    }
-    const read = await this.readShared(name, () => sharedRenders.read(render, 0));
-    if (read === undefined) {
-      return undefined;
-    }
-    if (read.state === 'running') {
-      return this.followers.joinShared(name, report, render).recordFor(name);
-    }
-    return this.readShared(name, () => this.followers.addEndedShared(name, report, read));
   }
 }

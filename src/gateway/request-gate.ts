@@ -23,7 +23,7 @@ export const REFRESH_ROUTE = '/v1/reports/:name/refresh';
 export interface RequestGateOptions {
   authenticator: Authenticator;
   rateLimit: RateLimitConfig;
-  /** Where the buckets are kept: in memory, or in Redis, shared by the replicas. */
+  /** Store of the token buckets: memory, or Redis shared by the replicas. */
   rateLimits: RateLimitStore;
   /** Returns the configured report of that name, if any. */
   findReport(name: string): ReportConfig | undefined;

@@ -32,7 +32,11 @@ export interface ReplicaSet {
 /** Password of the test's redis-server, which must never appear in a response or log. */
 export const REDIS_TEST_PASSWORD = 'redis-test-password-9f3c2b71d4e8a605';
 
-/** Returns a gateway config with the reports and settings of `reports`, sharing `redis`. */
+/**
+ * Returns the config of the replica tests: report sales on the stand-in, rate limits that
+ * tests do not reach, and `redis` with a 3 s claim lifetime. `extra` replaces top-level
+ * sections.
+ */
 export function replicaConfig(redis: RedisServer, extra: Record<string, unknown> = {}): GatewayConfig {
   return parseGatewayConfig({
     rate_limit: { refresh_per_minute: 10_000, reads_per_minute: 100_000 },

@@ -46,9 +46,9 @@ export class MemoryRenderClaims implements RenderClaims {
 
   async claim(key: string, origin: SharedRenderOrigin): Promise<ClaimResult> {
     this.dropExpired();
-    const held = this.claims.get(key);
-    if (held !== undefined) {
-      return { claimed: false, render: held.render };
+    const holder = this.claims.get(key);
+    if (holder !== undefined) {
+      return { claimed: false, render: holder.render };
     }
     const render: SharedRender = { ...origin, id: createRenderId(), key, owner: this.owner };
     const expiresAtMs = this.now() + this.claimTtlMs;
@@ -69,9 +69,9 @@ export class MemoryRenderClaims implements RenderClaims {
 
   async renew(render: SharedRender): Promise<RenewResult> {
     this.dropExpired();
-    const held = this.claims.get(render.key);
+    const holder = this.claims.get(render.key);
     const stored = this.renders.get(render.id);
-    const heldByOther = held !== undefined && held.render.id !== render.id;
+    const heldByOther = holder !== undefined && holder.render.id !== render.id;
     if (heldByOther || (stored !== undefined && stored.state !== 'running')) {
       return 'lost';
     }
@@ -80,7 +80,7 @@ export class MemoryRenderClaims implements RenderClaims {
     if (stored !== undefined) {
       stored.expiresAtMs = expiresAtMs;
     }
-    return held === undefined ? 'reclaimed' : 'renewed';
+    return holder === undefined ? 'reclaimed' : 'renewed';
   }
 
   async appendOutput(
@@ -129,9 +129,9 @@ export class MemoryRenderClaims implements RenderClaims {
 
   async newestSince(key: string, since: Date): Promise<SharedRender | undefined> {
     this.dropExpired();
-    const held = this.claims.get(key);
-    if (held !== undefined) {
-      return held.render;
+    const holder = this.claims.get(key);
+    if (holder !== undefined) {
+      return holder.render;
     }
     const newest = this.newest.get(key);
     if (newest === undefined || !this.renders.has(newest.id)) {
@@ -166,8 +166,8 @@ export class MemoryRenderClaims implements RenderClaims {
 
   private dropExpired(): void {
     const now = this.now();
-    for (const [key, held] of this.claims) {
-      if (held.expiresAtMs <= now) {
+    for (const [key, holder] of this.claims) {
+      if (holder.expiresAtMs <= now) {
         this.claims.delete(key);
       }
     }

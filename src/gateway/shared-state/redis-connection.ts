@@ -5,7 +5,7 @@ import { maskRedisUrl, parseRedisUrl, redisPassword } from '../config-redis.js';
 import { GatewayConfigError } from '../errors.js';
 import { REDIS_SCRIPTS } from './redis-scripts.js';
 
-/** Longest pause between two reconnection attempts, in ms. */
+/** Maximum pause between two reconnection attempts, in ms. */
 const MAX_RECONNECT_DELAY_MS = 2_000;
 
 /** The client and what log lines and messages may show of its address. */

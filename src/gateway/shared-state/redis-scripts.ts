@@ -1,6 +1,6 @@
 /**
  * Lua scripts of the Redis shared state. Redis runs each script atomically, so a claim and
- * the state of its render are written together, and no other replica sees one without the
+ * the state of its render are written together, and no other replica reads one without the
  * other. Keys of one render: `claim` (the render key's claim, whose value is the render as
  * JSON), `newest` (the render key's newest render, the same JSON), `state` (a hash with
  * `state`, `finished_at`, `reason` and `line_count`), `lines` and `tail` (lists of log lines).
@@ -14,7 +14,7 @@ export interface ScriptDefinition {
 
 /**
  * KEYS: claim, newest, state. ARGV: render JSON, claim lifetime in ms.
- * Returns nil when the claim was taken, else the JSON of the render that holds it.
+ * Returns nil when the claim was taken, else the JSON of the render that has the claim.
  */
 const claimRender: ScriptDefinition = {
   numberOfKeys: 3,
@@ -34,7 +34,7 @@ return false
 /**
  * KEYS: claim, newest, state, lines, tail. ARGV: render JSON, claim lifetime in ms.
  * Returns "renewed", "reclaimed" when the claim had expired and was taken again, or "lost"
- * when another render holds the claim or this render has already ended.
+ * when another render has the claim or this render has already ended.
  */
 const renewClaim: ScriptDefinition = {
   numberOfKeys: 5,

@@ -141,16 +141,16 @@ class RedisRenderClaims implements RenderClaims {
 
   async current(key: string): Promise<SharedRender | undefined> {
     const claimKey = this.commands.key('claim', key);
-    const held = await this.commands.run('read of a claim', () => this.commands.redis.get(claimKey));
-    return held === null ? undefined : fromWire(held);
+    const holder = await this.commands.run('read of a claim', () => this.commands.redis.get(claimKey));
+    return holder === null ? undefined : fromWire(holder);
   }
 
   async newestSince(key: string, since: Date): Promise<SharedRender | undefined> {
-    const [held, newest] = await this.commands.run('read of the newest render', () =>
+    const [holder, newest] = await this.commands.run('read of the newest render', () =>
       this.commands.redis.mget(this.commands.key('claim', key), this.commands.key('newest', key)),
     );
-    if (held !== null && held !== undefined) {
-      return fromWire(held);
+    if (holder !== null && holder !== undefined) {
+      return fromWire(holder);
     }
     if (newest === null || newest === undefined) {
       return undefined;
@@ -260,7 +260,7 @@ export class RedisState implements SharedState {
   /**
    * Connects to the configured Redis and waits up to `connect_timeout_ms` for the connection.
    * A Redis that is down does not stop the gateway: it logs a warning, serves reads, and
-   * answers refreshes with 503 until the connection is up.
+   * rejects refreshes with 503 until the connection is up.
    */
   static async open(
     config: RedisConfig,
@@ -314,8 +314,8 @@ function fromWire(text: string): SharedRender {
   if (typeof wire.id !== 'string' || typeof wire.key !== 'string' ||
     !Number.isSafeInteger(wire.started_at)) {
     throw new SharedStateError(
-      'Redis holds a render claim that this gateway did not write; check that no other ' +
-        'program uses the key prefix.',
+      'Redis contains a render claim in an unknown format; check that no other program ' +
+        'writes keys with this key prefix.',
     );
   }
   return {

@@ -7,7 +7,7 @@
 import type { RenderState } from '../../protocol/index.js';
 import type { LogExposure } from '../render-log.js';
 
-/** How a replica learned of a render; the same fields as a render record's origin. */
+/** Origin of a render: its start, who started it and its Connect job, as in a render record. */
 export interface SharedRenderOrigin {
   startedAt: Date;
   /** `who` of the refresh request that started the render, or null when no replica did. */
@@ -37,10 +37,10 @@ export type RenewResult =
   | 'renewed'
   /** The claim had expired, for example during a Redis outage, and was taken again. */
   | 'reclaimed'
-  /** Another render holds the key, so two renders of it may run at once, or this one ended. */
+  /** Another render has the key's claim, so two renders may run at once, or this one ended. */
   | 'lost';
 
-/** How a claimed render ended. `reason` is redacted with the gateway's built-in rules only. */
+/** Outcome of a claimed render. `reason` is redacted with the gateway's built-in rules only. */
 export interface SharedOutcome {
   state: Exclude<RenderState, 'running'>;
   finishedAt: Date;
@@ -49,8 +49,8 @@ export interface SharedOutcome {
 
 /**
  * A read of a claimed render's shared state and log, from line `from` on. `lines` are the
- * stored lines from `from`, at most a batch of them. `tail` holds the last lines of a render
- * that has ended, which covers lines that were not stored because the log grew past
+ * stored lines from `from`, at most a batch of them. `tail` contains the last lines of a
+ * render that has ended, which covers lines that were not stored because the log grew past
  * MAX_STORED_LINES or because the report exposes only the lines of failed renders.
  */
 export interface SharedRenderRead {
@@ -70,7 +70,7 @@ export interface RenderClaims {
   readonly owner: string;
   /**
    * Claims the render key for a new render and stores its state as running, unless another
-   * render holds the key. The claim expires unless its owner renews it.
+   * render has the key's claim. The claim expires unless its owner renews it.
    */
   claim(key: string, origin: SharedRenderOrigin): Promise<ClaimResult>;
   /** Extends the claim and the render's state by a claim lifetime; see RenewResult. */
@@ -124,7 +124,7 @@ export interface RateLimitStore {
 
 /** Everything the replicas share, and the connection that carries it. */
 export interface SharedState {
-  /** Where the state is kept, for log lines; never contains a password. */
+  /** Location of the state for log lines, such as a Redis URL; never contains a password. */
   readonly description: string;
   readonly renders: RenderClaims;
   readonly cooldowns: CooldownStore;
