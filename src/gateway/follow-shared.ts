@@ -24,7 +24,7 @@ import {
 import { READ_BATCH_LINES } from './shared-state/memory-state.js';
 import type { RenderClaims, SharedRender, SharedRenderRead } from './shared-state/types.js';
 
-/** What a follower of a shared render needs besides the FollowContext. */
+/** Inputs of a follower of a shared render, besides its FollowContext. */
 export interface SharedFollow {
   claims: RenderClaims;
   render: SharedRender;
@@ -141,7 +141,7 @@ async function followOnConnect(shared: SharedFollow, context: FollowContext): Pr
       }
       const fields = { shared_render_id: render.id, ...connectFailureFields(error), reason: messageOf(error) };
       if (!isTransient(error) || Date.now() - startedMs >= timing.unreachableLimitMs) {
-        logger.warn(fields, 'Could not look up the render on Connect');
+        logger.warn(fields, 'Looking up the render on Connect failed');
         return failed('The replica that followed the render stopped, and Connect could not be ' +
           'asked about the render, so its outcome is unknown.');
       }

@@ -8,7 +8,7 @@ import type { RenderTable } from './render-table.js';
 import type { SharedCalls } from './shared-calls.js';
 import type { SharedState } from './shared-state/types.js';
 
-/** What the lookup of a handle in the shared state uses of the render registry. */
+/** Parts of the render registry that the lookup of a handle in the shared state uses. */
 export interface SharedRecoveryContext {
   shared: SharedState;
   sharedCalls: SharedCalls;

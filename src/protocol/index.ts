@@ -99,7 +99,7 @@ export type GatewayErrorCode =
   | 'shutting_down'
   /**
    * 503: the gateway's replicas cannot reach the shared state (Redis) that lets them start
-   * one render at a time, so no render starts; retry after `Retry-After` seconds.
+   * one render at a time. No render starts; retry after `Retry-After` seconds.
    */
   | 'shared_state_unavailable';
 

@@ -103,6 +103,26 @@ describe('gateway replicas', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     assert.equal(onB.body.error, onA.body.error);
   });
 
+  it('take over when the owner stops', async () => {
+    const { a, b, harness } = await start();
+    const started = await a.refresh('sales');
+    assert.equal(started.status, 202, started.text);
+    const running = await b.request(`/v1/renders/${started.body.handle}?wait=0`);
+    assert.equal(running.body.state, 'running');
+
+    // A closes gracefully: it abandons its claim, so B looks the render up on Connect at once.
+    await a.close();
+    await b.logs.waitFor(
+      (entry) => entry.msg === 'The shared state of the render is gone; looking it up on Connect',
+    );
+    const joined = await b.refresh('sales');
+    assert.equal(joined.status, 202, joined.text);
+    assert.equal(joined.body.joined, true, 'B joins the render that A left');
+    await harness.finishRender('sales', [], 0);
+    assert.equal((await b.awaitOutcome(started.body.handle)).body.state, 'succeeded');
+    assert.equal((await harness.connect.listJobs(SALES_GUID)).length, 1, 'one render job');
+  });
+
   it('honour a cooldown set by the other', async () => {
     const { a, b, harness } = await start({
       reports: { sales: { guid: SALES_GUID, log: 'full', cooldown_s: 300 } },
