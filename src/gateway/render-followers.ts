@@ -232,16 +232,19 @@ export class RenderFollowers {
     const write = async () => {
       const finishedAt = outcome.kind === 'aborted' ? new Date() : (outcome.finishedAt ?? new Date());
       await claimed.end(outcome, finishedAt);
-      if (outcome.kind !== 'succeeded') {
-        return;
+      if (outcome.kind === 'succeeded') {
+        const keepMs = Math.max(...group.members.map((member) => member.report.cooldown_s)) * 1000;
+        await shared.cooldowns.recordSuccess(group.key, finishedAt, keepMs).catch((error: unknown) => {
+          logger.warn(
+            { report: group.primary.name, reason: (error as Error).message },
+            'Failed to store the render success for the cooldown of other replicas',
+          );
+        });
       }
-      const keepMs = Math.max(...group.members.map((member) => member.report.cooldown_s)) * 1000;
-      await shared.cooldowns.recordSuccess(group.key, finishedAt, keepMs).catch((error: unknown) => {
-        logger.warn(
-          { report: group.primary.name, reason: (error as Error).message },
-          'Failed to store the render success for the cooldown of other replicas',
-        );
-      });
+      logger.debug(
+        { report: group.primary.name, shared_render_id: claimed.render.id },
+        'Wrote the end of the render to the shared state',
+      );
     };
     const ending = write();
     this.endings.set(group.key, ending);

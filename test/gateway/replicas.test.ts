@@ -95,6 +95,8 @@ describe('gateway replicas', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     await harness.finishRender('sales', ['Error: no data'], 1);
     const onA = await a.awaitOutcome(started.body.handle);
     assert.equal(onA.body.state, 'failed');
+    // A finishes its records first and writes the shared state right after.
+    await a.logs.waitFor((entry) => entry.msg === 'Wrote the end of the render to the shared state');
 
     const onB = await b.request(`/v1/renders/${started.body.handle}`);
     assert.equal(onB.status, 200, onB.text);
@@ -130,7 +132,7 @@ describe('gateway replicas', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     const started = await a.refresh('sales');
     await harness.finishRender('sales', [], 0);
     assert.equal((await a.awaitOutcome(started.body.handle)).body.state, 'succeeded');
-    await a.logs.waitFor((entry) => entry.msg === 'render finished');
+    await a.logs.waitFor((entry) => entry.msg === 'Wrote the end of the render to the shared state');
 
     const stored = await admin.get(`connect-refresh:success:${SALES_KEY}`);
     assert.ok(stored !== null, 'A stored the success in Redis');
