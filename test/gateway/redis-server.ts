@@ -23,6 +23,10 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts the server again on the same socket, empty, after `stop`. */
   start(): Promise<void>;
+  /** Stops the process with SIGSTOP, so that connections stay open and commands hang. */
+  pause(): void;
+  /** Lets a paused process go on with SIGCONT. */
+  resume(): void;
   /** Stops the server, closes the clients and removes the folder. */
   close(): Promise<void>;
 }
@@ -94,7 +98,10 @@ export async function startRedisServer(password?: string): Promise<RedisServer> 
     },
     stop,
     start,
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
     async close() {
+      child?.kill('SIGCONT');
       for (const client of clients) {
         client.disconnect();
       }

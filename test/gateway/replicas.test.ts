@@ -152,6 +152,28 @@ describe('gateway replicas', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     assert.equal((await b.refresh('sales')).status, 429, 'B counts the same bucket');
   });
 
+  it('refuse refreshes while Redis hangs', async () => {
+    const { a, harness } = await start({
+      redis: { url: redis.url, claim_ttl_ms: 3_000, command_timeout_ms: 200 },
+    });
+    redis.pause();
+    try {
+      const refused = await a.refresh('sales');
+      assert.equal(refused.status, 503, refused.text);
+      assert.equal(refused.body.error.code, 'shared_state_unavailable');
+      const ready = await a.request('/readyz');
+      assert.equal(ready.status, 503);
+      assert.match(ready.body.reason, /failed the ping: Command timed out/);
+    } finally {
+      redis.resume();
+    }
+    assert.equal((await harness.connect.listJobs(SALES_GUID)).length, 0, 'no render started');
+    const started = await a.refresh('sales');
+    assert.equal(started.status, 202, started.text);
+    await harness.finishRender('sales', [], 0);
+    assert.equal((await a.awaitOutcome(started.body.handle)).body.state, 'succeeded');
+  });
+
   it('refuse refreshes while Redis is down', async () => {
     const { a, b, harness } = await start();
     await redis.stop();
