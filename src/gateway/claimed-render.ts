@@ -84,6 +84,8 @@ export class ClaimedRender implements OutputSink {
     try {
       const result = await claims.renew(this.render);
       if (result === 'reclaimed') {
+        // NOTE: a claim lost with Redis's data comes back without the render's state, so
+        // readers on other replicas go on from Connect's job list, without later log lines.
         logger.info({ shared_render_id: this.render.id }, 'Took back the expired claim on the render');
       } else if (result === 'lost') {
         clearInterval(this.timer);
@@ -114,7 +116,11 @@ export class ClaimedRender implements OutputSink {
   }
 }
 
-/** Returns the exposure that shows the most of the group's log: full, then errors, then none. */
+/**
+ * Returns the exposure that shows the most of the group's log: full, then errors, then none.
+ * NOTE: it comes from the owner's config, so replicas must share one config. A reader whose
+ * report exposes more gets empty lines in place of lines that the owner did not store.
+ */
 export function widestExposure(group: RenderGroup): LogExposure {
   const exposures = new Set(group.members.map((member) => member.report.log));
   if (exposures.has('full')) {
