@@ -85,7 +85,13 @@ export async function startRedisServer(password?: string): Promise<RedisServer> 
     await exited;
   };
 
-  await start();
+  try {
+    await start();
+  } catch (error) {
+    child?.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url: `unix://${socketPath}`,
     socketPath,
