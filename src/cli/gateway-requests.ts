@@ -11,6 +11,7 @@ export const TOKEN_ENV = 'CONNECT_REFRESH_TOKEN';
 const EXIT_STATUS_BY_CODE: Partial<Record<GatewayErrorCode, ExitStatus>> = {
   invalid_request: ExitCode.usage,
   unknown_report: ExitCode.usage,
+  unknown_variant: ExitCode.usage,
   not_found: ExitCode.usage,
   not_renderable: ExitCode.usage,
   unauthenticated: ExitCode.unreachable,

@@ -64,9 +64,13 @@ export class ClaimedRender implements OutputSink {
     if (outcome.kind === 'aborted') {
       this.write('abandon the render', () => this.options.claims.abandon(this.render));
     } else {
-      const reason = outcome.kind === 'failed' ? this.redactor.redactText(outcome.reason) : null;
+      const reason = outcome.kind === 'failed' || outcome.kind === 'unknown'
+        ? this.redactor.redactText(outcome.reason)
+        : null;
+      const cancelledBy = outcome.kind === 'cancelled' ? outcome.by : null;
+      const sharedOutcome = { state: outcome.kind, finishedAt, reason, cancelledBy };
       this.write('store the render outcome', () =>
-        this.options.claims.finish(this.render, { state: outcome.kind, finishedAt, reason }),
+        this.options.claims.finish(this.render, sharedOutcome),
       );
     }
     await this.writes;

@@ -168,6 +168,7 @@ function reportProblems(reports: unknown, auth: Json): string[] {
       ...redactProblems(report.redact, path),
       ...accessListProblems(report.refresh, `${path}.refresh`, tokenNames, providesUsers),
       ...accessListProblems(report.read, `${path}.read`, tokenNames, providesUsers),
+      ...accessListProblems(report.cancel, `${path}.cancel`, tokenNames, providesUsers),
     ];
   });
 }

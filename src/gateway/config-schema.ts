@@ -10,6 +10,13 @@ const GUID_SOURCE = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 /** HTTP field names (RFC 9110 tokens). */
 const HEADER_NAME_SOURCE = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
 const ENV_NAME_SOURCE = '^[A-Za-z_][A-Za-z0-9_]*$';
+/**
+ * Connect variant keys. Connect makes keys of 8 letters and digits, such as "WrEKKa77". The
+ * pattern also admits longer keys with "_" and "-", all of them safe in a query string.
+ */
+export const VARIANT_KEY_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** Maximum number of variant keys in one report's `variants`. */
+export const MAX_VARIANTS_PER_REPORT = 50;
 
 /**
  * Schemas of this file may carry `expected`: the text after "expected" in the problem
@@ -39,6 +46,12 @@ const accessList = {
   },
 };
 
+const variantKey = {
+  type: 'string',
+  pattern: VARIANT_KEY_PATTERN.source,
+  expected: 'a Connect variant key such as "WrEKKa77": 1 to 64 letters, digits, "_" or "-"',
+};
+
 const report = {
   type: 'object',
   additionalProperties: false,
@@ -61,8 +74,22 @@ const report = {
       minimum: 0,
       expected: 'a whole number of seconds, 0 or more',
     },
+    max_duration: {
+      type: 'integer',
+      minimum: 1,
+      expected: 'a whole number of seconds, 1 or more',
+    },
+    variant: variantKey,
+    variants: {
+      type: 'array',
+      items: variantKey,
+      uniqueItems: true,
+      maxItems: MAX_VARIANTS_PER_REPORT,
+      expected: `an array of up to ${MAX_VARIANTS_PER_REPORT} different variant keys`,
+    },
     refresh: accessList,
     read: accessList,
+    cancel: accessList,
   },
 };
 

@@ -91,10 +91,24 @@ export interface ReportConfig {
   redact: string[];
   /** Seconds after the last successful render during which refreshes get 429 `cooldown`. */
   cooldown_s: number;
+  /**
+   * Seconds a render may run before progress responses mark it `stuck`, or null for no
+   * limit. The render keeps running and keeps its single flight.
+   */
+  max_duration: number | null;
+  /**
+   * Key of the Connect variant that requests without a `variant` parameter render, or null for
+   * the content's default variant on Connect.
+   */
+  variant: string | null;
+  /** Further variant keys that requests may name with the `variant` parameter. */
+  variants: string[];
   /** Identities allowed to refresh; null admits every identity the auth modes admit. */
   refresh: AccessList | null;
   /** Identities allowed to read status and render progress; null leaves reading open. */
   read: AccessList | null;
+  /** Identities allowed to cancel a running render; null lets nobody cancel. */
+  cancel: AccessList | null;
 }
 
 export const DEFAULT_JWT_MAX_LIFETIME_S = 3600;
@@ -191,10 +205,12 @@ interface RawConfig {
 }
 
 type RawJwt = Partial<JwtConfig> & Pick<JwtConfig, 'algorithm'>;
-type RawReport = Partial<Omit<ReportConfig, 'refresh' | 'read'>> & {
+type RawReport = Partial<Omit<ReportConfig, 'refresh' | 'read' | 'cancel' | 'variant'>> & {
+  variant?: string;
   guid: string;
   refresh?: Partial<AccessList>;
   read?: Partial<AccessList>;
+  cancel?: Partial<AccessList>;
 };
 
 function normalize(raw: RawConfig, baseDir: string): GatewayConfig {
@@ -245,8 +261,12 @@ function normalizeReport(report: RawReport): ReportConfig {
     log: report.log ?? 'none',
     redact: [...(report.redact ?? [])],
     cooldown_s: report.cooldown_s ?? 0,
+    max_duration: report.max_duration ?? null,
+    variant: report.variant ?? null,
+    variants: [...(report.variants ?? [])],
     refresh: normalizeAccessList(report.refresh),
     read: normalizeAccessList(report.read),
+    cancel: normalizeAccessList(report.cancel),
   };
 }
 

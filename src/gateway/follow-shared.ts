@@ -12,6 +12,7 @@ import {
   isTransient,
   messageOf,
   pause,
+  unknownOutcome,
   type FollowContext,
   type FollowOutcome,
   type OutputSink,
@@ -114,10 +115,20 @@ export function linesToAppend(
 
 function sharedOutcome(read: SharedRenderRead): FollowOutcome {
   const finishedAt = read.finishedAt ?? undefined;
-  if (read.state === 'succeeded') {
-    return { kind: 'succeeded', finishedAt };
+  switch (read.state) {
+    case 'succeeded':
+      return { kind: 'succeeded', finishedAt };
+    case 'cancelled':
+      // The owner writes the audit line that names who cancelled it.
+      return { kind: 'cancelled', by: read.cancelledBy ?? '', finishedAt };
+    case 'unknown':
+      return {
+        ...unknownOutcome(read.reason ?? 'The outcome of the render is unknown.'),
+        finishedAt,
+      };
+    default:
+      return { ...failed(read.reason ?? 'The render failed without a reason.'), finishedAt };
   }
-  return { ...failed(read.reason ?? 'The render failed without a reason.'), finishedAt };
 }
 
 /**

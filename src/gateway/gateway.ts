@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { ConnectClient } from '../connect/index.js';
+import { ConnectClient, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../connect/index.js';
 import { isLoopbackAddress } from './auth/address-blocks.js';
 import { Authenticator } from './auth/authenticate.js';
 import { sharedJwtSecret } from './auth/jwt-key.js';
@@ -31,6 +31,7 @@ import { MemoryState } from './shared-state/memory-state.js';
 import { RedisState } from './shared-state/redis-state.js';
 import type { SharedState } from './shared-state/types.js';
 import { registerShutdown } from './shutdown.js';
+import { logConnectRetry } from './connect-failures.js';
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -62,6 +63,8 @@ export interface GatewayOptions {
    * from; default process.env.
    */
   env?: NodeJS.ProcessEnv;
+  /** Retries of Connect GET requests; default DEFAULT_RETRY_POLICY (3 attempts). */
+  retry?: RetryPolicy;
   /**
    * Pause between reads of the shared state while following a render that another replica
    * owns, in milliseconds; default 500.
@@ -124,6 +127,8 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     server: options.connect.server,
     apiKey: options.connect.apiKey,
     fetch: options.fetch,
+    retry: options.retry ?? DEFAULT_RETRY_POLICY,
+    onRetry: (event) => logConnectRetry(app.log, event),
   });
   const claimTtlMs = options.config.redis?.claim_ttl_ms ?? MEMORY_CLAIM_TTL_MS;
   const timing: FollowTiming = {
@@ -162,6 +167,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     rateLimit: options.config.rate_limit,
     rateLimits: shared.rateLimits,
     findReport: (name) => catalog.find(name),
+    reportOfHandle: (handle) => handles.verify(handle)?.report,
   });
   RequestGate.decorate(app);
   registerErrorResponses(app, (request, response, cause) => {

@@ -5,10 +5,11 @@
  * render found there while the shared state failed.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { ConnectClient, Job, RenderStarted } from '../connect/index.js';
+import type { ConnectClient, Job } from '../connect/index.js';
+import { outcomeAfterCancel, type CancelOrder } from './cancel-order.js';
 import { ClaimedRender } from './claimed-render.js';
 import type { ReportConfig } from './config.js';
-import { logConnectFailure, toGatewayError } from './connect-failures.js';
+import { GatewayHttpError } from './errors.js';
 import { followJob } from './follow-job.js';
 import {
   followRender,
@@ -17,12 +18,16 @@ import {
   type OutputSink,
 } from './follow-render.js';
 import { followShared, linesToAppend } from './follow-shared.js';
-import type { RenderFactory } from './render-factory.js';
+import { sendRenderRequest, settleLostRender } from './lost-renders.js';
+import type { RecordOrigin, RenderFactory } from './render-factory.js';
+import type { SharedCancelOrders } from './render-cancel.js';
 import { reportRenderKey, type RenderGroup } from './render-group.js';
 import { jobStartedAt } from './render-jobs.js';
 import type { RenderRecord } from './render-record.js';
+import type { RefreshRequest } from './render-registry.js';
 import type { RenderTable } from './render-table.js';
 import type { ReportCatalog } from './report-catalog.js';
+import { recordSharedOutcome, sharedCancelOrder } from './shared-cancel.js';
 import type { SharedRender, SharedRenderRead, SharedState } from './shared-state/types.js';
 
 export interface RenderFollowersOptions {
@@ -40,42 +45,73 @@ export interface RenderFollowersOptions {
   claimRenewalMs: number;
 }
 
-export class RenderFollowers {
+/** Inputs of a render request besides the report: see sendRenderRequest. */
+export interface RenderRequestContext {
+  /** Keys of the variant's job list read before the render request. */
+  knownJobKeys: ReadonlySet<string>;
+  /** Reads the variant's job list; rejects with a GatewayHttpError when Connect fails. */
+  listJobs: () => Promise<Job[]>;
+}
+
+export class RenderFollowers implements SharedCancelOrders {
   /** Shared-state writes at the end of owned renders, by render key. */
   private readonly endings = new Map<string, Promise<void>>();
+  /** The shared render of each group that has one, for kill orders of other replicas. */
+  private readonly sharedRenders = new WeakMap<RenderGroup, SharedRender>();
 
   constructor(private readonly options: RenderFollowersOptions) {}
 
   /**
-   * Starts a render on Connect for a claimed render key and follows it as the owner. When
-   * Connect does not start it, the claim ends as a failed render, so that replicas that
-   * joined it learn the reason, and this rejects with a GatewayHttpError.
+   * Sends the render request for a claimed render key (see sendRenderRequest) and follows the
+   * render as the owner. A lost task is settled from the job list. When Connect does not
+   * start the render, the claim ends as a failed render, so that replicas that joined it learn
+   * the reason, and this rejects with a GatewayHttpError.
    */
-  async start(name: string, report: ReportConfig, render: SharedRender): Promise<RenderGroup> {
+  async start(
+    name: string,
+    report: ReportConfig,
+    request: RefreshRequest,
+    render: SharedRender,
+    requestContext: RenderRequestContext,
+  ): Promise<RenderGroup> {
     const { client, catalog, logger, signal, shared } = this.options;
-    catalog.preloadLastRenderedAt(name);
+    const { variant } = request;
+    const { knownJobKeys } = requestContext;
+    catalog.preloadLastRenderedAt(name, variant);
 
-    let started: RenderStarted;
+    let result: Awaited<ReturnType<typeof sendRenderRequest>>;
     try {
-      started = await client.render(report.guid, { signal });
+      result = await sendRenderRequest({
+        name,
+        guid: report.guid,
+        variant,
+        client,
+        logger,
+        signal,
+        ...requestContext,
+      });
     } catch (error) {
-      logConnectFailure(logger, error, name, 'start a render');
-      const failure = toGatewayError(error, name);
+      const reason = error instanceof GatewayHttpError ? error.message : 'The render did not start.';
       await shared.renders
-        .finish(render, { state: 'failed', finishedAt: new Date(), reason: failure.message })
+        .finish(render, { state: 'failed', finishedAt: new Date(), reason, cancelledBy: null })
         .catch((sharedError: unknown) => {
           logger.warn(
-            { report: name, shared_render_id: render.id, reason: (sharedError as Error).message },
+            { report: name, variant, shared_render_id: render.id, reason: (sharedError as Error).message },
             'Failed to release the claim of a render that did not start; it expires by itself',
           );
         });
-      throw failure;
+      throw error;
+    }
+    if (result.kind === 'job') {
+      return this.adoptJob(name, report, variant, result.job, request, render);
     }
 
-    const group = this.createGroup(name, report, render);
+    const { started } = result;
+    const group = this.createGroup(name, report, variant, render);
     logger.info(
       {
         report: name,
+        variant,
         handle_id: group.primary.record.renderId,
         shared_render_id: render.id,
         taskId: started.taskId,
@@ -83,48 +119,80 @@ export class RenderFollowers {
       },
       'Render started',
     );
-    this.follow(group, render, (sink, context) => followRender(sink, started, context));
+    this.follow(group, render, async (sink, context) => {
+      const outcome = await followRender(sink, started, context);
+      if (outcome.kind !== 'unknown') {
+        return outcome;
+      }
+      return settleLostRender({ guid: report.guid, knownJobKeys, outcome }, context);
+    });
     return group;
   }
 
   /**
-   * Follows a render job found active on Connect, unless a render of its key already runs:
-   * as its owner when `render` is this replica's claim on it, else unclaimed.
+   * Follows a render job of the variant on Connect, unless a render of its key already runs:
+   * as its owner when `render` is this replica's claim on it, else unclaimed. `startedBy` is
+   * the request when the gateway's own render request started the job although it failed,
+   * and null for a job found active on Connect.
    */
-  adoptJob(name: string, report: ReportConfig, job: Job, render: SharedRender | null): RenderGroup {
-    const running = this.options.table.running(reportRenderKey(report));
+  adoptJob(
+    name: string,
+    report: ReportConfig,
+    variant: string | null,
+    job: Job,
+    startedBy: RefreshRequest | null,
+    render: SharedRender | null,
+  ): RenderGroup {
+    const running = this.options.table.running(reportRenderKey(report, variant));
     if (running !== undefined) {
       return running;
     }
-    const origin = { startedAt: jobStartedAt(job), startedBy: null, jobKey: job.key };
-    const group = this.createGroup(name, report, origin);
+    const origin = {
+      startedAt: jobStartedAt(job),
+      startedBy: startedBy?.who ?? null,
+      requester: startedBy?.requester ?? null,
+      jobKey: job.key,
+    };
+    const group = this.createGroup(name, report, variant, origin);
     this.options.logger.info(
       {
         report: name,
+        variant,
         handle_id: group.primary.record.renderId,
         shared_render_id: render?.id ?? null,
         jobKey: job.key,
       },
-      'Joined a render job already active on Connect',
+      startedBy === null
+        ? 'Joined a render job already active on Connect'
+        : 'Adopted the render job that a failed render request started',
     );
     this.follow(group, render, (_sink, context) => followJob(report.guid, job.key, context));
     return group;
   }
 
   /**
-   * Follows a render that another replica owns, through the shared state, unless a render of
-   * its key already runs here. Its end writes no audit line here, because the owner writes it.
+   * Follows a render of the variant that another replica owns, through the shared state,
+   * unless a render of its key already runs here. Its end writes no audit line here, because
+   * the owner writes it. A kill order sent from here counts as on the owner (see
+   * outcomeAfterCancel), so this replica shows `cancelled` even when the owner missed it.
    */
-  joinShared(name: string, report: ReportConfig, render: SharedRender): RenderGroup {
+  joinShared(
+    name: string,
+    report: ReportConfig,
+    variant: string | null,
+    render: SharedRender,
+  ): RenderGroup {
     const { logger, shared, table } = this.options;
-    const running = table.running(reportRenderKey(report));
+    const running = table.running(reportRenderKey(report, variant));
     if (running !== undefined) {
       return running;
     }
-    const group = this.createGroup(name, report, render);
+    const group = this.createGroup(name, report, variant, render);
+    this.sharedRenders.set(group, render);
     logger.info(
       {
         report: name,
+        variant,
         handle_id: group.primary.record.renderId,
         shared_render_id: render.id,
         owner: render.owner,
@@ -133,7 +201,9 @@ export class RenderFollowers {
     );
     const follow = { claims: shared.renders, render, guid: report.guid };
     const run = async (context: FollowContext) => {
-      const outcome = await followShared(group, follow, context);
+      const followed = await followShared(group, follow, context);
+      const outcome = group.cancelOrder === null ? followed
+        : await this.afterCancel(group, group.cancelOrder, followed, context);
       this.options.catalog.invalidateJobs(group.primary.name);
       return outcome;
     };
@@ -148,10 +218,11 @@ export class RenderFollowers {
   async addEndedShared(
     name: string,
     report: ReportConfig,
+    variant: string | null,
     first: SharedRenderRead,
   ): Promise<RenderRecord> {
     const { factory, shared, table } = this.options;
-    const record = factory.create(name, report, first.render);
+    const record = factory.create(name, report, variant, recordOrigin(first.render));
     let read = first;
     let appended = 0;
     for (;;) {
@@ -167,12 +238,7 @@ export class RenderFollowers {
       }
       read = next;
     }
-    const finishedAt = read.finishedAt ?? new Date();
-    if (read.state === 'succeeded') {
-      record.succeed(finishedAt);
-    } else {
-      record.fail(factory.describeFailure(name, report, read.reason ?? ''), finishedAt);
-    }
+    recordSharedOutcome(record, read, (reason) => factory.describeFailure(name, report, reason));
     table.addFinished(record);
     return record;
   }
@@ -211,7 +277,15 @@ export class RenderFollowers {
           secrets,
           renewalMs: claimRenewalMs,
         });
-      let outcome = await run(claimed ?? group, context);
+      const followed = await run(claimed ?? group, context);
+      // A kill order sent from another replica counts as this replica's own. Without replicas
+      // nothing is read, so the render ends in the same tick as its last lines arrive.
+      const readsOrders = render !== null && shared.renders.replicated;
+      const order = group.cancelOrder ?? (readsOrders
+        ? await sharedCancelOrder(shared.renders, render, followed, context.logger)
+        : null);
+      let outcome = order === null ? followed
+        : await this.afterCancel(group, order, followed, context);
       if (outcome.kind !== 'aborted') {
         // Fixed here, so that the shared state and this replica's records show the same time.
         outcome = { ...outcome, finishedAt: outcome.finishedAt ?? new Date() };
@@ -224,6 +298,54 @@ export class RenderFollowers {
       catalog.invalidateJobs(group.primary.name);
       return outcome;
     }, { sharedId: render?.id });
+    if (render !== null) {
+      this.sharedRenders.set(group, render);
+    }
+  }
+
+  /** Decides the end of a render given its kill order, if any; see outcomeAfterCancel. */
+  private async afterCancel(
+    group: RenderGroup,
+    order: CancelOrder,
+    followed: FollowOutcome,
+    context: FollowContext,
+  ): Promise<FollowOutcome> {
+    const { client, logger, signal } = context;
+    const guid = group.primary.report.guid;
+    return outcomeAfterCancel(order, followed, { client, logger, guid, signal });
+  }
+
+  /**
+   * Stores in the shared state that a kill order for the group's render is about to be sent,
+   * so that the owner of the render on another replica ends it as `cancelled`. Resolves also
+   * when the write fails, because the kill order matters more.
+   */
+  async announceCancel(group: RenderGroup, order: CancelOrder): Promise<void> {
+    const render = this.sharedRenders.get(group);
+    if (render === undefined || order.jobKey === null) {
+      return;
+    }
+    const mark = { by: order.by, jobKey: order.jobKey };
+    await this.options.shared.renders.markCancelled(render, mark).catch((error: unknown) => {
+      this.options.logger.warn(
+        { report: group.primary.name, shared_render_id: render.id, reason: (error as Error).message },
+        'Failed to store the kill order in the shared state; the owner may show the render as failed',
+      );
+    });
+  }
+
+  /** Removes the mark of announceCancel after Connect did not register the kill order. */
+  async withdrawCancel(group: RenderGroup): Promise<void> {
+    const render = this.sharedRenders.get(group);
+    if (render === undefined) {
+      return;
+    }
+    await this.options.shared.renders.markCancelled(render, null).catch((error: unknown) => {
+      this.options.logger.warn(
+        { report: group.primary.name, shared_render_id: render.id, reason: (error as Error).message },
+        'Failed to remove a kill order that Connect did not register from the shared state',
+      );
+    });
   }
 
   /** Writes the end of an owned render to the shared state, tracked per render key. */
@@ -259,14 +381,17 @@ export class RenderFollowers {
   private createGroup(
     name: string,
     report: ReportConfig,
-    origin: Pick<SharedRender, 'startedAt' | 'startedBy' | 'jobKey'>,
+    variant: string | null,
+    origin: RecordOrigin,
   ): RenderGroup {
-    const members = this.options.catalog.sharingRender(name);
-    const { startedAt, startedBy, jobKey } = origin;
-    return this.options.factory.createGroup(reportRenderKey(report), members, {
-      startedAt,
-      startedBy,
-      jobKey,
-    });
+    const members = this.options.catalog.sharingRender(name, variant);
+    const key = reportRenderKey(report, variant);
+    return this.options.factory.createGroup(key, variant, members, recordOrigin(origin));
   }
+}
+
+/** Returns the fields of a record that a shared render (or a record origin) sets. */
+function recordOrigin(origin: RecordOrigin): RecordOrigin {
+  const { startedAt, startedBy, requester, jobKey } = origin;
+  return { startedAt, startedBy, requester, jobKey };
 }

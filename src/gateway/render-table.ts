@@ -31,6 +31,8 @@ export class RenderTable {
   /** Groups of renders in the shared state, by shared render id, for handles of other replicas. */
   private readonly bySharedId = new Map<string, RenderGroup>();
   private readonly expiryTimers = new Set<NodeJS.Timeout>();
+  /** Timers that mark running renders stuck at their report's `max_duration`. */
+  private readonly stuckTimers = new Map<RenderGroup, NodeJS.Timeout[]>();
   private readonly followers = new Set<Promise<void>>();
 
   constructor(private readonly options: RenderTableOptions) {}
@@ -54,6 +56,16 @@ export class RenderTable {
     return this.runningByKey.get(key);
   }
 
+  /** Returns the running render that has `record` as a member, if any. */
+  runningGroupOf(record: RenderRecord): RenderGroup | undefined {
+    for (const group of this.runningByKey.values()) {
+      if (group.members.some((member) => member.record === record)) {
+        return group;
+      }
+    }
+    return undefined;
+  }
+
   /**
    * Adds a running render as its key's running render, and follows it with `run` until the
    * render ends or the gateway closes. Its end writes the `render finished` audit line unless
@@ -72,6 +84,8 @@ export class RenderTable {
     if (sharedId !== undefined) {
       this.bySharedId.set(sharedId, group);
     }
+    this.watchDuration(group);
+    this.options.catalog.addFollowed(group.primary.name, group.variant, group.followed);
     const { client, logger, signal, timing } = this.options;
     const context = {
       client,
@@ -98,10 +112,56 @@ export class RenderTable {
       clearTimeout(timer);
     }
     this.expiryTimers.clear();
+    for (const group of [...this.stuckTimers.keys()]) {
+      this.stopWatchingDuration(group);
+    }
     await Promise.all(this.followers);
   }
 
+  /**
+   * Starts one timer per member whose report has a `max_duration`. When it fires, the
+   * record is marked stuck and one warning is logged. The render keeps running and keeps
+   * its render key.
+   */
+  private watchDuration(group: RenderGroup): void {
+    const timers: NodeJS.Timeout[] = [];
+    for (const { name, report, record } of group.members) {
+      if (report.max_duration === null) {
+        continue;
+      }
+      const limitMs = report.max_duration * 1000;
+      const elapsedMs = Date.now() - record.startedAt.getTime();
+      const timer = setTimeout(() => {
+        if (record.markStuck()) {
+          this.options.logger.warn(
+            {
+              report: name,
+              handle_id: record.renderId,
+              jobKey: record.jobKey,
+              maxDurationS: report.max_duration,
+              runningForMs: Date.now() - record.startedAt.getTime(),
+            },
+            'Render exceeded the report\'s max_duration and may be stuck; it keeps running',
+          );
+        }
+      }, Math.max(0, limitMs - elapsedMs));
+      timer.unref();
+      timers.push(timer);
+    }
+    if (timers.length > 0) {
+      this.stuckTimers.set(group, timers);
+    }
+  }
+
+  private stopWatchingDuration(group: RenderGroup): void {
+    for (const timer of this.stuckTimers.get(group) ?? []) {
+      clearTimeout(timer);
+    }
+    this.stuckTimers.delete(group);
+  }
+
   private finish(group: RenderGroup, outcome: FollowOutcome, audit: boolean): void {
+    this.stopWatchingDuration(group);
     if (outcome.kind === 'aborted') {
       return;
     }
@@ -113,31 +173,40 @@ export class RenderTable {
     }
 
     // The catalog learns first, so a request woken by a record reads the new time. It keeps
-    // the time per content, so one call covers every member.
+    // the time per content and variant, so one call covers every member.
+    group.followed.state = outcome.kind;
+    group.followed.finishedAt = finishedAt;
     if (outcome.kind === 'succeeded') {
-      catalog.recordSuccess(primary.name, {
-        startedAt: primary.record.startedAt,
-        finishedAt,
-        jobKey: primary.record.jobKey,
-      });
+      catalog.recordSuccess(primary.name, group.variant, group.followed);
     } else {
-      catalog.recordFailure(primary.name);
+      catalog.recordFailure(primary.name, group.variant);
     }
     for (const { name, report, record } of group.members) {
       if (outcome.kind === 'succeeded') {
         record.succeed(finishedAt);
+        continue;
+      }
+      if (outcome.kind === 'cancelled') {
+        record.cancel(finishedAt);
+        continue;
+      }
+      // Each report redacts with its own patterns.
+      const reason = factory.describeFailure(name, report, outcome.reason);
+      if (outcome.kind === 'unknown') {
+        record.markUnknown(reason, finishedAt);
       } else {
-        // Each report redacts with its own patterns.
-        record.fail(factory.describeFailure(name, report, outcome.reason), finishedAt);
+        record.fail(reason, finishedAt);
       }
     }
     if (audit) {
       auditRenderFinished(logger, {
         report: primary.name,
+        variant: group.variant,
         state: outcome.kind,
         durationMs: finishedAt.getTime() - primary.record.startedAt.getTime(),
         startedBy: primary.record.startedBy,
         reason: primary.record.error,
+        ...(outcome.kind === 'cancelled' ? { cancelledBy: outcome.by } : {}),
       });
     }
     this.scheduleExpiry(group.members.map((member) => member.record));

@@ -28,12 +28,12 @@ export async function recoverSharedRender(
   report: ReportConfig,
 ): Promise<RenderRecord | undefined> {
   const { sharedCalls, table, followers } = context;
-  const name = claims.report;
+  const { report: name, variant } = claims;
   const sharedRenders = context.shared.renders;
   // Replica clocks may differ, like Connect's and the gateway's.
   const since = new Date(claims.startedAt.getTime() - CLOCK_SKEW_TOLERANCE_MS);
   const render = await sharedCalls.read(name, () =>
-    sharedRenders.newestSince(reportRenderKey(report), since),
+    sharedRenders.newestSince(reportRenderKey(report, variant), since),
   );
   if (render === undefined) {
     return undefined;
@@ -51,7 +51,7 @@ export async function recoverSharedRender(
     return undefined;
   }
   if (read.state === 'running') {
-    return followers.joinShared(name, report, render).recordFor(name);
+    return followers.joinShared(name, report, variant, render).recordFor(name);
   }
-  return sharedCalls.read(name, () => followers.addEndedShared(name, report, read));
+  return sharedCalls.read(name, () => followers.addEndedShared(name, report, variant, read));
 }

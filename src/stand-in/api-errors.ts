@@ -45,6 +45,18 @@ export const API_ERRORS = {
       + 'https://docs.posit.co/connect/admin/load-balancing/',
   },
   invalidInclude: { status: 400, code: 161, message: 'The include option specified is not valid' },
+  // NOTE: Connect names code 277 RateLimitExceeded but documents neither its HTTP status nor
+  // its message; 429 and this text are the stand-in's guess.
+  rateLimitExceeded: {
+    status: 429,
+    code: 277,
+    message: 'Rate limit exceeded. Retry after the time in the Retry-After header.',
+  },
+  inactiveJob: {
+    status: 409,
+    code: 163,
+    message: 'The specified job cannot be terminated because it is not active',
+  },
 } as const satisfies Record<string, ApiErrorSpec>;
 
 export type ApiErrorName = keyof typeof API_ERRORS;

@@ -58,14 +58,21 @@ async function findMissingFiles(config: StandInConfig, configDir: string): Promi
   return problems;
 }
 
-/** Reads and parses the JSON file; `source` names the file in errors. */
-async function readJsonFile(absolutePath: string, source: string): Promise<unknown> {
+/**
+ * Reads and parses the JSON file. `source` names the file in errors, and `label` starts
+ * each problem.
+ */
+export async function readJsonFile(
+  absolutePath: string,
+  source: string,
+  label = 'config',
+): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(absolutePath, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new StandInConfigError([`config: cannot read the file (${reason})`], source);
+    throw new StandInConfigError([`${label}: cannot read the file (${reason})`], source);
   }
 
   // Editors on Windows may save JSON with a byte-order mark, which JSON.parse rejects.
@@ -73,7 +80,7 @@ async function readJsonFile(absolutePath: string, source: string): Promise<unkno
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new StandInConfigError([`config: ${describeJsonError(text, error)}`], source);
+    throw new StandInConfigError([`${label}: ${describeJsonError(text, error)}`], source);
   }
 }
 

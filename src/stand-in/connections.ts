@@ -8,14 +8,18 @@ import type { Socket } from 'node:net';
  * use. A connection whose response was still in flight at that moment would stay open until
  * fastify's keep-alive timeout (72 s). After `drain()`, every connection is destroyed as soon
  * as it has no response in flight, and new connections are refused.
+ *
+ * `resetAll()` destroys every connection at once, busy or not. `refuse()` turns the
+ * rejection of new connections on and off. A restart of the stand-in uses both.
  */
-export function trackConnections(server: Server): { drain: () => void } {
+export function trackConnections(server: Server) {
   const sockets = new Set<Socket>();
   const busy = new Map<Socket, number>();
   let draining = false;
+  let refusing = false;
 
   server.on('connection', (socket: Socket) => {
-    if (draining) {
+    if (draining || refusing) {
       socket.destroy();
       return;
     }
@@ -44,6 +48,24 @@ export function trackConnections(server: Server): { drain: () => void } {
       for (const socket of sockets) {
         if (!busy.has(socket)) socket.destroy();
       }
+    },
+    /**
+     * Destroys every connection and resolves once all of them have closed, and clients in
+     * this process have seen that. On loopback the client's end of a connection learns of
+     * the close in the event loop's next poll phase, so the promise waits for two turns.
+     * Without that, a keep-alive client in a test could still send on a closed connection.
+     */
+    resetAll: async () => {
+      const closed = [...sockets].map((socket) => new Promise((resolve) => {
+        socket.once('close', resolve);
+        socket.destroy();
+      }));
+      await Promise.all(closed);
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+    refuse: (on: boolean) => {
+      refusing = on;
     },
   };
 }

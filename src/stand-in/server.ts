@@ -8,6 +8,9 @@ import { sendApiError, sendRouteNotFound } from './api-errors.js';
 import { Catalog } from './catalog.js';
 import { trackConnections } from './connections.js';
 import type { StandInConfig } from './config-types.js';
+import { registerFaultHooks } from './fault-hooks.js';
+import type { FaultSettings } from './fault-types.js';
+import { StandInFaults } from './faults.js';
 import { randomAlphanumeric } from './ids.js';
 import { RenderManager } from './renders.js';
 import { registerContentRoutes } from './routes/content-routes.js';
@@ -40,9 +43,12 @@ export interface StandInOptions {
   missingTaskPolls?: number;
   /**
    * Default false. True makes render responses set a node cookie, and task polls without
-   * it get 404 code 141, as on clustered Connect behind a sticky load balancer.
+   * it get 404 code 141, as on clustered Connect behind a sticky load balancer. The same as
+   * `faults.stickyCookie`, which `StandIn.faults` can switch later.
    */
   stickyCookie?: boolean;
+  /** Faults in force from the start; default none. See StandIn.faults. */
+  faults?: FaultSettings;
   /** Time in ms a finished task stays readable; default 10 minutes. */
   taskRetentionMs?: number;
   /** Fastify's logger option; default false. */
@@ -52,6 +58,16 @@ export interface StandInOptions {
 export interface StandIn {
   /** Base URL without a trailing slash, such as http://127.0.0.1:3939. */
   url: string;
+  /** The injected faults, which a test may change at any time. */
+  faults: StandInFaults;
+  /**
+   * Restarts the stand-in as Connect restarts: every open connection is destroyed, new ones
+   * are refused until the restart ends, every task is forgotten (task polls then get 404
+   * code 141), and running renders are killed. Their jobs end with no exit code. Jobs,
+   * renderings and faults survive, as Connect keeps the first two in its database. Resolves
+   * once the stand-in accepts connections again.
+   */
+  restart(): Promise<void>;
   /** Kills running renders, ends held polls and stops the server. */
   close(): Promise<void>;
 }
@@ -108,24 +124,41 @@ interface RunningServer {
   app: FastifyInstance;
   tasks: TaskStore;
   renders: RenderManager;
-  drainConnections: () => void;
+  connections: ReturnType<typeof trackConnections>;
+  /** Aborts latency faults; replaced after each restart. */
+  interrupt: AbortController;
   /** Folder removed on close, when the stand-in created it. */
   ownStateDir: string | null;
 }
 
 /** Ends held polls, kills renders, closes the server and removes an own state folder. */
 async function shutDown(server: RunningServer): Promise<void> {
+  server.interrupt.abort();
   server.tasks.releaseWaiters();
   await server.renders.shutdown();
 
   const serverClosed = server.app.close();
-  server.drainConnections();
+  server.connections.drain();
   await serverClosed;
   server.tasks.dispose();
 
   if (server.ownStateDir !== null) {
     await rm(server.ownStateDir, { recursive: true, force: true });
   }
+}
+
+/** Restarts the stand-in in place; see StandIn.restart. */
+async function restartServer(server: RunningServer): Promise<void> {
+  const { connections, tasks, renders, app } = server;
+  connections.refuse(true);
+  server.interrupt.abort();
+  server.interrupt = new AbortController();
+  const reset = connections.resetAll();
+  tasks.forgetAll();
+  const lostRenders = await renders.abandonAll();
+  await reset;
+  connections.refuse(false);
+  app.log.info({ lostRenders }, 'Connect stand-in restarted');
 }
 
 /**
@@ -143,28 +176,37 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     genReqId: () => randomUUID(),
   });
   const catalog = new Catalog(options.config);
+  const faults = new StandInFaults({
+    ...options.faults,
+    stickyCookie: options.faults?.stickyCookie ?? options.stickyCookie ?? false,
+  });
   const tasks = new TaskStore({
     retentionMs: options.taskRetentionMs ?? DEFAULT_TASK_RETENTION_MS,
     missingPolls: options.missingTaskPolls ?? 0,
   });
   const renders = new RenderManager({
-    catalog, tasks, stateDir, configDir: options.configDir, log: app.log,
+    catalog, tasks, stateDir, configDir: options.configDir, faults, log: app.log,
   });
   let url = '';
   let closing: Promise<void> | undefined;
+  let restarting: Promise<void> | undefined;
   const context: StandInContext = {
     catalog,
     tasks,
     renders,
     v1Render: options.v1Render ?? true,
-    stickyCookie: options.stickyCookie ?? false,
+    faults,
     nodeId: randomAlphanumeric(16),
     baseUrl: () => url,
     isClosing: () => closing !== undefined,
   };
 
+  const server: RunningServer = {
+    app, tasks, renders, connections: trackConnections(app.server),
+    interrupt: new AbortController(), ownStateDir,
+  };
   configureServer(app);
-  const connections = trackConnections(app.server);
+  registerFaultHooks(app, faults, () => server.interrupt.signal);
   registerApi(app, context);
   registerOutputRoutes(app, context);
   try {
@@ -178,11 +220,18 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   url = urlOf(app.server.address() as AddressInfo);
   app.log.info({ url, stateDir }, 'Connect stand-in listening');
 
-  const server = {
-    app, tasks, renders, drainConnections: connections.drain, ownStateDir,
-  };
   return {
     url,
+    faults,
+    restart: async () => {
+      if (closing !== undefined) {
+        throw new Error('The stand-in is closed or closing; it cannot restart.');
+      }
+      restarting ??= restartServer(server).finally(() => {
+        restarting = undefined;
+      });
+      return restarting;
+    },
     close: () => {
       closing ??= shutDown(server);
       return closing;

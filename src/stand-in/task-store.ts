@@ -83,6 +83,10 @@ export class TaskStore {
     task.code = code;
     task.error = error;
     this.wake(task.id);
+    if (this.tasks.get(task.id) !== task) {
+      // Forgotten in a restart: nothing to expire.
+      return;
+    }
     const timer = setTimeout(() => {
       this.expiryTimers.delete(timer);
       this.tasks.delete(task.id);
@@ -131,6 +135,15 @@ export class TaskStore {
     for (const id of [...this.waiters.keys()]) {
       this.wake(id);
     }
+  }
+
+  /**
+   * Forgets every task, as a restarted Connect does: later lookups find nothing. Waiting
+   * polls are released and expiry timers cancelled.
+   */
+  forgetAll(): void {
+    this.tasks.clear();
+    this.dispose();
   }
 
   /** Releases waiting polls and cancels expiry timers; the store keeps its tasks. */

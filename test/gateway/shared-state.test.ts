@@ -11,7 +11,8 @@ import { recordingLogger } from './registry-fakes.js';
 
 const KEY = renderKey('6a3b4c5d-0000-4000-8000-00000000beef', null);
 const OTHER_KEY = renderKey('6a3b4c5d-0000-4000-8000-00000000cafe', null);
-const ORIGIN = { startedAt: new Date('2026-12-04T15:10:00.000Z'), startedBy: 'user alice', jobKey: null };
+const ORIGIN = { startedAt: new Date('2026-12-04T15:10:00.000Z'), startedBy: 'user alice',
+  requester: 'alice', jobKey: null };
 const CLAIM_TTL_MS = 30_000;
 
 /** A state under test, and a way to end a claim as its expiry would. */
@@ -57,7 +58,7 @@ function contract(name: string, setUp: () => Promise<Subject & { close(): Promis
       assert.deepEqual(await b.renders.current(KEY), first.render);
       assert.equal(await b.renders.current(OTHER_KEY), undefined);
 
-      await a.renders.finish(first.render, { state: 'succeeded', finishedAt: new Date(), reason: null });
+      await a.renders.finish(first.render, { state: 'succeeded', finishedAt: new Date(), reason: null, cancelledBy: null });
       assert.equal(await b.renders.current(KEY), undefined, 'finish releases the claim');
       const next = await b.renders.claim(KEY, ORIGIN);
       assert.equal(next.claimed, true);
@@ -78,7 +79,7 @@ function contract(name: string, setUp: () => Promise<Subject & { close(): Promis
       assert.deepEqual(running?.tail, [], 'no tail while running');
 
       const finishedAt = new Date('2026-12-04T15:11:00.000Z');
-      await owner.renders.finish(render, { state: 'failed', finishedAt, reason: 'Error: no data' });
+      await owner.renders.finish(render, { state: 'failed', finishedAt, reason: 'Error: no data', cancelledBy: null });
       await owner.renders.appendOutput(render, ['late'], 'full');
       const ended = await reader.renders.read(render, 0);
       assert.equal(ended?.state, 'failed');
@@ -97,7 +98,7 @@ function contract(name: string, setUp: () => Promise<Subject & { close(): Promis
       for (const exposure of ['none', 'errors'] as const) {
         const { render } = await state.renders.claim(KEY, ORIGIN);
         await state.renders.appendOutput(render, lines, exposure);
-        await state.renders.finish(render, { state: 'failed', finishedAt: new Date(), reason: 'x' });
+        await state.renders.finish(render, { state: 'failed', finishedAt: new Date(), reason: 'x', cancelledBy: null });
         const read = await state.renders.read(render, 0);
         assert.equal(read?.lineCount, lines.length, exposure);
         assert.deepEqual(read?.lines, [], exposure);
@@ -114,7 +115,7 @@ function contract(name: string, setUp: () => Promise<Subject & { close(): Promis
       for (let start = 0; start < total; start += 700) {
         await state.renders.appendOutput(render, lines.slice(start, start + 700), 'full');
       }
-      await state.renders.finish(render, { state: 'succeeded', finishedAt: new Date(), reason: null });
+      await state.renders.finish(render, { state: 'succeeded', finishedAt: new Date(), reason: null, cancelledBy: null });
       const read = await readAll(state, render);
       assert.equal(read.lineCount, total);
       assert.equal(read.lines.length, MAX_STORED_LINES);
@@ -136,7 +137,7 @@ function contract(name: string, setUp: () => Promise<Subject & { close(): Promis
       const taken = await other.renders.claim(KEY, ORIGIN);
       assert.equal(taken.claimed, true);
       assert.equal(await owner.renders.renew(render), 'lost');
-      await other.renders.finish(taken.render, { state: 'succeeded', finishedAt: new Date(), reason: null });
+      await other.renders.finish(taken.render, { state: 'succeeded', finishedAt: new Date(), reason: null, cancelledBy: null });
       assert.equal(await other.renders.renew(taken.render), 'lost', 'an ended render');
       await owner.renders.abandon(render);
     });
@@ -249,7 +250,7 @@ describe('Redis claim keys', () => {
       assert.equal(await state.renders.renew(render), 'renewed');
       assert.ok((await admin.pttl(claimKey)) > 50_000, 'the claim lifetime starts again');
       assert.ok((await admin.pttl(`ttl:state:${render.id}`)) > 50_000, 'so does the state');
-      await state.renders.finish(render, { state: 'succeeded', finishedAt: new Date(), reason: null });
+      await state.renders.finish(render, { state: 'succeeded', finishedAt: new Date(), reason: null, cancelledBy: null });
       assert.equal(await admin.exists(claimKey), 0);
       const kept = await admin.pttl(`ttl:state:${render.id}`);
       assert.ok(kept > 9 * 60_000, `state kept ${kept} ms after the end`);

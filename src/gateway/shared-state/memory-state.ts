@@ -10,6 +10,7 @@ import type {
   RenderClaims,
   RenewResult,
   SharedOutcome,
+  SharedCancelMark,
   SharedRender,
   SharedRenderOrigin,
   SharedRenderRead,
@@ -25,6 +26,9 @@ interface StoredRender {
   state: SharedRenderRead['state'];
   finishedAt: Date | null;
   reason: string | null;
+  /** Kill order under way while the render runs; its `by` stays once it ended cancelled. */
+  cancel: SharedCancelMark | null;
+  cancelledBy: string | null;
   lineCount: number;
   lines: string[];
   tail: string[];
@@ -33,6 +37,7 @@ interface StoredRender {
 
 /** Render claims in one process, for a gateway without Redis. */
 export class MemoryRenderClaims implements RenderClaims {
+  readonly replicated = false;
   private readonly claims = new Map<string, { render: SharedRender; expiresAtMs: number }>();
   private readonly renders = new Map<string, StoredRender>();
   /** The newest render of each key, for `newestSince` after it ended. */
@@ -58,6 +63,8 @@ export class MemoryRenderClaims implements RenderClaims {
       state: 'running',
       finishedAt: null,
       reason: null,
+      cancel: null,
+      cancelledBy: null,
       lineCount: 0,
       lines: [],
       tail: [],
@@ -109,6 +116,7 @@ export class MemoryRenderClaims implements RenderClaims {
       stored.state = outcome.state;
       stored.finishedAt = outcome.finishedAt;
       stored.reason = outcome.reason;
+      stored.cancelledBy = outcome.cancelledBy;
       stored.expiresAtMs = this.now() + FINISHED_RENDER_TTL_MS;
     }
     this.release(render);
@@ -120,6 +128,18 @@ export class MemoryRenderClaims implements RenderClaims {
       this.newest.delete(render.key);
     }
     this.release(render);
+  }
+
+  async markCancelled(render: SharedRender, mark: SharedCancelMark | null): Promise<void> {
+    const stored = this.renders.get(render.id);
+    if (stored !== undefined && stored.state === 'running') {
+      stored.cancel = mark;
+    }
+  }
+
+  async cancelMark(render: SharedRender): Promise<SharedCancelMark | null> {
+    this.dropExpired();
+    return this.renders.get(render.id)?.cancel ?? null;
   }
 
   async current(key: string): Promise<SharedRender | undefined> {
@@ -152,6 +172,7 @@ export class MemoryRenderClaims implements RenderClaims {
       state: stored.state,
       finishedAt: stored.finishedAt,
       reason: stored.reason,
+      cancelledBy: stored.cancelledBy ?? stored.cancel?.by ?? null,
       lineCount: stored.lineCount,
       lines: stored.lines.slice(from, from + READ_BATCH_LINES),
       tail: ended ? [...stored.tail] : [],

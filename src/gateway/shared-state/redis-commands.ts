@@ -10,6 +10,7 @@ interface WireRender {
   owner: string;
   started_at: number;
   started_by: string | null;
+  requester: string | null;
   job_key: string | null;
 }
 
@@ -65,6 +66,7 @@ export function toWire(render: SharedRender): string {
     owner: render.owner,
     started_at: render.startedAt.getTime(),
     started_by: render.startedBy,
+    requester: render.requester,
     job_key: render.jobKey,
   };
   return JSON.stringify(wire);
@@ -90,6 +92,7 @@ export function fromWire(text: string): SharedRender {
     owner: wire.owner,
     startedAt: new Date(wire.started_at),
     startedBy: wire.started_by,
+    requester: wire.requester ?? null,
     jobKey: wire.job_key,
   };
 }

@@ -3,7 +3,8 @@
  * the state of its render are written together, and no other replica reads one without the
  * other. Keys of one render: `claim` (the render key's claim, whose value is the render as
  * JSON), `newest` (the render key's newest render, the same JSON), `state` (a hash with
- * `state`, `finished_at`, `reason` and `line_count`), `lines` and `tail` (lists of log lines).
+ * `state`, `finished_at`, `reason`, `line_count`, and `cancel_by` and `cancel_job` of a kill
+ * order), `lines` and `tail` (lists of log lines).
  */
 
 /** A script and the number of its arguments that are keys. */
@@ -96,20 +97,21 @@ return 1
 
 /**
  * KEYS: claim, newest, state, lines, tail. ARGV: render JSON, end state, end time in ms,
- * failure reason or "", how long to keep the state in ms. Stores the outcome and releases
- * the claim if it is still this render's.
+ * failure reason or "", who cancelled it or "", how long to keep the state in ms. Stores the
+ * outcome and releases the claim if it is still this render's.
  */
 const finishRender: ScriptDefinition = {
   numberOfKeys: 5,
   lua: `
 if redis.call('EXISTS', KEYS[3]) == 1 then
-  redis.call('HSET', KEYS[3], 'state', ARGV[2], 'finished_at', ARGV[3], 'reason', ARGV[4])
+  redis.call('HSET', KEYS[3], 'state', ARGV[2], 'finished_at', ARGV[3], 'reason', ARGV[4],
+    'cancel_by', ARGV[5])
   for i = 3, 5 do
-    redis.call('PEXPIRE', KEYS[i], ARGV[5])
+    redis.call('PEXPIRE', KEYS[i], ARGV[6])
   end
 end
 if redis.call('GET', KEYS[2]) == ARGV[1] then
-  redis.call('PEXPIRE', KEYS[2], ARGV[5])
+  redis.call('PEXPIRE', KEYS[2], ARGV[6])
 end
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('DEL', KEYS[1])
@@ -133,14 +135,34 @@ return 1
 };
 
 /**
+ * KEYS: state. ARGV: who sent the kill order and the job key, or nothing to remove the order.
+ * Changes only a running render's state.
+ */
+const markCancelled: ScriptDefinition = {
+  numberOfKeys: 1,
+  lua: `
+if redis.call('HGET', KEYS[1], 'state') ~= 'running' then
+  return 0
+end
+if #ARGV == 0 then
+  redis.call('HDEL', KEYS[1], 'cancel_by', 'cancel_job')
+else
+  redis.call('HSET', KEYS[1], 'cancel_by', ARGV[1], 'cancel_job', ARGV[2])
+end
+return 1
+`,
+};
+
+/**
  * KEYS: state, lines, tail. ARGV: first line index, maximum number of lines.
  * Returns nil when the state is gone, else {state, finished_at, reason, line_count, lines,
- * tail}. The tail is read only once the render has ended.
+ * tail, cancel_by}. The tail is read only once the render has ended.
  */
 const readRender: ScriptDefinition = {
   numberOfKeys: 3,
   lua: `
-local fields = redis.call('HMGET', KEYS[1], 'state', 'finished_at', 'reason', 'line_count')
+local fields = redis.call('HMGET', KEYS[1], 'state', 'finished_at', 'reason', 'line_count',
+  'cancel_by')
 if not fields[1] then
   return false
 end
@@ -150,7 +172,8 @@ local tail = {}
 if fields[1] ~= 'running' then
   tail = redis.call('LRANGE', KEYS[3], 0, -1)
 end
-return {fields[1], fields[2] or '', fields[3] or '', tonumber(fields[4]) or 0, lines, tail}
+return {fields[1], fields[2] or '', fields[3] or '', tonumber(fields[4]) or 0, lines, tail,
+  fields[5] or ''}
 `,
 };
 
@@ -204,6 +227,7 @@ export const REDIS_SCRIPTS = {
   appendOutput,
   finishRender,
   abandonRender,
+  markCancelled,
   readRender,
   recordSuccess,
   takeToken,

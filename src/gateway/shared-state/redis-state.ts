@@ -15,6 +15,7 @@ import {
   type RateLimitStore,
   type RenderClaims,
   type RenewResult,
+  type SharedCancelMark,
   type SharedOutcome,
   type SharedRender,
   type SharedRenderOrigin,
@@ -24,6 +25,7 @@ import {
 
 /** Render claims in Redis; see redis-scripts.ts for the keys. */
 class RedisRenderClaims implements RenderClaims {
+  readonly replicated = true;
   constructor(
     private readonly commands: RedisCommands,
     readonly owner: string,
@@ -69,12 +71,30 @@ class RedisRenderClaims implements RenderClaims {
       outcome.state,
       outcome.finishedAt.getTime(),
       outcome.reason ?? '',
+      outcome.cancelledBy ?? '',
       FINISHED_RENDER_TTL_MS,
     ]);
   }
 
   async abandon(render: SharedRender): Promise<void> {
     await this.commands.script('abandonRender', this.commands.renderKeys(render), [toWire(render)]);
+  }
+
+  async markCancelled(render: SharedRender, mark: SharedCancelMark | null): Promise<void> {
+    const stateKey = this.commands.key('state', render.id);
+    const args = mark === null ? [] : [mark.by, mark.jobKey];
+    await this.commands.script('markCancelled', [stateKey], args);
+  }
+
+  async cancelMark(render: SharedRender): Promise<SharedCancelMark | null> {
+    const stateKey = this.commands.key('state', render.id);
+    const [by, jobKey] = await this.commands.run('read of a kill order', () =>
+      this.commands.redis.hmget(stateKey, 'cancel_by', 'cancel_job'),
+    );
+    if (by === null || by === undefined || by === '' || jobKey === null || jobKey === undefined) {
+      return null;
+    }
+    return { by, jobKey };
   }
 
   async current(key: string): Promise<SharedRender | undefined> {
@@ -103,19 +123,21 @@ class RedisRenderClaims implements RenderClaims {
     if (reply === null) {
       return undefined;
     }
-    const [state, finishedAt, reason, lineCount, lines, tail] = reply as [
+    const [state, finishedAt, reason, lineCount, lines, tail, cancelledBy] = reply as [
       SharedRenderRead['state'],
       string,
       string,
       number,
       string[],
       string[],
+      string,
     ];
     return {
       render,
       state,
       finishedAt: finishedAt === '' ? null : new Date(Number(finishedAt)),
       reason: reason === '' ? null : reason,
+      cancelledBy: cancelledBy === '' ? null : cancelledBy,
       lineCount: Number(lineCount),
       lines,
       tail,

@@ -12,6 +12,8 @@ export interface SharedRenderOrigin {
   startedAt: Date;
   /** `who` of the refresh request that started the render, or null when no replica did. */
   startedBy: string | null;
+  /** User or token name that the recent renders list shows as the starter, or null. */
+  requester: string | null;
   /** Key of the Connect job when the render was found running on Connect, else null. */
   jobKey: string | null;
 }
@@ -40,11 +42,24 @@ export type RenewResult =
   /** Another render has the key's claim, so two renders may run at once, or this one ended. */
   | 'lost';
 
-/** Outcome of a claimed render. `reason` is redacted with the gateway's built-in rules only. */
+/**
+ * Outcome of a claimed render. `reason` is redacted with the gateway's built-in rules only,
+ * and set for `failed` and `unknown`. `cancelledBy` is the `who` of the cancel request of a
+ * `cancelled` render.
+ */
 export interface SharedOutcome {
   state: Exclude<RenderState, 'running'>;
   finishedAt: Date;
   reason: string | null;
+  cancelledBy: string | null;
+}
+
+/** A kill order that a replica sent for a render that another replica owns. */
+export interface SharedCancelMark {
+  /** `who` of the cancel request. */
+  by: string;
+  /** Key of the Connect job that the order ends. */
+  jobKey: string;
 }
 
 /**
@@ -58,6 +73,8 @@ export interface SharedRenderRead {
   state: RenderState;
   finishedAt: Date | null;
   reason: string | null;
+  /** `who` of the cancel request of a cancelled render, or of a kill order under way. */
+  cancelledBy: string | null;
   /** Number of lines the render has produced so far, stored or not. */
   lineCount: number;
   lines: string[];
@@ -68,6 +85,8 @@ export interface SharedRenderRead {
 export interface RenderClaims {
   /** Random id of this process, the owner of the claims it takes. */
   readonly owner: string;
+  /** True when other replicas read and write these claims too (Redis), false in memory. */
+  readonly replicated: boolean;
   /**
    * Claims the render key for a new render and stores its state as running, unless another
    * render has the key's claim. The claim expires unless its owner renews it.
@@ -91,6 +110,13 @@ export interface RenderClaims {
    * render before it ended, so that other replicas look it up on Connect instead.
    */
   abandon(render: SharedRender): Promise<void>;
+  /**
+   * Stores a kill order for a running render, or removes it with null. Does nothing once the
+   * render has ended or its state is gone.
+   */
+  markCancelled(render: SharedRender, mark: SharedCancelMark | null): Promise<void>;
+  /** Returns the kill order stored for the render, or null. */
+  cancelMark(render: SharedRender): Promise<SharedCancelMark | null>;
   /** Returns the render that holds the key's claim, if any. */
   current(key: string): Promise<SharedRender | undefined>;
   /**

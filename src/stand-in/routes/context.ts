@@ -2,10 +2,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { appRoleOf, type AppRole } from '../access.js';
 import { sendApiError, type ApiErrorName } from '../api-errors.js';
 import type { Catalog, ContentRecord, UserRecord } from '../catalog.js';
+import type { StandInFaults } from '../faults.js';
 import type { RenderManager } from '../renders.js';
 import type { TaskStore } from '../task-store.js';
 
-/** Name of the cookie that pins task polls to this node when `stickyCookie` is on. */
+/** Name of the cookie that pins task polls to this node in the sticky-cookie mode. */
 export const NODE_COOKIE = 'stand-in-node';
 
 /** State and settings that the route modules share. */
@@ -14,7 +15,8 @@ export interface StandInContext {
   tasks: TaskStore;
   renders: RenderManager;
   v1Render: boolean;
-  stickyCookie: boolean;
+  /** Injected faults; `faults.stickyCookie` turns the node cookie on. */
+  faults: StandInFaults;
   /** Value of the node cookie that render responses set. */
   nodeId: string;
   /** Server URL without a trailing slash, known once the server listens. */

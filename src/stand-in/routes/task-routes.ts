@@ -35,7 +35,7 @@ function hasNodeCookie(request: FastifyRequest, nodeId: string): boolean {
  * `missingTaskPolls` left.
  */
 function isHiddenFromPoll(context: StandInContext, request: FastifyRequest, task: TaskRecord) {
-  if (context.stickyCookie && !hasNodeCookie(request, context.nodeId)) {
+  if (context.faults.stickyCookie && !hasNodeCookie(request, context.nodeId)) {
     return true;
   }
   if (task.missingPollsLeft > 0) {
