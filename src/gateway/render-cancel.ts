@@ -49,7 +49,7 @@ export interface RenderCancellerOptions {
   renders: RenderTable;
   /** Returns the render that a handle names, as RenderRegistry.resolve does. */
   resolve(handle: string): Promise<RenderRecord | undefined>;
-  /** Shares kill orders with the other replicas; none for a lone gateway in tests. */
+  /** Kill orders shared with other replicas. Without it, orders stay on this replica. */
   sharedOrders?: SharedCancelOrders;
 }
 

@@ -45,7 +45,7 @@ export interface RenderFollowersOptions {
   claimRenewalMs: number;
 }
 
-/** Inputs of a render request besides the report: see sendRenderRequest. */
+/** Inputs of sendRenderRequest that come from the registry's read of the job list. */
 export interface RenderRequestContext {
   /** Keys of the variant's job list read before the render request. */
   knownJobKeys: ReadonlySet<string>;
@@ -173,8 +173,8 @@ export class RenderFollowers implements SharedCancelOrders {
   /**
    * Follows a render of the variant that another replica owns, through the shared state,
    * unless a render of its key already runs here. Its end writes no audit line here, because
-   * the owner writes it. A kill order sent from here counts as on the owner (see
-   * outcomeAfterCancel), so this replica shows `cancelled` even when the owner missed it.
+   * the owner writes it. A kill order sent from this replica ends the render as `cancelled`
+   * here (see outcomeAfterCancel), even when the owner did not read the order.
    */
   joinShared(
     name: string,
@@ -303,7 +303,7 @@ export class RenderFollowers implements SharedCancelOrders {
     }
   }
 
-  /** Decides the end of a render given its kill order, if any; see outcomeAfterCancel. */
+  /** Decides the end of a render that has a kill order (see outcomeAfterCancel). */
   private async afterCancel(
     group: RenderGroup,
     order: CancelOrder,
@@ -390,7 +390,7 @@ export class RenderFollowers implements SharedCancelOrders {
   }
 }
 
-/** Returns the fields of a record that a shared render (or a record origin) sets. */
+/** Copies the fields of a record origin, without the other fields of a shared render. */
 function recordOrigin(origin: RecordOrigin): RecordOrigin {
   const { startedAt, startedBy, requester, jobKey } = origin;
   return { startedAt, startedBy, requester, jobKey };

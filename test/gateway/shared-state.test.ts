@@ -92,6 +92,43 @@ function contract(name: string, setUp: () => Promise<Subject & { close(): Promis
       assert.equal(await reader.renders.newestSince(KEY, later), undefined);
     });
 
+    it('shares kill orders and cancelled ends', async () => {
+      const [owner, reader] = [await subject.replica(), await subject.replica()];
+      const { render } = await owner.renders.claim(KEY, ORIGIN);
+      assert.equal(await owner.renders.cancelMark(render), null, 'no order at first');
+      const mark = { by: 'token nightly-scheduler', jobKey: 'job-1' };
+      await reader.renders.markCancelled(render, mark);
+      assert.deepEqual(await owner.renders.cancelMark(render), mark);
+      await reader.renders.markCancelled(render, null);
+      assert.equal(await owner.renders.cancelMark(render), null, 'a rejected order is removed');
+
+      await reader.renders.markCancelled(render, mark);
+      const finishedAt = new Date('2026-12-04T15:11:00.000Z');
+      await owner.renders.finish(render, {
+        state: 'cancelled', finishedAt, reason: null, cancelledBy: mark.by,
+      });
+      const ended = await reader.renders.read(render, 0);
+      assert.equal(ended?.state, 'cancelled');
+      assert.equal(ended?.cancelledBy, 'token nightly-scheduler');
+      assert.equal(ended?.reason, null);
+      await reader.renders.markCancelled(render, { by: 'user bob', jobKey: 'job-1' });
+      assert.equal((await reader.renders.read(render, 0))?.cancelledBy, 'token nightly-scheduler',
+        'an ended render keeps its end');
+    });
+
+    it('keeps the unknown state and requester', async () => {
+      const [owner, reader] = [await subject.replica(), await subject.replica()];
+      const { render } = await owner.renders.claim(KEY, ORIGIN);
+      assert.equal((await reader.renders.current(KEY))?.requester, 'alice');
+      await owner.renders.finish(render, {
+        state: 'unknown', finishedAt: new Date(), reason: 'Connect lost the task.', cancelledBy: null,
+      });
+      const ended = await reader.renders.read(render, 0);
+      assert.equal(ended?.state, 'unknown');
+      assert.equal(ended?.reason, 'Connect lost the task.');
+      assert.equal(ended?.cancelledBy, null);
+    });
+
     it('stores what the exposure shows', async () => {
       const state = await subject.replica();
       const lines = Array.from({ length: ERROR_TAIL_LINES + 5 }, (_, index) => `line ${index}`);

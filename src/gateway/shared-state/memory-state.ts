@@ -26,7 +26,7 @@ interface StoredRender {
   state: SharedRenderRead['state'];
   finishedAt: Date | null;
   reason: string | null;
-  /** Kill order under way while the render runs; its `by` stays once it ended cancelled. */
+  /** Kill order that a replica stored while the render runs, or null once it ended. */
   cancel: SharedCancelMark | null;
   cancelledBy: string | null;
   lineCount: number;
@@ -117,6 +117,7 @@ export class MemoryRenderClaims implements RenderClaims {
       stored.finishedAt = outcome.finishedAt;
       stored.reason = outcome.reason;
       stored.cancelledBy = outcome.cancelledBy;
+      stored.cancel = null;
       stored.expiresAtMs = this.now() + FINISHED_RENDER_TTL_MS;
     }
     this.release(render);

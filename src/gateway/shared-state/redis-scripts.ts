@@ -1,10 +1,10 @@
 /**
  * Lua scripts of the Redis shared state. Redis runs each script atomically, so a claim and
  * the state of its render are written together, and no other replica reads one without the
- * other. Keys of one render: `claim` (the render key's claim, whose value is the render as
- * JSON), `newest` (the render key's newest render, the same JSON), `state` (a hash with
- * `state`, `finished_at`, `reason`, `line_count`, and `cancel_by` and `cancel_job` of a kill
- * order), `lines` and `tail` (lists of log lines).
+ * other. Keys of one render: `claim` is the render key's claim, whose value is the render as
+ * JSON, and `newest` the render key's newest render, the same JSON. `state` is a hash with
+ * `state`, `finished_at`, `reason` and `line_count`, and `cancel_by` and `cancel_job` of a
+ * kill order. `lines` and `tail` are lists of log lines.
  */
 
 /** A script and the number of its arguments that are keys. */
