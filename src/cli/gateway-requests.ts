@@ -18,6 +18,7 @@ const EXIT_STATUS_BY_CODE: Partial<Record<GatewayErrorCode, ExitStatus>> = {
   token_expired: ExitCode.unreachable,
   connect_unavailable: ExitCode.unreachable,
   shutting_down: ExitCode.unreachable,
+  shared_state_unavailable: ExitCode.unreachable,
   forbidden: ExitCode.notPermitted,
   connect_forbidden: ExitCode.notPermitted,
   origin_not_allowed: ExitCode.notPermitted,

@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject } from 'ajv';
+import { REDIS_CONFIG_SCHEMA } from './config-redis.js';
 
 /** Report names are safe in a URL path segment and in an HTML attribute without escaping. */
 export const REPORT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -207,6 +208,7 @@ export const GATEWAY_CONFIG_SCHEMA = {
       expected: 'an object such as {"refresh_per_minute": 10, "reads_per_minute": 600}',
       properties: { refresh_per_minute: rateLimit, reads_per_minute: rateLimit },
     },
+    redis: REDIS_CONFIG_SCHEMA,
     reports: {
       type: 'object',
       minProperties: 1,

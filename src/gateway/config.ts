@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { jwtKeyProblems } from './auth/jwt-key.js';
+import { normalizeRedis, type RedisConfig } from './config-redis.js';
 import { semanticProblems } from './config-checks.js';
 import { REPORT_NAME_PATTERN, schemaProblems } from './config-schema.js';
 import { GatewayConfigError } from './errors.js';
 
 export { REPORT_NAME_PATTERN };
+export type { RedisConfig };
 
 /** The gateway's settings, with every default filled in. Field names follow the file. */
 export interface GatewayConfig {
@@ -14,6 +16,8 @@ export interface GatewayConfig {
   rate_limit: RateLimitConfig;
   /** Reports the gateway may render, by the name the browser element uses. */
   reports: Record<string, ReportConfig>;
+  /** Redis that replicas share their state through, or null for a single replica. */
+  redis: RedisConfig | null;
 }
 
 /** Authentication modes of the gateway; several may be configured at once. */
@@ -197,6 +201,7 @@ interface RawConfig {
   cors?: Partial<CorsConfig> & Pick<CorsConfig, 'origins'>;
   rate_limit?: Partial<RateLimitConfig>;
   reports: Record<string, RawReport>;
+  redis?: Partial<RedisConfig> & Pick<RedisConfig, 'url'>;
 }
 
 type RawJwt = Partial<JwtConfig> & Pick<JwtConfig, 'algorithm'>;
@@ -233,6 +238,7 @@ function normalize(raw: RawConfig, baseDir: string): GatewayConfig {
     cors: { origins: [...(raw.cors?.origins ?? [])], credentials: raw.cors?.credentials ?? false },
     rate_limit: { ...DEFAULT_RATE_LIMIT, ...raw.rate_limit },
     reports,
+    redis: raw.redis === undefined ? null : normalizeRedis(raw.redis),
   };
 }
 

@@ -6,9 +6,10 @@ import type { ReportCatalog } from './report-catalog.js';
 /**
  * Throws a 429 `cooldown` error when the last successful render of the report's variant
  * finished less than `cooldown_s` seconds ago. The last success is the newest of the
- * gateway's own record, Connect's last-rendered time of the variant, and the newest
- * successful render in `jobs`, which must be the variant's jobs. Each variant has its own
- * cooldown. Does nothing when the report has no cooldown.
+ * gateway's own record, Connect's last-rendered time of the variant, the newest successful
+ * render in `jobs`, which must be the variant's jobs, and `sharedSuccess`, the variant's last
+ * success that any replica stored in the shared state. Each variant has its own cooldown.
+ * Does nothing when the report has no cooldown.
  */
 export async function checkCooldown(
   name: string,
@@ -16,6 +17,7 @@ export async function checkCooldown(
   report: ReportConfig,
   jobs: readonly Job[],
   catalog: ReportCatalog,
+  sharedSuccess: Date | null = null,
   now: number = Date.now(),
 ): Promise<void> {
   if (report.cooldown_s <= 0) {
@@ -24,7 +26,11 @@ export async function checkCooldown(
   const known = await catalog
     .lastRenderedAt(name, variant)
     .catch(() => catalog.knownLastRenderedAt(name, variant));
-  const lastSuccessMs = Math.max(parseTime(known), parseTime(newestSuccessfulRenderEnd(jobs)));
+  const lastSuccessMs = Math.max(
+    parseTime(known),
+    parseTime(newestSuccessfulRenderEnd(jobs)),
+    sharedSuccess?.getTime() ?? -Infinity,
+  );
   if (!Number.isFinite(lastSuccessMs)) {
     return;
   }

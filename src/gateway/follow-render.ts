@@ -40,6 +40,10 @@ export interface FollowTiming {
   cancelWaitMs: number;
   /** Pause between reads of the job list while a cancel request looks for the render's job. */
   jobLookupPauseMs: number;
+  /** Pause between reads of the shared state while following a render another replica owns. */
+  sharedPollMs: number;
+  /** Pause between renewals of a render claim; a third of the claim lifetime. */
+  claimRenewalMs: number;
 }
 
 export const DEFAULT_FOLLOW_TIMING: Readonly<FollowTiming> = {
@@ -51,6 +55,8 @@ export const DEFAULT_FOLLOW_TIMING: Readonly<FollowTiming> = {
   jobPollMs: 3_000,
   cancelWaitMs: 10_000,
   jobLookupPauseMs: 1_000,
+  sharedPollMs: 500,
+  claimRenewalMs: 10_000,
 };
 
 export interface FollowContext {

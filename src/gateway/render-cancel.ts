@@ -26,6 +26,17 @@ export interface CancelRequest {
   log?: FastifyBaseLogger;
 }
 
+/**
+ * Kill orders of renders that another replica owns: stored in the shared state around the
+ * order to Connect, so that the owner ends the render as `cancelled` too.
+ */
+export interface SharedCancelOrders {
+  /** Stores the order before it is sent; resolves also when that fails. */
+  announceCancel(group: RenderGroup, order: CancelOrder): Promise<void>;
+  /** Removes the stored order after Connect did not register it; never rejects. */
+  withdrawCancel(group: RenderGroup): Promise<void>;
+}
+
 export interface RenderCancellerOptions {
   client: ConnectClient;
   catalog: ReportCatalog;
@@ -38,6 +49,8 @@ export interface RenderCancellerOptions {
   renders: RenderTable;
   /** Returns the render that a handle names, as RenderRegistry.resolve does. */
   resolve(handle: string): Promise<RenderRecord | undefined>;
+  /** Kill orders shared with other replicas. Without it, orders stay on this replica. */
+  sharedOrders?: SharedCancelOrders;
 }
 
 /**
@@ -128,9 +141,12 @@ export class RenderCanceller {
   ): Promise<CancelOutcome> {
     const { client, logger, signal } = this.options;
     const jobKey = order.jobKey!;
+    const { sharedOrders } = this.options;
+    await sharedOrders?.announceCancel(group, order);
     try {
       await client.killJob(report.guid, jobKey, signal);
     } catch (error) {
+      await sharedOrders?.withdrawCancel(group);
       if (isInactiveJob(error) || isUnknownJob(error)) {
         order.settle('inactive');
         logger.info({ report: name, jobKey }, 'The render job had ended before the kill order');

@@ -28,6 +28,8 @@ export interface RenderTableOptions {
 export class RenderTable {
   private readonly byRenderId = new Map<string, RenderRecord>();
   private readonly runningByKey = new Map<string, RenderGroup>();
+  /** Groups of renders in the shared state, by shared render id, for handles of other replicas. */
+  private readonly bySharedId = new Map<string, RenderGroup>();
   private readonly expiryTimers = new Set<NodeJS.Timeout>();
   /** Timers that mark running renders stuck at their report's `max_duration`. */
   private readonly stuckTimers = new Map<RenderGroup, NodeJS.Timeout[]>();
@@ -42,6 +44,11 @@ export class RenderTable {
   /** Makes `renderId`, the id of an older handle, lead to `record`. */
   alias(renderId: string, record: RenderRecord): void {
     this.byRenderId.set(renderId, record);
+  }
+
+  /** Returns the group of a render in the shared state, while its records are kept. */
+  findShared(sharedId: string): RenderGroup | undefined {
+    return this.bySharedId.get(sharedId);
   }
 
   /** Returns the running render of the render key, if any. */
@@ -61,13 +68,22 @@ export class RenderTable {
 
   /**
    * Adds a running render as its key's running render, and follows it with `run` until the
-   * render ends or the gateway closes.
+   * render ends or the gateway closes. Its end writes the `render finished` audit line unless
+   * `audit` is false, as for a render that another replica follows on Connect. `sharedId` is
+   * the id of the render in the shared state, if it has one.
    */
-  follow(group: RenderGroup, run: (context: FollowContext) => Promise<FollowOutcome>): void {
+  follow(
+    group: RenderGroup,
+    run: (context: FollowContext) => Promise<FollowOutcome>,
+    { audit = true, sharedId }: { audit?: boolean; sharedId?: string } = {},
+  ): void {
     for (const { record } of group.members) {
       this.byRenderId.set(record.renderId, record);
     }
     this.runningByKey.set(group.key, group);
+    if (sharedId !== undefined) {
+      this.bySharedId.set(sharedId, group);
+    }
     this.watchDuration(group);
     this.options.catalog.addFollowed(group.primary.name, group.variant, group.followed);
     const { client, logger, signal, timing } = this.options;
@@ -78,7 +94,7 @@ export class RenderTable {
       timing,
     };
     const follower = run(context).then((outcome) => {
-      this.finish(group, outcome);
+      this.finish(group, outcome, audit);
     });
     this.followers.add(follower);
     void follower.finally(() => this.followers.delete(follower));
@@ -144,7 +160,7 @@ export class RenderTable {
     this.stuckTimers.delete(group);
   }
 
-  private finish(group: RenderGroup, outcome: FollowOutcome): void {
+  private finish(group: RenderGroup, outcome: FollowOutcome, audit: boolean): void {
     this.stopWatchingDuration(group);
     if (outcome.kind === 'aborted') {
       return;
@@ -182,15 +198,17 @@ export class RenderTable {
         record.fail(reason, finishedAt);
       }
     }
-    auditRenderFinished(logger, {
-      report: primary.name,
-      variant: group.variant,
-      state: outcome.kind,
-      durationMs: finishedAt.getTime() - primary.record.startedAt.getTime(),
-      startedBy: primary.record.startedBy,
-      reason: primary.record.error,
-      ...(outcome.kind === 'cancelled' ? { cancelledBy: outcome.by } : {}),
-    });
+    if (audit) {
+      auditRenderFinished(logger, {
+        report: primary.name,
+        variant: group.variant,
+        state: outcome.kind,
+        durationMs: finishedAt.getTime() - primary.record.startedAt.getTime(),
+        startedBy: primary.record.startedBy,
+        reason: primary.record.error,
+        ...(outcome.kind === 'cancelled' ? { cancelledBy: outcome.by } : {}),
+      });
+    }
     this.scheduleExpiry(group.members.map((member) => member.record));
   }
 
@@ -200,6 +218,11 @@ export class RenderTable {
       for (const [renderId, candidate] of this.byRenderId) {
         if (records.includes(candidate)) {
           this.byRenderId.delete(renderId);
+        }
+      }
+      for (const [sharedId, group] of this.bySharedId) {
+        if (records.includes(group.primary.record)) {
+          this.bySharedId.delete(sharedId);
         }
       }
       this.expiryTimers.delete(timer);

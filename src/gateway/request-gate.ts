@@ -6,7 +6,8 @@ import type { Identity } from './auth/identity.js';
 import type { RequestSource } from './auth/proxy-identity.js';
 import type { RateLimitConfig, ReportConfig } from './config.js';
 import { GatewayHttpError } from './errors.js';
-import { RateLimiter, rateLimited } from './rate-limit.js';
+import { rateLimited } from './rate-limit.js';
+import type { RateLimitStore } from './shared-state/types.js';
 import { checkJsonContentType, unknownReport } from './request-input.js';
 
 declare module 'fastify' {
@@ -24,11 +25,12 @@ export const CANCEL_ROUTE = '/v1/renders/:handle/cancel';
 export interface RequestGateOptions {
   authenticator: Authenticator;
   rateLimit: RateLimitConfig;
+  /** Store of the token buckets: memory, or Redis shared by the replicas. */
+  rateLimits: RateLimitStore;
   /** Returns the configured report of that name, if any. */
   findReport(name: string): ReportConfig | undefined;
   /** Returns the report name of a valid render handle, or undefined; for audit lines. */
   reportOfHandle(handle: string): string | undefined;
-  now?: () => number;
 }
 
 /**
@@ -37,15 +39,10 @@ export interface RequestGateOptions {
  * no Connect call.
  */
 export class RequestGate {
-  private readonly refreshes: RateLimiter;
-  private readonly reads: RateLimiter;
   /** Errors that the render registry already wrote to the audit log. */
   private readonly auditedErrors = new WeakSet<object>();
 
-  constructor(private readonly options: RequestGateOptions) {
-    this.refreshes = new RateLimiter(options.rateLimit.refresh_per_minute, options.now);
-    this.reads = new RateLimiter(options.rateLimit.reads_per_minute, options.now);
-  }
+  constructor(private readonly options: RequestGateOptions) {}
 
   /** Adds the `identity` field to requests; call once before registering routes. */
   static decorate(app: FastifyInstance): void {
@@ -92,12 +89,12 @@ export class RequestGate {
       identity = await this.options.authenticator.authenticate(source);
     } catch (error) {
       if (error instanceof GatewayHttpError && error.statusCode === 401) {
-        this.takeRequest(action, this.options.authenticator.clientAddress(source));
+        await this.takeRequest(action, this.options.authenticator.clientAddress(source));
       }
       throw error;
     }
     request.identity = identity;
-    this.takeRequest(action, identity.label);
+    await this.takeRequest(action, identity.label);
     return identity;
   }
 
@@ -105,13 +102,14 @@ export class RequestGate {
    * Takes one request from the client's limit for the action; throws 429 when none is left.
    * Refresh and cancel requests share the limit `refresh_per_minute`.
    */
-  private takeRequest(action: ReportAction, client: string): void {
-    const limiter = action === 'read' ? this.reads : this.refreshes;
-    const retryAfterS = limiter.take(client);
+  private async takeRequest(action: ReportAction, client: string): Promise<void> {
+    const limits = this.options.rateLimit;
+    const retryAfterS = action === 'read'
+      ? await this.options.rateLimits.take('read', client, limits.reads_per_minute)
+      : await this.options.rateLimits.take('refresh', client, limits.refresh_per_minute);
     if (retryAfterS <= 0) {
       return;
     }
-    const limits = this.options.rateLimit;
     switch (action) {
       case 'refresh':
         throw rateLimited('refresh requests', client, limits.refresh_per_minute, retryAfterS);

@@ -170,7 +170,12 @@ export type GatewayErrorCode =
   /** 503: Connect is unreachable or answered with a server error. */
   | 'connect_unavailable'
   /** 503: the gateway is closing for a restart or a stop; retry after `Retry-After` seconds. */
-  | 'shutting_down';
+  | 'shutting_down'
+  /**
+   * 503: the gateway's replicas cannot reach the shared state (Redis) that lets them start
+   * one render at a time. No render starts; retry after `Retry-After` seconds.
+   */
+  | 'shared_state_unavailable';
 
 /** Body of every error answer of the gateway. */
 export interface GatewayErrorBody {

@@ -39,6 +39,7 @@ describe('parseGatewayConfig', () => {
         sales: { guid: GUID, log: 'full', ...report },
         'ops_2-daily': { guid: GUID, log: 'none', ...report },
       },
+      redis: null,
     });
   });
 

@@ -178,6 +178,7 @@ export interface HarnessOptions {
       | 'env'
       | 'fetch'
       | 'retry'
+      | 'sharedPollMs'
     >
   >;
   /** The gateway's config; by default GATEWAY_CONFIG. */

@@ -16,6 +16,7 @@ import { DEFAULT_FOLLOW_TIMING, type FollowTiming } from '../../src/gateway/foll
 import { HandleSigner } from '../../src/gateway/handles.js';
 import { RenderRegistry } from '../../src/gateway/render-registry.js';
 import { ReportCatalog } from '../../src/gateway/report-catalog.js';
+import { MemoryState } from '../../src/gateway/shared-state/memory-state.js';
 
 /** Creates a promise with its resolve and reject functions, settled by the test. */
 export function deferred<T>() {
@@ -126,6 +127,7 @@ export function setUpRegistry(
     timing,
     handles,
     secrets: [API_KEY],
+    shared: new MemoryState({ claimTtlMs: 30_000 }),
   });
   return { ...fake, registry, closing, lines, handles };
 }
