@@ -171,13 +171,15 @@ export class RenderCanceller {
    * moment after the render started. Returns null when none shows or the render ended first.
    */
   private async findJob(group: RenderGroup, record: RenderRecord): Promise<string | null> {
-    const { jobs, timing, signal } = this.options;
+    const { jobs, timing, signal, catalog } = this.options;
     const { name, report } = group.primary;
     const fromMs = record.startedAt.getTime() - CLOCK_SKEW_TOLERANCE_MS;
     const deadline = Date.now() + timing.cancelWaitMs;
+    // Only the render's own variant: another variant of the content may render meanwhile.
+    const belongs = await catalog.variantJobFilter(name, group.variant);
     while (record.isRunning && !signal.aborted) {
       const listed = await jobs.list(name, report, 'look up the render job to end');
-      const active = activeRenderJob(listed);
+      const active = activeRenderJob(listed.filter(belongs));
       if (active !== undefined && Date.parse(active.start_time ?? '') >= fromMs) {
         return active.key;
       }

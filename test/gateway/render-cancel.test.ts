@@ -246,6 +246,27 @@ describe('RenderRegistry.cancel', () => {
     await done();
   });
 
+  it('kills the job of its own variant only', async () => {
+    const now = new Date().toISOString();
+    const { registry, kills, polls, record, done } = await startRender({}, [
+      job({ key: 'job1', start_time: now }),
+      // A newer render of another variant of the same content, started meanwhile.
+      job({
+        key: 'other',
+        variant_id: '2',
+        variant_key: 'other02',
+        start_time: new Date(Date.now() + 1000).toISOString(),
+      }),
+    ]);
+    const cancel = registry.cancel(record.handle, OWNER);
+    await until(kills, 1);
+    assert.equal(kills[0]!.jobKey, 'job1');
+    kills[0]!.resolve(KILL_ORDER);
+    polls[0]!.resolve(KILLED);
+    assert.equal((await cancel).state, 'cancelled');
+    await done();
+  });
+
   it('job older than the render is not killed', async () => {
     const timing = { cancelWaitMs: 40, jobLookupPauseMs: 10 };
     const older = job({ key: 'old', start_time: new Date(Date.now() - 3_600_000).toISOString() });
