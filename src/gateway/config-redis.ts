@@ -111,8 +111,15 @@ export function parseRedisUrl(url: string): RedisAddress | { problem: string } {
     return { problem: 'not a valid URL; use redis://host:6379/0, rediss://… or unix:///path' };
   }
   const maskedUrl = maskRedisUrl(url);
-  const username = parsed.username === '' ? null : decodeURIComponent(parsed.username);
-  const password = parsed.password === '' ? null : decodeURIComponent(parsed.password);
+  const username = decodePart(parsed.username);
+  const password = decodePart(parsed.password);
+  const path = decodePart(parsed.pathname);
+  if (username === undefined || password === undefined || path === undefined) {
+    return {
+      problem: `${maskedUrl} has a malformed percent-encoding (a "%" not followed by two hex ` +
+        `digits); write "%25" for a literal "%", or set the password in ${REDIS_PASSWORD_ENV}`,
+    };
+  }
   if (parsed.search !== '' || parsed.hash !== '') {
     return { problem: `${maskedUrl} has a query or fragment, which the gateway does not read; remove it` };
   }
@@ -121,8 +128,7 @@ export function parseRedisUrl(url: string): RedisAddress | { problem: string } {
     if (parsed.host !== '' || parsed.pathname === '' || parsed.pathname === '/') {
       return { problem: `${maskedUrl} names no socket; write unix:///run/redis/redis.sock` };
     }
-    const path = decodeURIComponent(parsed.pathname);
-    return { host: null, port: 0, path, tls: false, db: 0, username, password };
+    return { host: null, port: 0, path: path ?? '', tls: false, db: 0, username, password };
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     return { problem: `${maskedUrl} has the scheme "${parsed.protocol}"; use redis, rediss or unix` };
@@ -179,4 +185,16 @@ export function maskRedisUrl(url: string): string {
 /** Fills in the defaults of a `redis` section that the schema accepted. */
 export function normalizeRedis(raw: Partial<RedisConfig> & Pick<RedisConfig, 'url'>): RedisConfig {
   return { ...DEFAULT_REDIS_SETTINGS, ...raw };
+}
+
+/** Decodes one part of a URL: null when empty, undefined when its percent-encoding is broken. */
+function decodePart(part: string): string | null | undefined {
+  if (part === '') {
+    return null;
+  }
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return undefined;
+  }
 }
