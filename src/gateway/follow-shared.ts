@@ -33,6 +33,9 @@ export interface SharedFollow {
   guid: string;
 }
 
+/** Failed reads of the shared state in a row after which the render is followed on Connect. */
+const SHARED_READ_ATTEMPTS = 2;
+
 /**
  * Polls the shared state of a render every `timing.sharedPollMs` and appends its new log
  * lines to `sink`, until the render ends there. Never rejects.
@@ -46,6 +49,7 @@ export async function followShared(
   const { claims, render } = shared;
   let appended = 0;
   let failingSinceMs: number | null = null;
+  let failures = 0;
   let backoffMs = timing.firstBackoffMs;
 
   while (!signal.aborted) {
@@ -56,7 +60,10 @@ export async function followShared(
       failingSinceMs ??= Date.now();
       const failingForMs = Date.now() - failingSinceMs;
       const fields = { shared_render_id: render.id, reason: (error as Error).message, failingForMs };
-      if (failingForMs >= timing.unreachableLimitMs) {
+      // Connect still knows how the render goes, so a second failure in a row hands the render
+      // over to the job list rather than showing it running while the shared state is away.
+      failures += 1;
+      if (failures >= SHARED_READ_ATTEMPTS || failingForMs >= timing.unreachableLimitMs) {
         logger.warn(fields, 'Gave up reading the shared render state; looking it up on Connect');
         return followOnConnect(shared, context);
       }
@@ -68,6 +75,7 @@ export async function followShared(
       continue;
     }
     failingSinceMs = null;
+    failures = 0;
     backoffMs = timing.firstBackoffMs;
 
     if (read === undefined) {

@@ -174,6 +174,24 @@ describe('gateway replicas', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     assert.equal((await a.awaitOutcome(started.body.handle)).body.state, 'succeeded');
   });
 
+  it('end a render on the other replica while Redis is down', async () => {
+    const { a, b, harness } = await start();
+    const started = await a.refresh('sales');
+    assert.equal(started.status, 202, started.text);
+    const handle = started.body.handle;
+    const running = await b.request(`/v1/renders/${handle}?wait=0`);
+    assert.equal(running.body.state, 'running', running.text);
+
+    await redis.stop();
+    try {
+      await harness.finishRender('sales', [], 0);
+      const onB = await b.awaitOutcome(handle);
+      assert.equal(onB.body.state, 'succeeded', onB.text);
+    } finally {
+      await redis.start();
+    }
+  });
+
   it('refuse refreshes while Redis is down', async () => {
     const { a, b, harness } = await start();
     await redis.stop();
