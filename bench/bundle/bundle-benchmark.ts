@@ -133,7 +133,7 @@ ${formatCount(shares.filter((share) => share.module.startsWith('src/')).length)}
 ### Size budget in \`npm test\`
 
 test/bundle/size-budget.test.ts fails when a bundle in dist/browser exceeds its ceiling in
-bench/size-budget.json (the size when the check was added plus 1,536 bytes). Its output:
+bench/size-budget.json (the size when the ceiling was last set, plus 1,536 bytes). Its output:
 
 ${budgetResults.map((result) => `- ${describeBudgetResult(result)}`).join('\n')}
 
