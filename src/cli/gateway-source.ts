@@ -51,15 +51,20 @@ export class GatewaySource implements RenderSource {
    * `redactor` applies to the log and failure text on top of the gateway's own redaction,
    * so that the bearer token never reaches the output.
    */
-  constructor(requester: GatewayRequester, report: string, redactor: Redactor) {
+  /** The query that names the variant, or an empty string for the report's own variant. */
+  readonly #variantQuery: string;
+
+  constructor(requester: GatewayRequester, report: string, redactor: Redactor, variant: string | null = null) {
     this.#requester = requester;
     this.#redactor = redactor;
     this.#report = report;
     this.#reportPath = `/v1/reports/${encodeURIComponent(report)}`;
+    this.#variantQuery = variant === null ? '' : `?variant=${encodeURIComponent(variant)}`;
   }
 
   async start(signal: AbortSignal): Promise<RenderStart> {
-    const accepted = checkAccepted(await this.#requester.request('POST', `${this.#reportPath}/refresh`, signal));
+    const accepted = checkAccepted(await this.#requester.request('POST',
+      `${this.#reportPath}/refresh${this.#variantQuery}`, signal));
     return {
       report: this.#report,
       guid: null,
@@ -143,6 +148,6 @@ export class GatewaySource implements RenderSource {
   }
 
   async #readReport(signal: AbortSignal): Promise<ReportStatus> {
-    return checkStatus(await this.#requester.request('GET', this.#reportPath, signal));
+    return checkStatus(await this.#requester.request('GET', `${this.#reportPath}${this.#variantQuery}`, signal));
   }
 }

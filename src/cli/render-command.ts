@@ -7,7 +7,8 @@ import type { ProgressStream } from './progress-line.js';
 import { watchRender, type RenderResult } from './render-watch.js';
 import { createSource, sourceEnvironment, sourceUsage } from './source-options.js';
 
-export const renderUsage = `Usage: connect-refresh render <report> [--gateway URL] [--timeout SECONDS] [--no-wait] [--json]
+export const renderUsage = `Usage: connect-refresh render <report> [--gateway URL [--variant KEY]] [--timeout SECONDS]
+       [--no-wait] [--json]
 
 Renders a report on Posit Connect and waits for the render to end. When a render of the
 report already runs, the command joins it instead of starting another. Without --gateway,
@@ -27,8 +28,8 @@ ${sourceUsage}
   --no-wait         start or join the render and exit at once; prints the task id (or, for
                     a joined render job, nothing) on standard output
   --json            print one JSON object on standard output at the end: report, guid,
-                    task, job, joined, state (succeeded, failed, cancelled, running or
-                    null), started_at, finished_at, duration (seconds) and error
+                    task, job, joined, state (succeeded, failed, unknown, cancelled,
+                    running or null), started_at, finished_at, duration (seconds) and error
 
 ${sourceEnvironment}
 
@@ -108,6 +109,7 @@ export async function runRender(args: string[], env: NodeJS.ProcessEnv): Promise
     allowPositionals: true,
     options: {
       gateway: { type: 'string' },
+      variant: { type: 'string' },
       timeout: { type: 'string' },
       'no-wait': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -118,7 +120,7 @@ export async function runRender(args: string[], env: NodeJS.ProcessEnv): Promise
   }
   const target = positionals[0]!;
   const timeoutS = parseTimeout(values.timeout);
-  const source = createSource(target, values.gateway, env);
+  const source = createSource(target, values.gateway, env, values.variant);
 
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => stop.abort(signal);

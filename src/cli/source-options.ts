@@ -1,5 +1,10 @@
 import { ConnectClient } from '../connect/index.js';
-import { GatewayConfigError, readConnectEnv, REPORT_NAME_PATTERN } from '../gateway/index.js';
+import {
+  GatewayConfigError,
+  readConnectEnv,
+  REPORT_NAME_PATTERN,
+  VARIANT_KEY_PATTERN,
+} from '../gateway/index.js';
 import { Redactor } from '../gateway/redaction.js';
 import { ConnectSource } from './connect-source.js';
 import { CommandError, ExitCode } from './exit-codes.js';
@@ -17,7 +22,9 @@ const HEADER_TOKEN = /^[\x21-\x7e]+$/;
 
 /** The options that `render` and `status` share for choosing Connect or a gateway. */
 export const sourceUsage = `  --gateway URL     talk to this refresh gateway instead of Connect; <report> is then
-                    one of the gateway's report names`;
+                    one of the gateway's report names
+  --variant KEY     with --gateway, the variant of the report to render or read, one of
+                    those the gateway allows for it (default: the report's own variant)`;
 
 export const sourceEnvironment = `Environment:
   CONNECT_SERVER         Connect's address, e.g. https://connect.example.com; read
@@ -32,7 +39,16 @@ export const sourceEnvironment = `Environment:
  * content GUID with the server and key from `env`. Rejects invalid settings with a
  * CommandError of exit status 2, whose message never contains the key or token.
  */
-export function createSource(target: string, gateway: string | undefined, env: NodeJS.ProcessEnv): RenderSource {
+export function createSource(
+  target: string,
+  gateway: string | undefined,
+  env: NodeJS.ProcessEnv,
+  variant?: string,
+): RenderSource {
+  if (variant !== undefined && !VARIANT_KEY_PATTERN.test(variant)) {
+    throw new CommandError('--variant takes a variant key of 1 to 64 letters, digits, "_" or "-".',
+      ExitCode.usage);
+  }
   if (gateway !== undefined) {
     const baseUrl = parseGatewayUrl(gateway);
     if (!REPORT_NAME_PATTERN.test(target)) {
@@ -45,9 +61,14 @@ export function createSource(target: string, gateway: string | undefined, env: N
         ExitCode.usage);
     }
     const redactor = new Redactor({ secrets: token === undefined ? [] : [token], patterns: [] });
-    return new GatewaySource(new GatewayRequester(baseUrl, token), target, redactor);
+    return new GatewaySource(new GatewayRequester(baseUrl, token), target, redactor, variant ?? null);
   }
 
+  if (variant !== undefined) {
+    throw new CommandError('--variant works with --gateway only: the gateway knows which variants a ' +
+      'report may render. Pass --gateway URL, or leave --variant out to render the default variant.',
+      ExitCode.usage);
+  }
   if (!GUID_PATTERN.test(target)) {
     throw new CommandError(`"${target}" is not a content GUID. Without --gateway the command takes ` +
       'the GUID of a Connect report; pass --gateway URL to use a gateway report name.', ExitCode.usage);

@@ -6,7 +6,7 @@ import { formatClock, typicalDuration } from './progress-line.js';
 import type { ReportStatusView } from './render-source.js';
 import { createSource, sourceEnvironment, sourceUsage } from './source-options.js';
 
-export const statusUsage = `Usage: connect-refresh status <report> [--gateway URL] [--json]
+export const statusUsage = `Usage: connect-refresh status <report> [--gateway URL [--variant KEY]] [--json]
 
 Prints when the report last rendered successfully, whether a render runs now, and how long
 recent successful renders took. Without --gateway, <report> is a content GUID and the
@@ -69,13 +69,14 @@ export async function runStatus(args: string[], env: NodeJS.ProcessEnv): Promise
     allowPositionals: true,
     options: {
       gateway: { type: 'string' },
+      variant: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1) {
     throw new UsageError(`Expected one report (a GUID, or a report name with --gateway), got ${positionals.length}.`);
   }
-  const source = createSource(positionals[0]!, values.gateway, env);
+  const source = createSource(positionals[0]!, values.gateway, env, values.variant);
   const status = await source.readStatus(new AbortController().signal);
   writeOutput(process.stdout, `${values.json ? JSON.stringify(statusJson(status)) : statusText(status)}\n`);
   return ExitCode.ok;

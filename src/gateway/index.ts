@@ -14,6 +14,7 @@ export {
   type ReportConfig,
 } from './config.js';
 export type { Identity, IdentityKind } from './auth/identity.js';
+export { VARIANT_KEY_PATTERN } from './config-schema.js';
 export { readConnectEnv, type ConnectEnv } from './env.js';
 export { GatewayConfigError, GatewayHttpError } from './errors.js';
 export {
