@@ -46,8 +46,10 @@ export function createSource(
   variant?: string,
 ): RenderSource {
   if (variant !== undefined && !VARIANT_KEY_PATTERN.test(variant)) {
-    throw new CommandError('--variant takes a variant key of 1 to 64 letters, digits, "_" or "-".',
-      ExitCode.usage);
+    throw new CommandError(
+      'Invalid --variant: expected a variant key of 1 to 64 letters, digits, "_" or "-".',
+      ExitCode.usage,
+    );
   }
   if (gateway !== undefined) {
     const baseUrl = parseGatewayUrl(gateway);
@@ -65,7 +67,7 @@ export function createSource(
   }
 
   if (variant !== undefined) {
-    throw new CommandError('--variant works with --gateway only: the gateway knows which variants a ' +
+    throw new CommandError("--variant requires --gateway, because the gateway's config lists the variants that a " +
       'report may render. Pass --gateway URL, or leave --variant out to render the default variant.',
       ExitCode.usage);
   }
