@@ -29,11 +29,12 @@ export default defineConfig(
   { files: ['src/element/**/*.ts', 'test/element/**/*.ts'], ...litConfigs['flat/recommended'] },
   { files: ['src/element/**/*.ts', 'test/element/**/*.ts'], ...litA11y.configs.recommended },
   {
-    files: ['src/element/**/*.ts', 'test/element/**/*.ts', 'demo/**/*.{js,ts}'],
+    files: ['src/element/**/*.ts', 'test/element/**/*.ts', 'demo/**/*.{js,ts}', 'bench/bundle/fixtures/**/*.ts', 'bench/pages/**/*.js'],
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    files: ['src/{gateway,connect,stand-in,cli}/**/*.ts', 'test/{gateway,connect,stand-in,cli,e2e,architecture,fuzz}/**/*.ts', 'bench/**/*.{ts,mjs}',
+    files: ['src/{gateway,connect,stand-in,cli}/**/*.ts', 'test/{gateway,connect,stand-in,cli,e2e,architecture,bundle,fuzz}/**/*.ts',
+      'bench/**/*.{ts,mjs}',
       'scripts/**/*.{js,mjs,ts}', '*.config.{js,mjs,ts}', 'demo/start.ts', 'demo/report/**/*.mjs', '.ci/**/*.mjs'],
     languageOptions: { globals: { ...globals.node } },
   },

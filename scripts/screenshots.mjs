@@ -22,9 +22,11 @@ const SCHEMES = ['light', 'dark'];
 const STATUSES = [
   { status: 'idle', click: false, shows: 'The status was read; the report last rendered two hours ago.' },
   { status: 'starting', click: true, shows: 'The refresh request is on its way to the gateway.' },
-  { status: 'running', click: false, shows: 'A render has run for 75 s; its log is in the closed block.' },
+  { status: 'running', click: false, shows: 'A render has run for 75 s; its log is in the closed block, and this person may cancel it.' },
   { status: 'succeeded', click: false, shows: 'The followed render has just finished.' },
   { status: 'failed', click: false, shows: 'The followed render failed; the R error is behind "Details".' },
+  { status: 'unknown', click: false, shows: 'The gateway lost the followed render, so its outcome is unknown.' },
+  { status: 'cancelled', click: false, shows: 'A report owner cancelled the followed render.' },
   { status: 'unavailable', click: false, shows: 'Connect rejected the gateway\'s API key (403).' },
   { status: 'cooldown', click: true, shows: 'The gateway asked to wait 4 minutes (429 with Retry-After).' },
 ];

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that the tests need and npm does not bring: Chromium for the
-# browser tests, R with rmarkdown and pandoc for the real report render, and shiny, htmltools,
-# jsonlite and openssl for the Shiny demo and its token helper. Installs with apt when it can
-# (root and apt-get present); otherwise prints the command to run and fails.
+# browser tests, R with rmarkdown and pandoc for the real report render, shiny, htmltools,
+# jsonlite and openssl for the Shiny demo and its token helper, and redis-server for the tests
+# of gateway replicas, which start their own server. Installs with apt when it can (root and
+# apt-get present); otherwise prints the command to run and fails.
 set -euo pipefail
 
 r_packages=(rmarkdown shiny htmltools jsonlite openssl)
-packages=(chromium r-base-core pandoc "${r_packages[@]/#/r-cran-}")
+packages=(chromium r-base-core pandoc redis-server "${r_packages[@]/#/r-cran-}")
 
 missing=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
@@ -19,6 +20,7 @@ for r_package in "${r_packages[@]}"; do
   fi
 done
 command -v pandoc >/dev/null 2>&1 || missing+=(pandoc)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: ${packages[*]} are installed"

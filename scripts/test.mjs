@@ -28,7 +28,7 @@ const steps = [
   { name: 'docs', command: ['node', ['scripts/api-table.mjs', '--check']] },
   {
     name: 'node',
-    command: nodeTest(['test/architecture', 'test/connect', 'test/stand-in', 'test/gateway', 'test/cli', 'test/fuzz']),
+    command: nodeTest(['test/architecture', 'test/bundle', 'test/connect', 'test/stand-in', 'test/gateway', 'test/cli', 'test/fuzz']),
     counts: nodeCounts,
   },
   { name: 'element', command: ['npx', ['wtr']], counts: wtrCounts },

@@ -18,13 +18,14 @@ function json(status, body, headers = {}) {
   });
 }
 
-function reportStatus(name, render = null) {
+function reportStatus(name, render = null, canCancel = false) {
   return {
     name,
     title: 'Sales overview',
     last_rendered_at: iso(120 * MINUTE_MS),
     render,
     recent_durations: [95, 110, 102],
+    can_cancel: canCancel,
     server_time: iso(0),
   };
 }
@@ -58,9 +59,11 @@ function progress(name, overrides) {
 const statusResponses = {
   idle: () => json(200, reportStatus('idle')),
   starting: () => json(200, reportStatus('starting')),
-  running: () => json(200, reportStatus('running', runningRender('running'))),
+  running: () => json(200, reportStatus('running', runningRender('running'), true)),
   succeeded: () => json(200, reportStatus('succeeded', runningRender('succeeded'))),
   failed: () => json(200, reportStatus('failed', runningRender('failed'))),
+  unknown: () => json(200, reportStatus('unknown', runningRender('unknown'))),
+  cancelled: () => json(200, reportStatus('cancelled', runningRender('cancelled'), true)),
   unavailable: () => json(403, {
     error: { code: 'connect_forbidden', message: 'Connect rejected the API key for this report.' },
   }),
@@ -91,6 +94,15 @@ const renderResponses = {
     next: LOG.length + 1,
     finished_at: iso(0),
     error: 'The R session exited with status 1.',
+  })),
+  unknown: () => json(200, progress('unknown', {
+    state: 'unknown',
+    error: 'Connect restarted and no longer knows the render task.',
+  })),
+  cancelled: () => json(200, progress('cancelled', {
+    state: 'cancelled',
+    finished_at: iso(0),
+    error: 'A report owner cancelled the render.',
   })),
 };
 

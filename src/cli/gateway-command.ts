@@ -21,6 +21,9 @@ Environment:
                     secret of at least 32 bytes that signs render handles; set the same
                     value on every replica so that handles survive restarts (default: a
                     random secret made at start)
+  CONNECT_REFRESH_REDIS_PASSWORD
+                    password of the Redis that the config's redis.url names, so that it
+                    stays out of the config file (default: the URL's password, if any)
   The variable that auth.jwt.secret_env names holds the secret of HS256 user tokens.`;
 
 /** Runs `connect-refresh gateway` until SIGINT or SIGTERM. */

@@ -74,9 +74,15 @@ export class GatewaySource implements RenderSource {
     return (await this.#readReport(signal)).recent_durations;
   }
 
-  async waitForEnd(start: RenderStart, onLine: (line: string) => void, signal: AbortSignal): Promise<RenderEnd> {
+  async waitForEnd(
+    start: RenderStart,
+    onLine: (line: string) => void,
+    signal: AbortSignal,
+    onStuck: () => void = () => undefined,
+  ): Promise<RenderEnd> {
     const path = `/v1/renders/${encodeURIComponent(start.task!)}`;
     let after = 0;
+    let stuckReported = false;
     const retry = new RetryClock('the gateway');
     const redactLine = this.#redactor.createLineRedactor();
     for (;;) {
@@ -106,13 +112,19 @@ export class GatewaySource implements RenderSource {
         onLine(redactLine(line));
       }
       after = progress.next;
-      if (progress.state !== 'running') {
-        return {
-          state: progress.state,
-          finishedAt: progress.finished_at === null ? new Date() : new Date(progress.finished_at),
-          error: progress.error === null ? null : this.#redactor.redactText(progress.error),
-        };
+      if (progress.state === 'running') {
+        // A gateway older than the `stuck` field sends none.
+        if (progress.stuck === true && !stuckReported) {
+          stuckReported = true;
+          onStuck();
+        }
+        continue;
       }
+      return {
+        state: progress.state,
+        finishedAt: progress.finished_at === null ? new Date() : new Date(progress.finished_at),
+        error: progress.error === null ? null : this.#redactor.redactText(progress.error),
+      };
     }
   }
 

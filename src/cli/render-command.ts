@@ -27,8 +27,8 @@ ${sourceUsage}
   --no-wait         start or join the render and exit at once; prints the task id (or, for
                     a joined render job, nothing) on standard output
   --json            print one JSON object on standard output at the end: report, guid,
-                    task, job, joined, state, started_at, finished_at, duration (seconds)
-                    and error
+                    task, job, joined, state (succeeded, failed, cancelled, running or
+                    null), started_at, finished_at, duration (seconds) and error
 
 ${sourceEnvironment}
 

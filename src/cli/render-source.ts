@@ -21,11 +21,15 @@ export interface RenderStart {
   startedAt: Date;
 }
 
-/** Outcome of a finished render. */
+/**
+ * Outcome of a finished render. `unknown`: the gateway lost the render, so it may or may not have
+ * finished. Only a gateway reports `cancelled`: Connect's task and job do not record that a kill
+ * order ended them, so directly on Connect a cancel looks failed.
+ */
 export interface RenderEnd {
-  state: 'succeeded' | 'failed';
+  state: 'succeeded' | 'failed' | 'unknown' | 'cancelled';
   finishedAt: Date;
-  /** Short reason of a failed render, otherwise null. */
+  /** Short reason of a failed or lost render, the gateway's note on a cancelled one, otherwise null. */
   error: string | null;
 }
 
@@ -48,10 +52,17 @@ export interface RenderSource {
   /** Returns the seconds that recent successful renders took, newest first; [] when unknown. */
   recentDurations(signal: AbortSignal): Promise<number[]>;
   /**
-   * Waits until the render ends, passing each new log line to `onLine`. Rejects with the
-   * signal's reason when `signal` aborts, and with a CommandError when the source fails.
+   * Waits until the render ends, passing each new log line to `onLine`. Calls `onStuck` once
+   * when the source reports that the render has run past its maximum duration, which only a
+   * gateway does. Rejects with the signal's reason when `signal` aborts, and with a CommandError
+   * when the source fails.
    */
-  waitForEnd(start: RenderStart, onLine: (line: string) => void, signal: AbortSignal): Promise<RenderEnd>;
+  waitForEnd(
+    start: RenderStart,
+    onLine: (line: string) => void,
+    signal: AbortSignal,
+    onStuck?: () => void,
+  ): Promise<RenderEnd>;
   /** Reads the report's status. Rejects with a CommandError. */
   readStatus(signal: AbortSignal): Promise<ReportStatusView>;
 }

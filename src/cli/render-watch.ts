@@ -21,8 +21,11 @@ export interface WatchOptions {
 /** Outcome of a render command. */
 export interface RenderResult {
   start: RenderStart | null;
-  /** `running` when the command stopped waiting; null when no render started. */
-  state: 'running' | 'succeeded' | 'failed' | null;
+  /**
+   * `running` when the command stopped waiting, `unknown` when the gateway lost the render, and
+   * null when no render started.
+   */
+  state: 'running' | 'succeeded' | 'failed' | 'unknown' | 'cancelled' | null;
   finishedAt: Date | null;
   error: string | null;
   exitCode: ExitStatus;
@@ -51,6 +54,12 @@ function describeStart(start: RenderStart): string {
 function renderName(start: RenderStart): string {
   const id = start.task !== null ? `task ${start.task}` : `job ${start.job}`;
   return `the render of ${start.report} (${id})`;
+}
+
+/** Returns the warning about a render that has run past the report's maximum duration. */
+function stuckWarning(start: RenderStart): string {
+  return `Warning: ${renderName(start)} has run past the report's time limit and may be stuck. ` +
+    'The command keeps waiting; ask the owner of the report to check it.';
 }
 
 /**
@@ -115,9 +124,12 @@ async function startAndWatch(options: WatchOptions, timeoutSignal: AbortSignal):
       () => undefined);
   }
 
+  const onLine = (line: string) => progress.printLine(stripControlCharacters(line));
+  // Printed above the progress line, like a log line, so that a live line stays below it.
+  const onStuck = () => progress.printLine(`connect-refresh: ${stuckWarning(start)}`);
   let end: RenderEnd;
   try {
-    end = await source.waitForEnd(start, (line) => progress.printLine(stripControlCharacters(line)), signal);
+    end = await source.waitForEnd(start, onLine, signal, onStuck);
   } catch (error) {
     progress.stop();
     if (timeoutSignal.aborted) {
@@ -144,6 +156,17 @@ async function startAndWatch(options: WatchOptions, timeoutSignal: AbortSignal):
     return { start, state: 'succeeded', finishedAt: end.finishedAt, error: null, exitCode: ExitCode.ok };
   }
   const error = end.error === null ? null : stripControlCharacters(end.error);
+  if (end.state === 'unknown') {
+    say(`The gateway lost ${renderName(start)}, so its outcome is unknown: it may or may not have ` +
+      `finished${error === null ? '' : ` (${error})`}. Check the report with "connect-refresh status", ` +
+      'or render it again.');
+    return { start, state: 'unknown', finishedAt: null, error, exitCode: ExitCode.unreachable };
+  }
+  if (end.state === 'cancelled') {
+    say(`The render of ${start.report} was cancelled by a report owner after ${seconds} s.`);
+    const exitCode = ExitCode.cancelled;
+    return { start, state: 'cancelled', finishedAt: end.finishedAt, error, exitCode };
+  }
   say(`The render of ${start.report} failed after ${seconds} s: ${error ?? 'no reason given'}`);
   return { start, state: 'failed', finishedAt: end.finishedAt, error, exitCode: ExitCode.renderFailed };
 }

@@ -2,8 +2,10 @@
 import { collectCookies } from './cookies.js';
 import {
   decodeContent,
+  decodeJobKillOrder,
   decodeJobs,
   decodeLegacyRenderTask,
+  decodeRenderings,
   decodeRenderTask,
   decodeTask,
   decodeVariants,
@@ -15,8 +17,18 @@ import {
   selectVariant,
   successfulRenderDurations,
 } from './render-rules.js';
+import type { RetryEvent, RetryPolicy } from './retry.js';
 import { ConnectTransport } from './transport.js';
-import type { Content, Job, RenderDuration, RenderStarted, Task, Variant } from './types.js';
+import type {
+  Content,
+  Job,
+  JobKillOrder,
+  RenderDuration,
+  Rendering,
+  RenderStarted,
+  Task,
+  Variant,
+} from './types.js';
 
 export interface ConnectClientOptions {
   /** Address of the Connect server, e.g. `http://127.0.0.1:3939`; the API is below `/__api__`. */
@@ -27,6 +39,13 @@ export interface ConnectClientOptions {
   fetch?: typeof fetch;
   /** Timeout of each request in ms, default 30 000. A task poll adds its `wait` to it. */
   requestTimeoutMs?: number;
+  /**
+   * Retries of GET requests after network errors, 429 and 5xx; none when absent. Render
+   * requests (POST) are never retried, because a lost response may hide a started render.
+   */
+  retry?: RetryPolicy;
+  /** Called before each retry, for the caller's log. */
+  onRetry?: (event: RetryEvent) => void;
 }
 
 export interface RenderOptions {
@@ -59,10 +78,11 @@ function isMissingRoute(error: unknown): boolean {
 }
 
 /**
- * Returns true when the legacy variants route cannot give a render time: the server lacks the
- * route or rejects it, or its response changed shape. The route is undocumented and internal.
+ * Returns true when a legacy route (variants, renderings) failed because the server lacks the
+ * route or rejects it, or because its response changed shape. These routes are undocumented
+ * and internal, so callers treat such a failure as "no data" rather than as an outage.
  */
-function isVariantsUnavailable(error: unknown): boolean {
+export function isLegacyRouteUnavailable(error: unknown): boolean {
   if (error instanceof ConnectResponseError) {
     return true;
   }
@@ -183,10 +203,31 @@ export class ConnectClient {
     return response.value;
   }
 
+  /**
+   * Lists the renderings (successful renders) of a variant:
+   * `GET /variants/{id}/renderings` (legacy route). How many Connect keeps is not documented.
+   */
+  async listRenderings(variantId: string, signal?: AbortSignal): Promise<Rendering[]> {
+    const response = await this.#transport.request('GET',
+      `/variants/${encode(variantId)}/renderings`, decodeRenderings, { signal });
+    return response.value;
+  }
+
   /** Lists the jobs (processes) of a content item: `GET /v1/content/{guid}/jobs`. */
   async listJobs(guid: string, signal?: AbortSignal): Promise<Job[]> {
     const response = await this.#transport.request('GET', `/v1/content/${encode(guid)}/jobs`,
       decodeJobs, { signal });
+    return response.value;
+  }
+
+  /**
+   * Orders Connect to end a running job: `DELETE /v1/content/{guid}/jobs/{key}`. Resolves once
+   * Connect registered the order, which may be before the job has ended. A job that is no
+   * longer active rejects with ConnectApiError 409, code 163 (see isInactiveJob).
+   */
+  async killJob(guid: string, jobKey: string, signal?: AbortSignal): Promise<JobKillOrder> {
+    const path = `/v1/content/${encode(guid)}/jobs/${encode(jobKey)}`;
+    const response = await this.#transport.request('DELETE', path, decodeJobKillOrder, { signal });
     return response.value;
   }
 
@@ -210,7 +251,7 @@ export class ConnectClient {
     try {
       variants = await this.listVariants(guid, signal);
     } catch (error) {
-      if (!isVariantsUnavailable(error)) {
+      if (!isLegacyRouteUnavailable(error)) {
         throw error;
       }
     }

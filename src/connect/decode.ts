@@ -5,7 +5,7 @@
  */
 import { expectArray, FieldReader } from './decode-fields.js';
 import { stripTimestamp } from './timestamps.js';
-import type { Content, Job, JobStatus, Task, Variant } from './types.js';
+import type { Content, Job, JobKillOrder, JobStatus, Rendering, Task, Variant } from './types.js';
 
 /** Decodes `GET /v1/content/{guid}`. */
 export function decodeContent(json: unknown): Content {
@@ -40,6 +40,24 @@ export function decodeVariants(json: unknown): Variant[] {
   return entries.map((entry, index) => decodeVariant(entry, `[${index}].`));
 }
 
+function decodeRendering(json: unknown, prefix: string): Rendering {
+  const rendering = new FieldReader('rendering list', json, prefix);
+  return {
+    id: rendering.id('id'),
+    variant_id: rendering.id('variant_id'),
+    job_key: rendering.optionalString('job_key'),
+    render_time: rendering.optionalTimestamp('render_time'),
+    render_duration: rendering.optionalInteger('render_duration'),
+    active: rendering.has('active') ? rendering.boolean('active') : false,
+  };
+}
+
+/** Decodes `GET /variants/{id}/renderings` (legacy route, integer ids). */
+export function decodeRenderings(json: unknown): Rendering[] {
+  const entries = expectArray(json, 'rendering list');
+  return entries.map((entry, index) => decodeRendering(entry, `[${index}].`));
+}
+
 function decodeJobStatus(job: FieldReader): JobStatus {
   const status = job.integer('status');
   if (status < 0 || status > 3) {
@@ -59,6 +77,7 @@ function decodeJob(json: unknown, prefix: string): Job {
     end_time: job.optionalTimestamp('end_time'),
     exit_code: job.optionalInteger('exit_code'),
     variant_id: job.optionalId('variant_id'),
+    variant_key: job.optionalString('variant_key'),
     bundle_id: job.optionalId('bundle_id'),
   };
 }
@@ -111,7 +130,7 @@ export function decodeRenderTask(json: unknown): { task_id: string } {
 }
 
 /** Decodes the response of `DELETE /v1/content/{guid}/jobs/{key}`. */
-export function decodeJobKillOrder(json: unknown): { job_key: string; result: string } {
+export function decodeJobKillOrder(json: unknown): JobKillOrder {
   const order = new FieldReader('job kill order', json);
   return { job_key: order.string('job_key'), result: order.string('result') };
 }

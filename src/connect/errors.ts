@@ -17,6 +17,8 @@ export interface ConnectApiErrorDetails {
   payload: unknown;
   method: string;
   path: string;
+  /** Wait in ms that the response's `Retry-After` header requests; absent means none. */
+  retryAfterMs?: number | null;
 }
 
 /**
@@ -34,9 +36,12 @@ export class ConnectApiError extends ConnectError {
   readonly method: string;
   /** Request path below the server, starting with `/__api__`. */
   readonly path: string;
+  /** Wait in ms that the response's `Retry-After` header requests, or null without one. */
+  readonly retryAfterMs: number | null;
 
   constructor(message: string, details: ConnectApiErrorDetails) {
     super(message);
+    this.retryAfterMs = details.retryAfterMs ?? null;
     this.status = details.status;
     this.code = details.code;
     this.connectMessage = details.connectMessage;
@@ -139,6 +144,21 @@ export function isTaskNotFound(error: unknown): boolean {
     error.code !== null &&
     TASK_NOT_FOUND_CODES.has(error.code)
   );
+}
+
+/**
+ * Connect's application code for "The specified job cannot be terminated because it is not
+ * active".
+ */
+const INACTIVE_JOB_CODE = 163;
+
+/**
+ * Returns true when the error is Connect's response to an order to kill a job that is no
+ * longer active: HTTP 409 with code 163. The job ended before the order arrived.
+ */
+export function isInactiveJob(error: unknown): boolean {
+  return error instanceof ConnectApiError && error.status === 409 &&
+    error.code === INACTIVE_JOB_CODE;
 }
 
 /** Text that replaces the API key wherever it would appear in an error. */

@@ -1,5 +1,5 @@
 /** Public API of the Posit Connect client. */
-export { ConnectClient } from './client.js';
+export { ConnectClient, isLegacyRouteUnavailable } from './client.js';
 export type { ConnectClientOptions, GetTaskOptions, RenderOptions } from './client.js';
 export {
   decodeApiError,
@@ -7,6 +7,7 @@ export {
   decodeJobKillOrder,
   decodeJobs,
   decodeLegacyRenderTask,
+  decodeRenderings,
   decodeRenderTask,
   decodeTask,
   decodeVariants,
@@ -18,6 +19,7 @@ export {
   ConnectUnreachableError,
   NotRenderableError,
   VariantSelectionError,
+  isInactiveJob,
   isTaskNotFound,
 } from './errors.js';
 export {
@@ -27,13 +29,23 @@ export {
   RENDER_JOB_TAGS,
   successfulRenderDurations,
 } from './render-rules.js';
+export {
+  DEFAULT_RETRY_POLICY,
+  isRetryable,
+  parseRetryAfter,
+  retryDelayMs,
+  type RetryEvent,
+  type RetryPolicy,
+} from './retry.js';
 export { stripTimestamp } from './timestamps.js';
 export { RENDERED_APP_MODES } from './types.js';
 export type {
   Content,
   Job,
+  JobKillOrder,
   JobStatus,
   RenderDuration,
+  Rendering,
   RenderRoute,
   RenderStarted,
   RenderedAppMode,

@@ -84,6 +84,7 @@ export function apiErrorFrom(
   status: number,
   bodyText: string,
   location: string | null,
+  retryAfterMs: number | null = null,
 ): ConnectApiError {
   const envelope = decodeApiError(parseJsonOrUndefined(bodyText));
   const code = envelope?.code ?? null;
@@ -105,6 +106,7 @@ export function apiErrorFrom(
     payload: redactValue(envelope?.payload ?? null, facts.redact),
     method: facts.method,
     path: facts.redact(facts.path),
+    retryAfterMs,
   });
 }
 

@@ -10,6 +10,7 @@ import {
   type RequestFacts,
 } from './response-errors.js';
 import { ConnectError, ConnectResponseError, redactSecret } from './errors.js';
+import { parseRetryAfter, retryDelayMs, type RetryEvent, type RetryPolicy } from './retry.js';
 
 /** Settings of a ConnectTransport; the public client passes its options through. */
 export interface TransportOptions {
@@ -17,6 +18,10 @@ export interface TransportOptions {
   apiKey: string;
   fetch?: typeof fetch;
   requestTimeoutMs?: number;
+  /** Retries of GET requests; none when absent. Other methods are never retried. */
+  retry?: RetryPolicy;
+  /** Called before each retry, for the caller's log. */
+  onRetry?: (event: RetryEvent) => void;
 }
 
 /** Per-request settings. */
@@ -84,6 +89,8 @@ export class ConnectTransport {
   readonly requestTimeoutMs: number;
   readonly #apiKey: string;
   readonly #fetch: typeof fetch | null;
+  readonly #retry: RetryPolicy | null;
+  readonly #onRetry: ((event: RetryEvent) => void) | null;
 
   constructor(options: TransportOptions) {
     if (typeof options.apiKey !== 'string' || !HEADER_TOKEN.test(options.apiKey)) {
@@ -98,6 +105,8 @@ export class ConnectTransport {
       options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     );
     this.#fetch = options.fetch ?? null;
+    this.#retry = options.retry ?? null;
+    this.#onRetry = options.onRetry ?? null;
   }
 
   /** Replaces the API key in `text`, for messages that contain server or caller text. */
@@ -106,14 +115,54 @@ export class ConnectTransport {
   }
 
   /**
-   * Sends one request and decodes the JSON body of a 2xx response with `decode`. `path` is
-   * relative to `/__api__` and must already be percent-encoded.
+   * Sends a request and decodes the JSON body of a 2xx response with `decode`. `path` is
+   * relative to `/__api__` and must already be percent-encoded. A GET is sent again after a
+   * failure that the retry policy deems transient, within its bounds.
    */
   async request<T>(
     method: string,
     path: string,
     decode: (json: unknown) => T,
     options: RequestOptions = {},
+  ): Promise<DecodedResponse<T>> {
+    const policy = method === 'GET' ? this.#retry : null;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.#requestOnce(method, path, decode, options);
+      } catch (error) {
+        const delayMs = policy === null || options.signal?.aborted
+          ? null
+          : retryDelayMs(error, attempt, policy);
+        if (delayMs === null) {
+          throw error;
+        }
+        this.#onRetry?.({ method, path: `/__api__${path}`, attempt, delayMs, error });
+        await this.#pause(delayMs, options.signal, error);
+      }
+    }
+  }
+
+  /** Waits before a retry; rethrows `failure` when the caller aborts meanwhile. */
+  async #pause(delayMs: number, signal: AbortSignal | undefined, failure: unknown): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, delayMs);
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      }
+      signal?.addEventListener('abort', done, { once: true });
+    });
+    if (signal?.aborted) {
+      throw failure;
+    }
+  }
+
+  async #requestOnce<T>(
+    method: string,
+    path: string,
+    decode: (json: unknown) => T,
+    options: RequestOptions,
   ): Promise<DecodedResponse<T>> {
     const facts: RequestFacts = {
       server: this.server,
@@ -151,7 +200,9 @@ export class ConnectTransport {
       // The body is read under the same signal, so the timeout and abort cover it too.
       const bodyText = await response.text();
       if (!response.ok) {
-        throw apiErrorFrom(facts, response.status, bodyText, response.headers.get('location'));
+        const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+        throw apiErrorFrom(facts, response.status, bodyText, response.headers.get('location'),
+          retryAfterMs);
       }
       const json = parseSuccessBody(facts, response.status, bodyText);
       return { status: response.status, headers: response.headers, json };

@@ -46,7 +46,30 @@ export interface Job {
   end_time: string | null;
   exit_code: number | null;
   variant_id: string | null;
+  /** Key of the job's variant; Connect's 2026 API sends it, older servers do not. */
+  variant_key: string | null;
   bundle_id: string | null;
+}
+
+/** Response of `DELETE /v1/content/{guid}/jobs/{key}`: Connect registered the order. */
+export interface JobKillOrder {
+  job_key: string;
+  /** Connect's words, "Order to kill job registered" in 2024.08. */
+  result: string;
+}
+
+/** An entry of `GET /variants/{id}/renderings` (legacy route): one successful render. */
+export interface Rendering {
+  id: string;
+  variant_id: string;
+  /** Key of the render job; it matches `Job.key`. */
+  job_key: string | null;
+  /** End of the render. */
+  render_time: string | null;
+  /** Duration of the render in nanoseconds, when Connect reports it. */
+  render_duration: number | null;
+  /** True for the rendering that Connect serves as the variant's output. */
+  active: boolean;
 }
 
 /** A successful render read from Connect's job list. */

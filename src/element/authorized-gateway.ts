@@ -1,5 +1,13 @@
-import type { RefreshAccepted, RenderProgress, ReportStatus } from '../protocol/index.js';
+import type {
+  CancelResult,
+  RecentRenders,
+  RefreshAccepted,
+  RenderProgress,
+  ReportStatus,
+} from '../protocol/index.js';
 import {
+  cancelRender,
+  readRecentRenders,
   readRenderProgress,
   readReportStatus,
   type RequestAuth,
@@ -33,12 +41,39 @@ export class AuthorizedGateway {
     this.cookies = cookies;
   }
 
-  readReportStatus(report: string, signal: AbortSignal): Promise<ReportStatus> {
-    return this.send(signal, (auth) => readReportStatus(this.base, report, signal, auth));
+  readReportStatus(
+    report: string,
+    variant: string | null,
+    signal: AbortSignal,
+  ): Promise<ReportStatus> {
+    return this.send(
+      signal,
+      (auth) => readReportStatus(this.base, report, signal, auth, variant),
+    );
   }
 
-  requestRefresh(report: string, signal: AbortSignal): Promise<RefreshAccepted> {
-    return this.send(signal, (auth) => requestRefresh(this.base, report, signal, auth));
+  requestRefresh(
+    report: string,
+    variant: string | null,
+    signal: AbortSignal,
+  ): Promise<RefreshAccepted> {
+    return this.send(signal, (auth) => requestRefresh(this.base, report, signal, auth, variant));
+  }
+
+  readRecentRenders(
+    report: string,
+    variant: string | null,
+    limit: number,
+    signal: AbortSignal,
+  ): Promise<RecentRenders> {
+    return this.send(
+      signal,
+      (auth) => readRecentRenders(this.base, report, variant, limit, signal, auth),
+    );
+  }
+
+  cancelRender(handle: string, signal: AbortSignal): Promise<CancelResult> {
+    return this.send(signal, (auth) => cancelRender(this.base, handle, signal, auth));
   }
 
   readRenderProgress(

@@ -1,16 +1,47 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
-import type { Messages } from './messages.js';
 
 /** The element that shows a ConfirmQuestion. */
 export interface QuestionHost extends ReactiveControllerHost, HTMLElement {
   readonly renderRoot: HTMLElement | DocumentFragment;
 }
 
+/** Part names of a question, its text's id, and where focus goes when it closes. */
+export interface QuestionParts {
+  /** Part of the group that contains the question and its buttons. */
+  group: string;
+  /** Id of the question's text, which names the group. */
+  labelId: string;
+  /** Part of the button that confirms. */
+  confirm: string;
+  /** Part of the button that closes the question without acting. */
+  dismiss: string;
+  /** Selector of the element that gets focus when the person confirms. */
+  focusAfterConfirm: string;
+  /** Selector of the element that gets focus when the person dismisses the question. */
+  focusAfterDismiss: string;
+}
+
+/** The question of confirm mode, before a refresh of a recent render. */
+export const REFRESH_QUESTION: QuestionParts = {
+  group: 'confirm',
+  labelId: 'confirm-question',
+  confirm: 'confirm-refresh',
+  dismiss: 'confirm-cancel',
+  focusAfterConfirm: '[part="button"]',
+  focusAfterDismiss: '[part="button"]',
+};
+
+/** Button labels of a question. */
+export interface QuestionLabels {
+  confirm: string;
+  dismiss: string;
+}
+
 /**
- * The inline question of confirm mode: "Updated 3 minutes ago. Refresh anyway?" with a button that
- * confirms and one that cancels. Opening it moves focus to the question, so a screen reader reads
- * it, and Tab reaches the buttons. Cancel and Escape close it and move focus back to the host's
- * button, and so does confirming.
+ * An inline question with a button that confirms and one that dismisses it, such as "Updated 3
+ * minutes ago. Refresh anyway?". Opening it moves focus to the question, so a screen reader
+ * reads it, and Tab reaches the buttons. Dismissing it, with its button or Escape, and
+ * confirming close it and move focus to the elements that `parts` names.
  */
 export class ConfirmQuestion implements ReactiveController {
   /** True while the question shows. */
@@ -18,11 +49,13 @@ export class ConfirmQuestion implements ReactiveController {
 
   private readonly host: QuestionHost;
   private readonly onConfirm: () => void;
+  private readonly parts: QuestionParts;
 
   /** `onConfirm` runs when the person confirms, within the click on the confirm button. */
-  constructor(host: QuestionHost, onConfirm: () => void) {
+  constructor(host: QuestionHost, onConfirm: () => void, parts: QuestionParts = REFRESH_QUESTION) {
     this.host = host;
     this.onConfirm = onConfirm;
+    this.parts = parts;
     host.addController(this);
   }
 
@@ -31,22 +64,15 @@ export class ConfirmQuestion implements ReactiveController {
     this.open = true;
     this.host.requestUpdate();
     await this.host.updateComplete;
-    this.host.renderRoot.querySelector<HTMLElement>('[part="confirm"]')?.focus();
+    this.host.renderRoot.querySelector<HTMLElement>(`[part="${this.parts.group}"]`)?.focus();
   }
 
-  /** Closes the question without a refresh; `returnFocus` moves focus to the host's button. */
+  /**
+   * Closes the question without acting; `returnFocus` moves focus to the element that gets it
+   * after a dismissal.
+   */
   async cancel(returnFocus = true): Promise<void> {
-    if (!this.open) {
-      return;
-    }
-
-    this.open = false;
-    this.host.requestUpdate();
-
-    if (returnFocus) {
-      await this.host.updateComplete;
-      this.host.renderRoot.querySelector<HTMLElement>('[part="button"]')?.focus();
-    }
+    await this.close(returnFocus ? this.parts.focusAfterDismiss : null);
   }
 
   hostDisconnected(): void {
@@ -54,33 +80,50 @@ export class ConfirmQuestion implements ReactiveController {
   }
 
   /** Renders the question with its buttons, or nothing while it is closed. */
-  template(question: string, messages: Messages) {
+  template(question: string, labels: QuestionLabels) {
     if (!this.open) {
       return nothing;
     }
 
+    const { group, labelId, confirm, dismiss } = this.parts;
+
     return html`
       <div
-        part="confirm"
+        part=${group}
         class="confirm"
         role="group"
-        aria-labelledby="confirm-question"
+        aria-labelledby=${labelId}
         tabindex="-1"
         @keydown=${this.onKeydown}
       >
-        <span id="confirm-question">${question}</span>
-        <button type="button" part="confirm-refresh" @click=${this.confirm}>
-          ${messages.confirmRefresh}
+        <span id=${labelId}>${question}</span>
+        <button type="button" part=${confirm} @click=${this.confirm}>
+          ${labels.confirm}
         </button>
-        <button type="button" part="confirm-cancel" @click=${() => this.cancel()}>
-          ${messages.confirmCancel}
+        <button type="button" part=${dismiss} class="secondary" @click=${() => this.cancel()}>
+          ${labels.dismiss}
         </button>
       </div>
     `;
   }
 
+  /** Closes the question and moves focus to the element of `focusSelector`, if given. */
+  private async close(focusSelector: string | null): Promise<void> {
+    if (!this.open) {
+      return;
+    }
+
+    this.open = false;
+    this.host.requestUpdate();
+
+    if (focusSelector !== null) {
+      await this.host.updateComplete;
+      this.host.renderRoot.querySelector<HTMLElement>(focusSelector)?.focus();
+    }
+  }
+
   private readonly confirm = (): void => {
-    void this.cancel();
+    void this.close(this.parts.focusAfterConfirm);
     // Runs within the click, which a request for notification permission needs.
     this.onConfirm();
   };

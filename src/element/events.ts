@@ -44,10 +44,12 @@ export interface RefreshErrorDetail {
   handle: string | null;
   /**
    * State of the render as the element last knew it: `failed` when the render failed
-   * (`render_failed`), `running` when a request failed while the element followed a render that
-   * may go on, or null when no render was followed.
+   * (`render_failed`), `unknown` when the gateway lost the render (`render_unknown`), `cancelled`
+   * when a report owner cancelled it (`render_cancelled`), `running` when a request failed while
+   * the element followed a render that may go on, such as a request to cancel it, or null when no
+   * render was followed.
    */
-  state: 'running' | 'failed' | null;
+  state: 'running' | 'failed' | 'unknown' | 'cancelled' | null;
   /**
    * Completion time of the report's last successful render (RFC 3339), or null when the report
    * never rendered or the element has not read its status yet.
@@ -55,8 +57,10 @@ export interface RefreshErrorDetail {
   lastRenderedAt: string | null;
   /**
    * Gateway error code (such as `connect_forbidden`), `render_failed` for a failed render,
-   * `network_error`, `invalid_response`, `http_error`, `offline` while the browser is offline,
-   * or `token_unavailable` / `invalid_token` when the element could not get a token it can send.
+   * `render_unknown` for a render whose outcome the gateway lost, `render_cancelled` for a
+   * cancelled one, `network_error`, `invalid_response`, `http_error`, `offline` while the browser
+   * is offline, or `token_unavailable` / `invalid_token` when the element could not get a token it
+   * can send.
    */
   code: string;
   /** The message that the element shows. */
@@ -90,7 +94,7 @@ export class RefreshSuccessEvent extends CustomEvent<RefreshSuccessDetail> {
 
 /**
  * Fired when a request failed or was refused (including a cooldown), the gateway is unavailable,
- * or the followed render failed.
+ * or the followed render failed, its outcome became unknown, or it was cancelled.
  */
 export class RefreshErrorEvent extends CustomEvent<RefreshErrorDetail> {
   static readonly type = 'connect-refresh-error';

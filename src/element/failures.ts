@@ -16,6 +16,11 @@ export const OFFLINE = 'offline';
 /** Code of a render that Connect reports as failed. */
 export const RENDER_FAILED = 'render_failed';
 
+/** Code of a render that the gateway lost, whose outcome is unknown. */
+export const RENDER_UNKNOWN = 'render_unknown';
+/** Code of a render that a report owner cancelled. */
+export const RENDER_CANCELLED = 'render_cancelled';
+
 /** Code of an error that is not a gateway error, which points at a bug in the element. */
 export const UNEXPECTED_ERROR = 'unexpected_error';
 
@@ -39,14 +44,21 @@ export type Failure =
   | (FailureText & { status: 'failed' | 'unavailable' })
   | (FailureText & { status: 'cooldown'; waitMs: number });
 
-/** Maps an error of a gateway call to the element's status and a message for people. */
-export function describeFailure(error: unknown, report: string): Failure {
+/**
+ * Maps an error of a gateway call to the element's status and a message for people. `report`
+ * and `variant` are the host's, for the messages that name them.
+ */
+export function describeFailure(
+  error: unknown,
+  report: string,
+  variant: string | null = null,
+): Failure {
   if (error instanceof GatewayNetworkError) {
     return describeNetworkError(error);
   }
 
   if (error instanceof GatewayRequestError) {
-    return describeRequestError(error, report);
+    return describeRequestError(error, report, variant);
   }
 
   if (error instanceof TokenError) {
@@ -60,6 +72,24 @@ export function describeFailure(error: unknown, report: string): Failure {
     code: UNEXPECTED_ERROR,
     message: (messages) => messages.unexpectedError(reason),
     gatewayMessage: null,
+  };
+}
+
+/**
+ * Maps an error of a request to cancel the followed render to its code and messages. The
+ * render goes on, so the element's status stays as it is. A 403 `forbidden` gets the message
+ * that the person may not cancel, and other errors the message of any failed request.
+ */
+export function describeCancelFailure(error: unknown, report: string): Omit<Failure, 'status'> {
+  const { code, message, gatewayMessage } = describeFailure(error, report);
+  const reason: Text = error instanceof GatewayRequestError && error.code === 'forbidden'
+    ? plain('cancelForbidden')
+    : message;
+
+  return {
+    code,
+    message: (messages) => messages.cancelFailed(reason(messages)),
+    gatewayMessage,
   };
 }
 
@@ -143,7 +173,11 @@ function describeTokenError(error: TokenError): Failure {
   return { status: 'unavailable', code: error.code, message, gatewayMessage: null };
 }
 
-function describeRequestError(error: GatewayRequestError, report: string): Failure {
+function describeRequestError(
+  error: GatewayRequestError,
+  report: string,
+  variant: string | null,
+): Failure {
   const { status, code, gatewayMessage } = error;
 
   if (status === 401) {
@@ -162,6 +196,11 @@ function describeRequestError(error: GatewayRequestError, report: string): Failu
 
   if (status === 404 && code === 'unknown_report') {
     const message: Text = (messages) => messages.unknownReport(report);
+    return { status: 'unavailable', code, message, gatewayMessage };
+  }
+
+  if (status === 404 && code === 'unknown_variant') {
+    const message: Text = (messages) => messages.unknownVariant(variant ?? '', report);
     return { status: 'unavailable', code, message, gatewayMessage };
   }
 

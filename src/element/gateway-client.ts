@@ -1,4 +1,10 @@
-import type { RefreshAccepted, RenderProgress, ReportStatus } from '../protocol/index.js';
+import type {
+  CancelResult,
+  RecentRenders,
+  RefreshAccepted,
+  RenderProgress,
+  ReportStatus,
+} from '../protocol/index.js';
 import {
   GatewayNetworkError,
   GatewayRequestError,
@@ -7,7 +13,9 @@ import {
 } from './gateway-errors.js';
 import { parseRetryAfter } from './retry-after.js';
 import {
+  isCancelResult,
   isGatewayErrorBody,
+  isRecentRenders,
   isRefreshAccepted,
   isRenderProgress,
   isReportStatus,
@@ -49,28 +57,59 @@ export function gatewayUrl(base: string, path: string): string {
   return `${base.trim().replace(/\/+$/, '')}/${path}`;
 }
 
-/** Reads a report's status: `GET {gateway}/v1/reports/{report}`. */
+/**
+ * Returns the URL of a report route: `{gateway}/v1/reports/{report}{suffix}`, with the query
+ * parameters that are not null, such as `variant`.
+ */
+function reportUrl(
+  gateway: string,
+  report: string,
+  suffix: string,
+  params: Record<string, string | null> = {},
+): string {
+  const query = new URLSearchParams();
+
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== null) {
+      query.set(name, value);
+    }
+  }
+
+  const search = query.size === 0 ? '' : `?${query}`;
+
+  return gatewayUrl(gateway, `v1/reports/${encodeURIComponent(report)}${suffix}${search}`);
+}
+
+/**
+ * Reads the status of a report's variant: `GET {gateway}/v1/reports/{report}?variant=K`,
+ * without `variant` for the report's default variant (null).
+ */
 export async function readReportStatus(
   gateway: string,
   report: string,
   signal: AbortSignal,
   auth: RequestAuth = {},
+  variant: string | null = null,
 ): Promise<ReportStatus> {
-  const url = gatewayUrl(gateway, `v1/reports/${encodeURIComponent(report)}`);
+  const url = reportUrl(gateway, report, '', { variant });
   const init = withAuth({ method: 'GET' }, auth);
   const parsed = await requestJson(url, init, signal, REQUEST_TIMEOUT_MS);
 
   return expectBody(parsed, isReportStatus);
 }
 
-/** Asks for a render of the report: `POST {gateway}/v1/reports/{report}/refresh`. */
+/**
+ * Asks for a render of the report's variant: `POST {gateway}/v1/reports/{report}/refresh`, with
+ * `?variant=K` unless `variant` is null.
+ */
 export async function requestRefresh(
   gateway: string,
   report: string,
   signal: AbortSignal,
   auth: RequestAuth = {},
+  variant: string | null = null,
 ): Promise<RefreshAccepted> {
-  const url = gatewayUrl(gateway, `v1/reports/${encodeURIComponent(report)}/refresh`);
+  const url = reportUrl(gateway, report, '/refresh', { variant });
   const init = withAuth({
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -79,6 +118,46 @@ export async function requestRefresh(
   const parsed = await requestJson(url, init, signal, REQUEST_TIMEOUT_MS);
 
   return expectBody(parsed, isRefreshAccepted);
+}
+
+/**
+ * Asks the gateway to cancel a running render: `POST {gateway}/v1/renders/{handle}/cancel`. The
+ * gateway may wait up to 10 s for the render to end before it responds.
+ */
+export async function cancelRender(
+  gateway: string,
+  handle: string,
+  signal: AbortSignal,
+  auth: RequestAuth = {},
+): Promise<CancelResult> {
+  const url = gatewayUrl(gateway, `v1/renders/${encodeURIComponent(handle)}/cancel`);
+  const init = withAuth({
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{}',
+  }, auth);
+  const parsed = await requestJson(url, init, signal, REQUEST_TIMEOUT_MS);
+
+  return expectBody(parsed, isCancelResult);
+}
+
+/**
+ * Reads the last renders of the report's variant, newest first:
+ * `GET {gateway}/v1/reports/{report}/renders?limit=N&variant=K`.
+ */
+export async function readRecentRenders(
+  gateway: string,
+  report: string,
+  variant: string | null,
+  limit: number,
+  signal: AbortSignal,
+  auth: RequestAuth = {},
+): Promise<RecentRenders> {
+  const url = reportUrl(gateway, report, '/renders', { limit: String(limit), variant });
+  const init = withAuth({ method: 'GET' }, auth);
+  const parsed = await requestJson(url, init, signal, REQUEST_TIMEOUT_MS);
+
+  return expectBody(parsed, isRecentRenders);
 }
 
 /**

@@ -21,21 +21,55 @@ export const en: Messages = {
   details: 'Details',
   renderLog: 'Render log',
 
+  recentRenders: 'Recent renders',
+  recentRendersLoading: 'Loading recent renders…',
+  recentRendersEmpty: 'No renders yet.',
+  recentRendersFailed: 'The recent renders could not be loaded.',
+  recentRendersRetry: 'Try again',
+  renderStateRunning: 'Running',
+  renderStateSucceeded: 'Succeeded',
+  renderStateFailed: 'Failed',
+  renderStateUnknown: 'Outcome unknown',
+  renderStateCancelled: 'Cancelled',
+  renderTook: (duration) => `took ${duration}`,
+  renderStartedBy: (name) => `started by ${name}`,
+  renderStartedAnonymously: 'started without sign-in',
+  renderStartedElsewhere: 'started by a schedule or the Connect dashboard',
+
   confirmQuestion: (age) => `Updated ${age}. Refresh anyway?`,
   confirmRefresh: 'Refresh anyway',
   confirmCancel: 'Cancel',
+
+  cancelRender: 'Cancel render',
+  cancelQuestion: 'Cancel this render? The report keeps its last output.',
+  cancelConfirm: 'Cancel render',
+  cancelKeep: 'Keep rendering',
+  cancelling: 'Cancelling…',
+  cancelFailed: (reason) => `The render could not be cancelled. ${reason}`,
+  cancelForbidden: 'You are not allowed to cancel renders of this report. Ask the administrator '
+    + 'of the refresh service for access.',
 
   refreshStarted: 'Refresh started.',
   refreshJoined: 'Joined a refresh that was already running.',
   refreshRunning: 'A refresh is running.',
   refreshFinished: 'Refresh finished.',
   refreshReady: 'The report can be refreshed again.',
+  refreshReconnected: 'Reconnected. The refresh is still running.',
+  refreshCancelled: (message) => `Refresh cancelled. ${message}`,
   refreshFailed: (message) => `Refresh failed. ${message}`,
   refreshUnavailable: (message) => `Refresh unavailable. ${message}`,
+  refreshOutcomeUnknown: (message) => `Refresh outcome unknown. ${message}`,
   cooldownAnnouncement: (message, remaining) => `${message} Refresh again in ${remaining}.`,
 
   renderFailed: 'The report failed while rendering. Try again, or ask the owner of the report to '
     + 'check its render log.',
+  renderUnknown: 'The refresh service lost this render, so its outcome is unknown. Check whether '
+    + 'the report was updated, or refresh again.',
+  renderStuck: 'This render has run past its time limit and may be stuck. Ask the owner of the '
+    + 'report to check it.',
+  renderUnreachable: 'The refresh service cannot be reached right now. The render goes on, and '
+    + 'this button reconnects by itself.',
+  renderCancelled: 'A report owner cancelled the render. The report keeps its last output.',
   unexpectedError: (reason) => `The refresh failed unexpectedly: ${reason}`,
   requestTimedOut: 'The refresh service did not respond in time. Try again later.',
   offline: 'You are offline. Connect to the network to refresh this report.',
@@ -53,6 +87,8 @@ export const en: Messages = {
     + 'unknown. Refresh again to start a new render.',
   unknownReport: (report) => `The refresh service has no report named "${report}". Check the `
     + 'report attribute of the refresh button.',
+  unknownVariant: (variant, report) => `The refresh service has no variant "${variant}" of the `
+    + `report "${report}". Check the variant attribute of the refresh button.`,
   cooldown: 'This report was rendered recently.',
   rateLimited: 'Too many requests were sent to the refresh service.',
   rateLimitedWithoutWait: 'Too many refresh requests. Wait a minute and try again.',

@@ -41,12 +41,56 @@ export interface Messages {
   /** Summary and accessible name of the render log. */
   renderLog: string;
 
+  /** Summary of the disclosure with the report's recent renders, and the name of their list. */
+  recentRenders: string;
+  /** Shown while the recent renders load. */
+  recentRendersLoading: string;
+  /** Shown when the gateway lists no render of the report. */
+  recentRendersEmpty: string;
+  /** Shown when the recent renders could not be loaded. */
+  recentRendersFailed: string;
+  /** Button that loads the recent renders again after a failure. */
+  recentRendersRetry: string;
+  /** Outcome of a listed render that is still running. */
+  renderStateRunning: string;
+  /** Outcome of a listed render that succeeded. */
+  renderStateSucceeded: string;
+  /** Outcome of a listed render that failed. */
+  renderStateFailed: string;
+  /** A recent render whose outcome the gateway lost. */
+  renderStateUnknown: string;
+  /** A recent render that a report owner cancelled. */
+  renderStateCancelled: string;
+  /** Duration of a listed render, such as "41 sec" or "3 min" that Intl formatted. */
+  renderTook: (duration: string) => string;
+  /** Starter of a listed render that the refresh service started: a user or token name. */
+  renderStartedBy: (name: string) => string;
+  /** Starter of a listed render that the refresh service started for a request without sign-in. */
+  renderStartedAnonymously: string;
+  /** Starter of a listed render that the refresh service did not start. */
+  renderStartedElsewhere: string;
+
   /** Question asked in confirm mode, with the age of the last render. */
   confirmQuestion: (age: string) => string;
   /** Button of the question that starts the refresh. */
   confirmRefresh: string;
   /** Button of the question that closes it without a refresh. */
   confirmCancel: string;
+
+  /** Button shown while a render runs, for a person whom the gateway lets cancel it. */
+  cancelRender: string;
+  /** Question asked before a render is cancelled. */
+  cancelQuestion: string;
+  /** Button of that question that cancels the render. */
+  cancelConfirm: string;
+  /** Button of that question that closes it and lets the render go on. */
+  cancelKeep: string;
+  /** Shown in place of the cancel button from the cancel request until the render ends. */
+  cancelling: string;
+  /** Shown when a request to cancel failed, with one of the failure messages below. */
+  cancelFailed: (reason: string) => string;
+  /** HTTP 403 `forbidden` in response to a request to cancel. */
+  cancelForbidden: string;
 
   /** Announced when the element started a render. */
   refreshStarted: string;
@@ -58,15 +102,29 @@ export interface Messages {
   refreshFinished: string;
   /** Announced when a cooldown or an outage is over. */
   refreshReady: string;
+  /** Announced when the gateway responds again about a render that is still running. */
+  refreshReconnected: string;
+  /** Announced in the cancelled status, with its message. */
+  refreshCancelled: (message: string) => string;
   /** Announced in the failed status, with one of the failure messages below. */
   refreshFailed: (message: string) => string;
   /** Announced in the unavailable status, with one of the failure messages below. */
   refreshUnavailable: (message: string) => string;
+  /** Announced in the unknown status, with the `renderUnknown` message. */
+  refreshOutcomeUnknown: (message: string) => string;
   /** Announced when a cooldown begins, with its message and the wait as m:ss. */
   cooldownAnnouncement: (message: string, remaining: string) => string;
 
   /** The followed render failed on Connect. */
   renderFailed: string;
+  /** The gateway lost the followed render, so its outcome is unknown (the unknown status). */
+  renderUnknown: string;
+  /** Shown and announced while the followed render runs past the report's maximum duration. */
+  renderStuck: string;
+  /** The gateway cannot be reached, or responds with a 5xx, while a render is followed. */
+  renderUnreachable: string;
+  /** A report owner cancelled the followed render. */
+  renderCancelled: string;
   /** An error that points at a bug in the element, with the error's own message. */
   unexpectedError: (reason: string) => string;
   /** A request to the gateway timed out. */
@@ -89,6 +147,8 @@ export interface Messages {
   unknownRender: string;
   /** HTTP 404 `unknown_report`, with the `report` attribute. */
   unknownReport: (report: string) => string;
+  /** HTTP 404 `unknown_variant`, with the `variant` and `report` attributes. */
+  unknownVariant: (variant: string, report: string) => string;
   /** HTTP 429 `cooldown`. */
   cooldown: string;
   /** HTTP 429 other than `cooldown`, with `Retry-After`. */

@@ -5,6 +5,7 @@ import type { FollowReason } from './refresh-transitions.js';
 import { POLL_WAIT_SECONDS } from './render-poll.js';
 import { SharedCall, SharedPoll } from './shared-requests.js';
 import type { TokenProvider, TokenSettings } from './token-store.js';
+import { variantKeyParts } from './variant-key.js';
 
 /**
  * The page's registry of work that elements for the same gateway, report and token share: the
@@ -36,21 +37,24 @@ export interface SharingCredentials extends TokenSettings {
 }
 
 /**
- * Returns the sharing key of a gateway, report and credentials. The gateway counts as one
- * however its URL is written (see gatewayKeyPart). Elements that send different tokens, or
+ * Returns the sharing key of a gateway, report, credentials and variant. The gateway counts as
+ * one however its URL is written (see gatewayKeyPart). Elements that send different tokens, or
  * none, or that differ in sending cookies, get different keys, because the credentials decide
- * what the gateway allows.
+ * what the gateway allows. Each variant gets its own key, and null is the default variant.
  */
 export function sharingKey(
   gateway: string,
   report: string,
   credentials: SharingCredentials,
+  variant: string | null = null,
 ): string {
   const { token, tokenProvider, withCredentials } = credentials;
   const identity = tokenIdentity(token, tokenProvider);
   const cookies = withCredentials === true ? 'cookies' : 'same-origin';
 
-  return JSON.stringify([gatewayKeyPart(gateway), report, identity, cookies]);
+  return JSON.stringify([
+    gatewayKeyPart(gateway), report, identity, cookies, ...variantKeyParts(variant),
+  ]);
 }
 
 function tokenIdentity(token: string | null, provider: TokenProvider | null): string {
@@ -110,13 +114,14 @@ export function announceRender(
 }
 
 /**
- * Reads the report's status through the read in flight for `key`, or starts one with `gateway`.
- * The read is aborted only when every caller's signal aborted.
+ * Reads the status of the report's variant through the read in flight for `key`, or starts
+ * one with `gateway`. The read is aborted only when every caller's signal aborted.
  */
 export function sharedStatusRead(
   key: string,
   gateway: AuthorizedGateway,
   report: string,
+  variant: string | null,
   signal: AbortSignal,
 ): Promise<ReportStatus> {
   let call = statusReads.get(key);
@@ -127,7 +132,10 @@ export function sharedStatusRead(
         statusReads.delete(key);
       }
     };
-    const created = new SharedCall((shared) => gateway.readReportStatus(report, shared), forget);
+    const created = new SharedCall(
+      (shared) => gateway.readReportStatus(report, variant, shared),
+      forget,
+    );
     statusReads.set(key, created);
     created.result.then(forget, forget);
     call = created;
@@ -144,10 +152,11 @@ export function sharedWorkCount(): number {
 /**
  * Follows a render through the page's one long poll for `key` and `handle`, or starts
  * that poll with `gateway`. Calls `onProgress` with every response, earlier ones first for a
- * late caller, and resolves after the one that ends the render. Rejects with the poll's error,
- * with the caller's signal reason on abort, or with an error that the poll retries when
- * `leavesOn` returns true for it. The poll is aborted when every caller left. A poll that this
- * call starts requests a hold of `firstWaitSeconds` in its first request (see pollRender).
+ * late caller, and resolves after the one that ends the render. `onRetry` gets each error that
+ * the poll retries. Rejects with the poll's error, with the caller's signal reason on abort, or
+ * with a retried error for which `onRetry` returned true. The poll is aborted when every caller
+ * left. A poll that this call starts requests a hold of `firstWaitSeconds` in its first request
+ * (see pollRender).
  */
 export function sharedRenderPoll(
   key: string,
@@ -155,7 +164,7 @@ export function sharedRenderPoll(
   handle: string,
   signal: AbortSignal,
   onProgress: (progress: RenderProgress) => void,
-  leavesOn?: (error: unknown) => boolean,
+  onRetry?: (error: unknown) => boolean,
   firstWaitSeconds = POLL_WAIT_SECONDS,
 ): Promise<void> {
   const pollKey = `${key}\n${handle}`;
@@ -172,5 +181,5 @@ export function sharedRenderPoll(
     poll = created;
   }
 
-  return poll.watch(signal, onProgress, leavesOn);
+  return poll.watch(signal, onProgress, onRetry);
 }

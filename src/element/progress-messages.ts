@@ -15,7 +15,7 @@ const percentFormats = new Map<string, Intl.NumberFormat>();
 
 function unitFormat(
   locale: string | undefined,
-  unit: 'second' | 'minute',
+  unit: 'second' | 'minute' | 'hour',
   unitDisplay: 'short' | 'long',
 ): Intl.NumberFormat {
   const key = `${locale ?? ''}|${unit}|${unitDisplay}`;
@@ -60,6 +60,25 @@ export function typicalRangeText(
   const range = low === high ? format.format(low) : format.formatRange(low, high);
 
   return messages.usually(range);
+}
+
+/**
+ * Formats the duration of one render, given in seconds, such as "41 sec", "12 min" or
+ * "1.5 hr": whole seconds under SECONDS_RANGE_MAX, whole minutes under 90 minutes, and hours
+ * with one decimal from then on.
+ */
+export function renderDurationText(locale: string | undefined, seconds: number): string {
+  if (seconds < SECONDS_RANGE_MAX) {
+    return unitFormat(locale, 'second', 'short').format(Math.round(seconds));
+  }
+
+  const minutes = Math.round(seconds / 60);
+
+  if (minutes < 90) {
+    return unitFormat(locale, 'minute', 'short').format(minutes);
+  }
+
+  return unitFormat(locale, 'hour', 'short').format(Math.round(seconds / 360) / 10);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { RenderSummary } from '../protocol/index.js';
+import type { RecentRenders, RenderSummary } from '../protocol/index.js';
 import { AuthorizedGateway } from './authorized-gateway.js';
 import { Cooldown } from './cooldown.js';
 import { isOffline, NetworkStatus } from './network-status.js';
@@ -8,6 +8,7 @@ import type { Messages } from './messages.js';
 import { sharingKey } from './page-sharing.js';
 import { RefreshDisplay } from './refresh-display.js';
 import { RefreshRuns } from './refresh-runs.js';
+import { RenderCancellation } from './render-cancel.js';
 import { RenderNews } from './render-news.js';
 import type { FollowReason } from './refresh-transitions.js';
 import type { RefreshView } from './refresh-view.js';
@@ -17,6 +18,7 @@ import { acceptsRefresh, type RefreshStatus } from './status.js';
 import { StatusRereads } from './status-rereads.js';
 import { tabKey } from './tab-messages.js';
 import { TokenStore, type TokenSettings } from './token-store.js';
+import { variantKey } from './variant-key.js';
 
 /** The element that a RefreshController drives. */
 export interface RefreshHost extends ReactiveControllerHost, EventTarget, TokenSettings {
@@ -25,6 +27,8 @@ export interface RefreshHost extends ReactiveControllerHost, EventTarget, TokenS
   withCredentials: boolean;
   gateway: string;
   report: string;
+  /** Key of the report's variant to render and show; empty for the report's default. */
+  variant: string;
   status: RefreshStatus;
 }
 
@@ -50,11 +54,13 @@ export class RefreshController implements ReactiveController {
   private readonly recovery = new OutageRecovery(() => this.load());
   private readonly rereads = new StatusRereads(() => this.canReread(), () => this.load());
   private readonly runs: RefreshRuns;
+  private readonly cancellation: RenderCancellation;
   private readonly news: RenderNews;
   private readonly network = new NetworkStatus(() => this.showOffline(), () => this.goOnline());
   /** True while the host shows that the browser is offline. */
   private offline = false;
-  private targetKey: string | null = null;
+  /** Target key of the last update, see targetKey(). */
+  private shownTarget: string | null = null;
   private loadPending = false;
   /** True until the first load for a new target, which follows a render stored before a reload. */
   private resumePending = false;
@@ -70,6 +76,7 @@ export class RefreshController implements ReactiveController {
     });
     const { display, cooldown, recovery, rereads, news } = this;
     this.runs = new RefreshRuns({ display, cooldown, recovery, rereads, member: news });
+    this.cancellation = new RenderCancellation(display, () => this.runs.handle);
     host.addController(this);
   }
 
@@ -91,6 +98,27 @@ export class RefreshController implements ReactiveController {
   /** True while the element reads the status on the shared clock's ticks. */
   get wantsTicks(): boolean {
     return this.rereads.wanted;
+  }
+
+  /** Key of the host's gateway, report and variant, which changes when any of them changes. */
+  targetKey(): string {
+    return JSON.stringify([this.host.gateway, this.host.report, variantKey(this.host.variant)]);
+  }
+
+  /**
+   * Reads the recent renders of the host's report and variant with the host's credentials, or
+   * returns null while the host lacks a gateway or report.
+   */
+  readRecentRenders(limit: number, signal: AbortSignal): Promise<RecentRenders> | null {
+    const { gateway, report } = this.host;
+
+    if (!gateway || !report) {
+      return null;
+    }
+
+    const target = this.target(gateway, report);
+
+    return target.gateway.readRecentRenders(report, target.variant, limit, signal);
   }
 
   /** Reads the status again on a tick of the shared clock when the last read is old enough. */
@@ -121,12 +149,36 @@ export class RefreshController implements ReactiveController {
   }
 
   /**
-   * Reads the report's status again after the host's `token` or `tokenProvider` changed, when
-   * the last request failed for want of a valid token.
+   * Asks the gateway to cancel the followed render, when the host shows it running and the last
+   * status read returned `can_cancel: true`. The render's poll shows its end.
+   */
+  cancelRender(): void {
+    const { gateway, report, status, isConnected } = this.host;
+    const { handle } = this.runs;
+
+    if (!isConnected || !gateway || !report || status !== 'running' || handle === null) {
+      return;
+    }
+
+    if (this.view.canCancel && this.view.cancel.state === 'ready') {
+      this.cancellation.send(this.target(gateway, report), handle);
+    }
+  }
+
+  /**
+   * Reads the report's status again after the host's `token` or `tokenProvider` changed: when
+   * the last request failed for want of a valid token, and while nothing runs, because what
+   * the caller may do, such as cancel, depends on who the caller is.
    */
   credentialsChanged(): void {
     if (this.runs.awaitingCredentials) {
       this.runs.awaitingCredentials = false;
+      this.loadPending = true;
+      return;
+    }
+
+    const { status } = this.host;
+    if (!this.runs.active && !this.recovery.active && acceptsRefresh(status)) {
       this.loadPending = true;
     }
   }
@@ -142,16 +194,17 @@ export class RefreshController implements ReactiveController {
 
   /** Clears what belongs to the previous report before the host renders a new target. */
   hostUpdate(): void {
-    const key = `${this.host.gateway}\n${this.host.report}`;
+    const key = this.targetKey();
 
-    if (key === this.targetKey) {
+    if (key === this.shownTarget) {
       return;
     }
 
-    this.targetKey = key;
+    this.shownTarget = key;
     this.loadPending = true;
     this.resumePending = true;
     this.runs.cancel();
+    this.cancellation.abort();
     this.cooldown.cancel();
     this.recovery.end();
     this.display.reset();
@@ -172,6 +225,7 @@ export class RefreshController implements ReactiveController {
     this.news.leave();
     this.loadPending = false;
     this.runs.cancel();
+    this.cancellation.abort();
     this.cooldown.pause();
     this.recovery.pause();
     this.rereads.disconnect();
@@ -234,7 +288,7 @@ export class RefreshController implements ReactiveController {
     }
 
     const target = this.target(gateway, report);
-    const stored = this.resumePending ? recallRender(gateway, report) : null;
+    const stored = this.resumePending ? recallRender(gateway, report, target.variant) : null;
     this.resumePending = false;
 
     if (stored) {
@@ -253,10 +307,18 @@ export class RefreshController implements ReactiveController {
   }
 
   private target(gateway: string, report: string): Target {
-    const key = sharingKey(gateway, report, this.host);
+    const variant = variantKey(this.host.variant);
+    const key = sharingKey(gateway, report, this.host, variant);
     const authorized = new AuthorizedGateway(gateway, this.tokens, this.host);
 
-    return { gateway: authorized, base: gateway, report, key, tabKey: tabKey(gateway, report) };
+    return {
+      gateway: authorized,
+      base: gateway,
+      report,
+      variant,
+      key,
+      tabKey: tabKey(gateway, report, variant),
+    };
   }
 
   /**

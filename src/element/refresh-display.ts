@@ -4,9 +4,9 @@ import { type Messages, plain } from './messages.js';
 import type { Transition } from './refresh-transitions.js';
 import { latestLogProgress } from './log-progress.js';
 import { RecentDurations } from './recent-durations.js';
-import { appendLog, emptyView, type RefreshView } from './refresh-view.js';
+import { appendLog, type CancelView, emptyView, type RefreshView } from './refresh-view.js';
 import type { RefreshStatus } from './status.js';
-import { recentDurationsOf } from './wire-guards.js';
+import { canCancelOf, isStuck, recentDurationsOf } from './wire-guards.js';
 
 /** The element whose view and status a RefreshDisplay sets. */
 export interface DisplayHost extends ReactiveControllerHost, EventTarget {
@@ -71,6 +71,7 @@ export class RefreshDisplay {
       startedAt: null,
       log: [],
       logProgress: null,
+      stuck: false,
       message: null,
       detail: '',
       announcement: null,
@@ -79,10 +80,10 @@ export class RefreshDisplay {
   }
 
   /**
-   * Takes the report's title, last render time and recent render durations, and the gateway's
-   * clock, from a status read. The last render time never moves back: a response from the
-   * gateway's older data, or one that reports no render, keeps a newer time that the element
-   * already has. The durations follow RecentDurations.
+   * Takes the report's title, last render time, recent render durations and whether this person
+   * may cancel, and the gateway's clock, from a status read. The last render time never moves
+   * back: a response from the gateway's older data, or one that reports no render, keeps a
+   * newer time that the element already has. The durations follow RecentDurations.
    */
   showReport(status: ReportStatus): void {
     this.observeServerTime(status.server_time);
@@ -90,7 +91,14 @@ export class RefreshDisplay {
     const lastRenderedAt = newerTime(this.view.lastRenderedAt, readRenderedAt);
     this.recentDurations.takeStatusRead(recentDurationsOf(status), readRenderedAt);
     const { durations: recentDurations } = this.recentDurations;
-    this.view = { ...this.view, reportTitle, lastRenderedAt, recentDurations };
+    const canCancel = canCancelOf(status);
+    this.view = { ...this.view, reportTitle, lastRenderedAt, recentDurations, canCancel };
+    this.host.requestUpdate();
+  }
+
+  /** Shows the cancel control of the followed render in another state, with no event. */
+  showCancel(cancel: CancelView): void {
+    this.view = { ...this.view, cancel };
     this.host.requestUpdate();
   }
 
@@ -131,7 +139,9 @@ export class RefreshDisplay {
     }
 
     this.readyStatus = shown === 'succeeded' ? 'succeeded' : 'idle';
-    this.setStatus(shown === 'succeeded' || shown === 'failed' ? shown : 'idle');
+    const kept = shown === 'succeeded' || shown === 'failed' || shown === 'unknown'
+      || shown === 'cancelled';
+    this.setStatus(kept ? shown : 'idle');
   }
 
   /** Clears the failure message and shows that the button accepts a refresh again. */
@@ -146,7 +156,7 @@ export class RefreshDisplay {
    * is read from the raw lines, because a knitr bar that redraws itself with carriage returns
    * keeps only its last drawing in the shown log (see terminalLine). A render that succeeded
    * adds its duration to the recent ones, so that the next estimate counts it before the next
-   * status read.
+   * status read. When a running render becomes stuck (see isStuck), the live region announces it once.
    */
   applyProgress(progress: RenderProgress): void {
     this.observeServerTime(progress.server_time);
@@ -160,14 +170,20 @@ export class RefreshDisplay {
       recentDurations = this.recentDurations.durations;
     }
 
-    this.view = { ...this.view, startedAt, log, logProgress, recentDurations };
+    const stuck = progress.state === 'running' && isStuck(progress);
+    const announcement = stuck && !this.view.stuck ? plain('renderStuck') : this.view.announcement;
+    this.view = { ...this.view, startedAt, log, logProgress, recentDurations, stuck, announcement };
     this.host.requestUpdate();
   }
 
+  /** Shows the transition's view and status, and dispatches its event, if it has one. */
   apply(transition: Transition): void {
     this.view = transition.view;
     this.setStatus(transition.status);
-    this.host.dispatchEvent(transition.event(this.messages()));
+
+    if (transition.event !== null) {
+      this.host.dispatchEvent(transition.event(this.messages()));
+    }
   }
 
   private observeServerTime(serverTime: string): void {

@@ -27,7 +27,8 @@ export interface RunParts {
  * The runs of one element: each status read, refresh or follow is a run with its own
  * AbortController. A new run aborts the old one, and responses of an old run are ignored,
  * except for the report data of a status read (see ReportReads). A render that the element
- * followed to its end is not followed again (see EndedRenders).
+ * followed to its end is not followed again (see EndedRenders). After the gateway lost a render
+ * (state `unknown`), the status is read again for the last render time.
  */
 export class RefreshRuns {
   /** Handle of the render that the current run follows, or null. */
@@ -135,7 +136,7 @@ export class RefreshRuns {
       await this.follow(run, target, stored, 'resumed', true);
     } catch (error) {
       if (this.run === run && isUnknownRender(error)) {
-        forgetRender(target.base, target.report);
+        forgetRender(target.base, target.report, target.variant);
         await this.readStatus(run, target, 'show', read);
       } else {
         this.fail(run, target, error);
@@ -167,7 +168,7 @@ export class RefreshRuns {
       const running = this.ended.runningRender(target.tabKey, status);
 
       if (running === null) {
-        forgetRender(target.base, target.report);
+        forgetRender(target.base, target.report, target.variant);
       }
 
       if (running !== null) {
@@ -187,7 +188,8 @@ export class RefreshRuns {
 
   async refresh(run: AbortController, target: Target): Promise<void> {
     try {
-      const accepted = await target.gateway.requestRefresh(target.report, run.signal);
+      const { gateway, report, variant } = target;
+      const accepted = await gateway.requestRefresh(report, variant, run.signal);
 
       if (this.run === run) {
         await this.follow(run, target, accepted, accepted.joined ? 'joined' : 'started');
@@ -248,11 +250,23 @@ export class RefreshRuns {
       signal: run.signal,
       isCurrent: () => this.run === run,
       announcer: announce ? this.member : null,
-      onEnd: () => {
+      onEnd: (progress) => {
         this.rereads.markRead();
         this.ended.add(target.tabKey, render.handle);
+
+        if (progress.state === 'unknown') {
+          this.rereadLastRender(target);
+        }
       },
     });
+  }
+
+  /**
+   * Reads the report's status for its last render time after the gateway lost a render, which may
+   * have succeeded. A failed read changes nothing, because the periodic reads try again.
+   */
+  private rereadLastRender(target: Target): void {
+    this.reads.read(target).catch(() => undefined);
   }
 
   private fail(run: AbortController, target: Target, error: unknown): void {
@@ -262,7 +276,7 @@ export class RefreshRuns {
 
     const { display, cooldown, recovery } = this;
     const parts = { display, cooldown, recovery };
-    this.awaitingCredentials = showRequestFailure(parts, target.report, this.handle, error);
+    this.awaitingCredentials = showRequestFailure(parts, target, this.handle, error);
   }
 }
 

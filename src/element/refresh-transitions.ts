@@ -1,19 +1,19 @@
 import type { RenderProgress, RenderSummary } from '../protocol/index.js';
 import { RefreshErrorEvent, RefreshStartEvent, RefreshSuccessEvent } from './events.js';
-import { type Failure, RENDER_FAILED } from './failures.js';
+import { type Failure, RENDER_CANCELLED, RENDER_FAILED, RENDER_UNKNOWN } from './failures.js';
 import { type Messages, type PlainMessageKey, plain, type Text } from './messages.js';
-import type { RefreshView } from './refresh-view.js';
+import { READY_TO_CANCEL, type RefreshView } from './refresh-view.js';
 import { formatCountdown } from './relative-time.js';
 import type { RefreshStatus } from './status.js';
 
 /**
  * A change of the element's status: its next view and status, and the event that reports it,
- * built with the element's messages at the time it fires.
+ * built with the element's messages at the time it fires, or null for a change without one.
  */
 export interface Transition {
   view: RefreshView;
   status: RefreshStatus;
-  event: (messages: Messages) => Event;
+  event: ((messages: Messages) => Event) | null;
 }
 
 /** Reason the element follows a render: it started it, joined it, or found it running. */
@@ -40,7 +40,15 @@ export function followTransition(
 
   return {
     // The log of an earlier render would mix its lines and its progress into this one's.
-    view: { ...view, startedAt: render.started_at, log: [], logProgress: null, announcement },
+    view: {
+      ...view,
+      startedAt: render.started_at,
+      log: [],
+      logProgress: null,
+      stuck: false,
+      announcement,
+      cancel: READY_TO_CANCEL,
+    },
     status: 'running',
     event: () => new RefreshStartEvent({
       report,
@@ -53,7 +61,7 @@ export function followTransition(
   };
 }
 
-/** Returns the transition after a followed render succeeded or failed. */
+/** Returns the transition after a followed render succeeded, failed, got lost or was cancelled. */
 export function renderEndTransition(
   view: RefreshView,
   report: string,
@@ -61,32 +69,101 @@ export function renderEndTransition(
 ): Transition {
   const { handle } = progress;
   const lastRenderedAt = progress.last_rendered_at ?? view.lastRenderedAt ?? null;
+  const ended = { ...view, lastRenderedAt, stuck: false, cancel: READY_TO_CANCEL };
 
   if (progress.state === 'succeeded') {
+    const announcement = plain('refreshFinished');
     return {
-      view: { ...view, lastRenderedAt, announcement: plain('refreshFinished') },
+      view: { ...ended, message: null, detail: '', announcement },
       status: 'succeeded',
       event: () => new RefreshSuccessEvent({ report, handle, state: 'succeeded', lastRenderedAt }),
     };
   }
 
-  const message = plain('renderFailed');
+  if (progress.state === 'unknown') {
+    return unknownEndTransition(ended, report, progress);
+  }
+
+  const cancelled = progress.state === 'cancelled';
+  const message = plain(cancelled ? 'renderCancelled' : 'renderFailed');
   const gatewayMessage = progress.error;
-  const detail = gatewayMessage ?? '';
-  const announcement: Text = (messages) => messages.refreshFailed(message(messages));
+  // The gateway's note on a cancel repeats the element's own message.
+  const detail = cancelled ? '' : gatewayMessage ?? '';
+  const announcement: Text = cancelled
+    ? (messages) => messages.refreshCancelled(message(messages))
+    : (messages) => messages.refreshFailed(message(messages));
 
   return {
-    view: { ...view, lastRenderedAt, message, detail, announcement },
-    status: 'failed',
+    view: { ...ended, message, detail, announcement },
+    status: cancelled ? 'cancelled' : 'failed',
     event: (messages) => new RefreshErrorEvent({
       report,
       handle,
-      state: 'failed',
+      state: cancelled ? 'cancelled' : 'failed',
       lastRenderedAt,
-      code: RENDER_FAILED,
+      code: cancelled ? RENDER_CANCELLED : RENDER_FAILED,
       message: message(messages),
       gatewayMessage,
     }),
+  };
+}
+
+/**
+ * Returns the transition after the gateway reported the followed render as `unknown`: it lost the
+ * render, so the element cannot tell whether the render succeeded. `view` already has the last
+ * render time of the response.
+ */
+function unknownEndTransition(
+  view: RefreshView,
+  report: string,
+  progress: RenderProgress,
+): Transition {
+  const { handle } = progress;
+  const { lastRenderedAt } = view;
+  const message = plain('renderUnknown');
+  const gatewayMessage = progress.error;
+  const announcement: Text = (messages) => messages.refreshOutcomeUnknown(message(messages));
+
+  return {
+    view: { ...view, message, detail: gatewayMessage ?? '', announcement },
+    status: 'unknown',
+    event: (messages) => new RefreshErrorEvent({
+      report,
+      handle,
+      state: 'unknown',
+      lastRenderedAt: lastRenderedAt ?? null,
+      code: RENDER_UNKNOWN,
+      message: message(messages),
+      gatewayMessage,
+    }),
+  };
+}
+
+/**
+ * Returns the transition after a poll of the followed render failed with an outage: the status
+ * is `unavailable` while the render goes on, and the event has the state `running`. `failure`
+ * gives the code and the gateway's words, and the message states that the element reconnects.
+ */
+export function followOutageTransition(
+  view: RefreshView,
+  report: string,
+  handle: string,
+  failure: Failure,
+): Transition {
+  const message = plain('renderUnreachable');
+  const outage: Failure = { ...failure, status: 'unavailable', message };
+
+  return failureTransition(view, report, handle, outage);
+}
+
+/** Returns the transition back to `running` after a poll succeeded again after an outage. */
+export function followResumedTransition(view: RefreshView): Transition {
+  const announcement = plain('refreshReconnected');
+
+  return {
+    view: { ...view, message: null, detail: '', announcement },
+    status: 'running',
+    event: null,
   };
 }
 

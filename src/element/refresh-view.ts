@@ -1,6 +1,21 @@
 import type { LogProgress } from './log-progress.js';
 import type { Text } from './messages.js';
 
+/**
+ * The cancel control of the followed render: `ready` offers to cancel, `sending` while the
+ * request is on its way, and `ordered` once the gateway accepted it, until the render ends.
+ */
+export interface CancelView {
+  state: 'ready' | 'sending' | 'ordered';
+  /** Message for people about a request to cancel that failed, or null. */
+  failure: Text | null;
+  /** The gateway's own words about that failure, or an empty string. */
+  detail: string;
+}
+
+/** The cancel control before any request to cancel. */
+export const READY_TO_CANCEL: CancelView = { state: 'ready', failure: null, detail: '' };
+
 /** Display data of the element: the report and the render that the element follows. */
 export interface RefreshView {
   /** Title of the report, from the last status read, or an empty string. */
@@ -18,6 +33,11 @@ export interface RefreshView {
   log: readonly string[];
   /** Latest progress that knitr or Quarto printed in the followed render's log, or null. */
   logProgress: LogProgress | null;
+  /**
+   * True when the gateway's last poll response reported that the followed render has run past
+   * the report's maximum duration and may be stuck.
+   */
+  stuck: boolean;
   /** Message for people about the last failure, or null. */
   message: Text | null;
   /**
@@ -27,6 +47,10 @@ export interface RefreshView {
   detail: string;
   /** Text of the polite live region, set when a refresh starts, succeeds or fails, or null. */
   announcement: Text | null;
+  /** True when the last status read returned `can_cancel: true` for this person. */
+  canCancel: boolean;
+  /** The cancel control of the followed render. */
+  cancel: CancelView;
 }
 
 /** Maximum number of render log lines kept; older lines are dropped first. */
@@ -41,9 +65,12 @@ export function emptyView(): RefreshView {
     startedAt: null,
     log: [],
     logProgress: null,
+    stuck: false,
     message: null,
     detail: '',
     announcement: null,
+    canCancel: false,
+    cancel: READY_TO_CANCEL,
   };
 }
 

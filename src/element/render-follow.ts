@@ -1,19 +1,34 @@
 import type { RenderProgress, RenderSummary } from '../protocol/index.js';
 import type { AuthorizedGateway } from './authorized-gateway.js';
-import { isOutage } from './failures.js';
+import { describeFailure, isOutage } from './failures.js';
 import { announceRender, sharedRenderPoll, type SharingMember } from './page-sharing.js';
 import type { RefreshDisplay } from './refresh-display.js';
-import { type FollowReason, followTransition, renderEndTransition } from './refresh-transitions.js';
+import {
+  type FollowReason,
+  followOutageTransition,
+  followResumedTransition,
+  followTransition,
+  renderEndTransition,
+} from './refresh-transitions.js';
 import { forgetRender, rememberRender } from './render-memory.js';
 import { POLL_WAIT_SECONDS } from './render-poll.js';
 import { broadcastRenderEnded, broadcastRenderFollowed } from './tab-sync.js';
 
-/** Gateway and report of one run, fixed when the run begins. */
+/**
+ * Number of failed polls in a row, each an outage, after which the display shows that the
+ * gateway cannot be reached while it follows a render. A single failure is often a held
+ * connection that a proxy closed, which the first retry fixes without anyone noticing.
+ */
+export const FAILED_POLLS_BEFORE_OUTAGE = 2;
+
+/** Gateway, report and variant of one run, fixed when the run begins. */
 export interface Target {
   gateway: AuthorizedGateway;
   /** Base URL of the gateway, as in the host's `gateway` property. */
   base: string;
   report: string;
+  /** Variant key from the host's `variant` property, or null for the report's default. */
+  variant: string | null;
   /** Key under which elements of the page share requests for this target; see page-sharing. */
   key: string;
   /** Key under which tabs of the origin tell each other about renders; see tabKey. */
@@ -42,24 +57,30 @@ export interface FollowRequest {
    * shows the render, or null. With a member, other tabs also hear when the render ends.
    */
   announcer: SharingMember | null;
-  /** Runs when the render succeeded or failed. */
-  onEnd: () => void;
+  /** Runs with the poll's response when the render succeeded, failed or was lost. */
+  onEnd: (progress: RenderProgress) => void;
 }
 
 /**
- * Follows a render until it succeeds or fails, through the page's one long poll of the render
- * (see sharedRenderPoll, and pollRender for the retries). The handle stays in `sessionStorage`
+ * Follows a render until it ends, through the page's one long poll of the render (see
+ * sharedRenderPoll, and pollRender for the retries). The handle stays in `sessionStorage`
  * while the render runs. The display shows the render, and the host fires
  * `connect-refresh-start`, at once or, with `confirmFirst`, after the gateway answered the first
- * poll. Rejects with the poll's error, or with the signal's reason on abort.
+ * poll. From the FAILED_POLLS_BEFORE_OUTAGE-th outage in a row on, while the poll retries, the
+ * display shows `unavailable`, and the next response brings it back to the render. Rejects with
+ * the poll's error, or with the signal's reason on abort.
  */
 export async function followRender(request: FollowRequest): Promise<void> {
   const { target, render, reason, display, isCurrent, announcer } = request;
   const { report } = target;
   let shown = false;
+  /** Number of polls in a row that failed with an outage. */
+  let failedPolls = 0;
+  /** True from an outage that the display shows until the next response. */
+  let interrupted = false;
   const show = () => {
     shown = true;
-    rememberRender(target.base, report, render);
+    rememberRender(target.base, report, render, target.variant);
     display.apply(followTransition(display.view, report, render, reason));
 
     if (announcer) {
@@ -76,11 +97,17 @@ export async function followRender(request: FollowRequest): Promise<void> {
       show();
     }
 
+    if (interrupted && progress.state === 'running') {
+      display.apply(followResumedTransition(display.view));
+    }
+
+    interrupted = false;
+    failedPolls = 0;
     display.applyProgress(progress);
 
     if (progress.state !== 'running') {
-      forgetRender(target.base, report);
-      request.onEnd();
+      forgetRender(target.base, report, target.variant);
+      request.onEnd(progress);
 
       if (announcer) {
         broadcastRenderEnded(target.tabKey, render.handle, progress.last_rendered_at);
@@ -94,9 +121,30 @@ export async function followRender(request: FollowRequest): Promise<void> {
     show();
   }
 
+  // Returns true to leave the poll: an outage before a stored render was shown is for the
+  // caller to show. Later outages show here once per streak, while the poll retries.
+  const onRetry = (error: unknown): boolean => {
+    if (!isOutage(error) || !isCurrent()) {
+      return false;
+    }
+
+    if (!shown) {
+      return request.confirmFirst;
+    }
+
+    failedPolls += 1;
+
+    if (!interrupted && failedPolls >= FAILED_POLLS_BEFORE_OUTAGE) {
+      interrupted = true;
+      const failure = describeFailure(error, report);
+      display.apply(followOutageTransition(display.view, report, render.handle, failure));
+    }
+
+    return false;
+  };
+
   const { key, gateway } = target;
-  const leavesOn = (error: unknown) => request.confirmFirst && !shown && isOutage(error);
   const firstWaitSeconds = request.confirmFirst ? 0 : POLL_WAIT_SECONDS;
   const { signal } = request;
-  await sharedRenderPoll(key, gateway, render.handle, signal, onProgress, leavesOn, firstWaitSeconds);
+  await sharedRenderPoll(key, gateway, render.handle, signal, onProgress, onRetry, firstWaitSeconds);
 }

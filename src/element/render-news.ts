@@ -10,11 +10,14 @@ import type { FollowReason } from './refresh-transitions.js';
 import type { RefreshStatus } from './status.js';
 import { tabKey } from './tab-messages.js';
 import { joinTabs, leaveTabs, type TabMember } from './tab-sync.js';
+import { variantKey } from './variant-key.js';
 
 /** The element whose keys RenderNews reads. */
 export interface NewsHost extends SharingCredentials {
   gateway: string;
   report: string;
+  /** The `variant` attribute; empty for the report's default variant. */
+  variant: string;
   status: RefreshStatus;
 }
 
@@ -43,13 +46,15 @@ export class RenderNews implements SharingMember, TabMember {
   get sharingKey(): string | null {
     const { gateway, report } = this.host;
 
-    return gateway && report ? sharingKey(gateway, report, this.host) : null;
+    const variant = variantKey(this.host.variant);
+
+    return gateway && report ? sharingKey(gateway, report, this.host, variant) : null;
   }
 
   get tabKey(): string | null {
     const { gateway, report } = this.host;
 
-    return gateway && report ? tabKey(gateway, report) : null;
+    return gateway && report ? tabKey(gateway, report, variantKey(this.host.variant)) : null;
   }
 
   /** Starts hearing news, while the element is connected. */

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { RefreshErrorEvent, RefreshSuccessEvent } from './events.js';
-import { RENDER_FAILED } from './failures.js';
+import { RENDER_CANCELLED, RENDER_FAILED, RENDER_UNKNOWN } from './failures.js';
 import type { ResolvedMessages } from './message-lookup.js';
 import { isPageHidden, setBackgroundPolling } from './page-visibility.js';
 import { type BadgeOutcome, showTitleBadge } from './title-badge.js';
@@ -64,14 +64,10 @@ export class RenderNotifier implements ReactiveController {
   }
 
   private renderEnded(event: RefreshSuccessEvent | RefreshErrorEvent): void {
-    const failed = event instanceof RefreshErrorEvent;
     const { handle } = event.detail;
+    const outcome = outcomeOf(event);
 
-    if (!this.host.notify || !isPageHidden() || handle === null) {
-      return;
-    }
-
-    if (failed && event.detail.code !== RENDER_FAILED) {
+    if (!this.host.notify || !isPageHidden() || handle === null || outcome === null) {
       return;
     }
 
@@ -82,20 +78,24 @@ export class RenderNotifier implements ReactiveController {
     }
 
     reported.add(key);
-    const outcome: BadgeOutcome = failed ? 'failed' : 'succeeded';
-    showTitleBadge(outcome);
+    // A cancelled render brought no new data either, so it gets the failure's badge.
+    showTitleBadge(outcome === 'cancelled' ? 'failed' : outcome);
     this.showNotification(outcome, key);
   }
 
-  private showNotification(outcome: BadgeOutcome, tag: string): void {
+  private showNotification(outcome: RenderOutcome, tag: string): void {
     if (typeof Notification === 'undefined' || Notification.permission !== 'granted') {
       return;
     }
 
     const { messages, locale, title } = this.describe();
-    const body = outcome === 'succeeded'
-      ? messages.refreshFinished
-      : messages.refreshFailed(messages.renderFailed);
+    const bodies: Record<RenderOutcome, string> = {
+      succeeded: messages.refreshFinished,
+      failed: messages.refreshFailed(messages.renderFailed),
+      unknown: messages.refreshOutcomeUnknown(messages.renderUnknown),
+      cancelled: messages.refreshCancelled(messages.renderCancelled),
+    };
+    const body = bodies[outcome];
 
     try {
       const notification = new Notification(title, { body, tag, lang: locale });
@@ -107,4 +107,22 @@ export class RenderNotifier implements ReactiveController {
       // Chrome on Android throws here: it shows notifications only from service workers.
     }
   }
+}
+
+/** Outcome of a followed render's end that the notifier reports. */
+type RenderOutcome = BadgeOutcome | 'cancelled';
+
+const OUTCOMES_BY_CODE = new Map<string, RenderOutcome>([
+  [RENDER_FAILED, 'failed'],
+  [RENDER_UNKNOWN, 'unknown'],
+  [RENDER_CANCELLED, 'cancelled'],
+]);
+
+/** Returns the outcome of a render end that the event reports, or null for a failed request. */
+function outcomeOf(event: RefreshSuccessEvent | RefreshErrorEvent): RenderOutcome | null {
+  if (event instanceof RefreshSuccessEvent) {
+    return 'succeeded';
+  }
+
+  return OUTCOMES_BY_CODE.get(event.detail.code) ?? null;
 }

@@ -17,7 +17,9 @@ export const POLL_WAIT_SECONDS = 20;
  * no new request starts unless an element with `notify` is on the page (see whenPollAllowed): a
  * held request may finish, and the next one waits until the page is visible again. Other
  * errors, and the signal's reason on abort, are thrown. Requests until the first response ask
- * for a hold of `firstWaitSeconds`, and later ones for POLL_WAIT_SECONDS.
+ * for a hold of `firstWaitSeconds`, and later ones for POLL_WAIT_SECONDS. A retry asks for no
+ * hold, so that the first response after an outage, such as from a restarted gateway, comes at
+ * once even while the render writes no log lines.
  */
 export async function* pollRender(
   gateway: AuthorizedGateway,
@@ -45,6 +47,7 @@ export async function* pollRender(
       onRetry(error);
       await delay(Math.max(retryDelay(attempt), retryAfterOf(error) ?? 0), signal);
       attempt += 1;
+      waitSeconds = 0;
       continue;
     }
 

@@ -30,14 +30,14 @@ export class ReportReads {
    * already showed its own. Rejects with the read's error, or with an AbortError after cancel.
    */
   async read(target: Target): Promise<ReportStatus> {
-    const { key, gateway, report } = target;
+    const { key, gateway, report, variant } = target;
     const controller = new AbortController();
     const number = ++this.startedReads;
     this.reads.add(controller);
     this.rereads.markStarted();
 
     try {
-      const status = await sharedStatusRead(key, gateway, report, controller.signal);
+      const status = await sharedStatusRead(key, gateway, report, variant, controller.signal);
 
       if (number > this.shownReadNumber) {
         this.shownReadNumber = number;

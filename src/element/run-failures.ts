@@ -8,6 +8,7 @@ import {
 } from './failures.js';
 import type { OutageRecovery } from './outage-recovery.js';
 import type { RefreshDisplay } from './refresh-display.js';
+import type { Target } from './render-follow.js';
 import { failureTransition } from './refresh-transitions.js';
 import type { RefreshStatus } from './status.js';
 
@@ -24,12 +25,13 @@ export interface FailureParts {
  */
 export function showRequestFailure(
   parts: FailureParts,
-  report: string,
+  target: Pick<Target, 'report' | 'variant'>,
   handle: string | null,
   error: unknown,
 ): boolean {
   const { display, cooldown, recovery } = parts;
-  const failure = describeFailure(error, report);
+  const { report, variant } = target;
+  const failure = describeFailure(error, report, variant);
 
   if (isOutage(error)) {
     recovery.schedule(retryAfterOf(error));

@@ -73,13 +73,14 @@ export class SharedPoll {
 
   /**
    * Calls `onProgress` with every response, earlier ones first, and resolves after the one that
-   * ends the render. Rejects with the poll's error, with the signal's reason on abort, or with an
-   * error that the poll retries when `leavesOn` returns true for it.
+   * ends the render. `onRetry` gets each error that the poll retries. Rejects with the poll's
+   * error, with the signal's reason on abort, or with a retried error for which `onRetry`
+   * returned true.
    */
   watch(
     signal: AbortSignal,
     onProgress: (progress: RenderProgress) => void,
-    leavesOn: (error: unknown) => boolean = () => false,
+    onRetry: (error: unknown) => boolean = () => false,
   ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (signal.aborted) {
@@ -101,7 +102,7 @@ export class SharedPoll {
       const watcher: Watcher = {
         onProgress,
         onRetry: (error) => {
-          if (leavesOn(error)) {
+          if (onRetry(error)) {
             settle();
             leave(error);
           }

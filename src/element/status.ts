@@ -5,6 +5,10 @@
  * - `running`: the element follows a render on Connect.
  * - `succeeded`: the followed render finished; the button starts another one.
  * - `failed`: a request or the followed render failed; the button tries again.
+ * - `unknown`: the gateway lost the followed render, so its outcome cannot be known. The element
+ *   reads the last render time again, and the button starts a new render.
+ * - `cancelled`: a report owner cancelled the followed render, so the report keeps its last
+ *   output; the button starts another render.
  * - `unavailable`: the gateway cannot serve this element until something changes elsewhere; the
  *   button does nothing.
  * - `cooldown`: the gateway asked the element to wait (HTTP 429 with `Retry-After`). The button
@@ -20,12 +24,18 @@
  * succeeds returns the status to `idle` or `succeeded`, or follows a render that is running.
  *
  * Only causes that need a change elsewhere give `unavailable`: HTTP 401, 403 (`forbidden`,
- * `connect_forbidden`, `origin_not_allowed`), 404 `unknown_report`, 502 `not_renderable`, and a
- * token that the element cannot get or send (`token_unavailable`, `invalid_token`). The element
- * reads the status again when its `gateway` or `report` changes or it is added to a page again.
+ * `connect_forbidden`, `origin_not_allowed`), 404 `unknown_report` and `unknown_variant`, 502
+ * `not_renderable`, and a token that the element cannot get or send (`token_unavailable`,
+ * `invalid_token`). The element reads the status again when its `gateway`, `report` or
+ * `variant` changes or it is added to a page again.
  * After a 401, a 403 `forbidden` or a token error, a new `token` or `tokenProvider` does too.
  * While the browser is offline the status is `unavailable` as well (code `offline`). The element
  * then sends nothing, and the `online` event makes it read the status once.
+ *
+ * An outage while the element follows a render gives `unavailable` too, from the second failed
+ * poll in a row, because the render goes on and a second refresh must not start. The element
+ * keeps polling the render with backoff and returns to `running` with the first response, or
+ * shows the render's end.
  */
 export type RefreshStatus =
   | 'idle'
@@ -33,6 +43,8 @@ export type RefreshStatus =
   | 'running'
   | 'succeeded'
   | 'failed'
+  | 'unknown'
+  | 'cancelled'
   | 'unavailable'
   | 'cooldown';
 
@@ -43,5 +55,6 @@ export function isBusy(status: RefreshStatus): boolean {
 
 /** Returns whether a click in this status starts a refresh. */
 export function acceptsRefresh(status: RefreshStatus): boolean {
-  return status === 'idle' || status === 'succeeded' || status === 'failed';
+  return status === 'idle' || status === 'succeeded' || status === 'failed' || status === 'unknown'
+    || status === 'cancelled';
 }

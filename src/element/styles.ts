@@ -148,7 +148,8 @@ export const styles = css`
     overflow-wrap: anywhere;
   }
 
-  .message {
+  .message,
+  .stuck {
     flex-basis: 100%;
     margin: 0;
   }
@@ -166,14 +167,17 @@ export const styles = css`
     outline-offset: 2px;
   }
 
-  .confirm [part='confirm-cancel'] {
+  /* Buttons that close a question or lead to one, drawn as outlines beside the main button. */
+  .secondary {
     border-color: currentColor;
     background: transparent;
     color: inherit;
   }
 
+  /* While a render runs, a message can only be the failure of a request to cancel it. */
   :host([status='failed']) .message,
-  :host([status='unavailable']) .message {
+  :host([status='unavailable']) .message,
+  :host([status='running']) .message {
     color: var(--_error);
   }
 
@@ -198,6 +202,37 @@ export const styles = css`
     background: var(--_log-background);
     font-size: 0.8125em;
     white-space: pre-wrap;
+  }
+
+  .history-body {
+    margin-block-start: var(--_gap);
+  }
+
+  .history-notice {
+    margin: 0;
+  }
+
+  .history-list {
+    margin: 0;
+    padding-inline-start: 1.25em;
+  }
+
+  .history-state {
+    font-weight: 600;
+  }
+
+  [part~='history-item'][data-state='failed'] .history-state,
+  .history-notice.message {
+    color: var(--_error);
+  }
+
+  .history-retry {
+    margin-inline-start: var(--_gap);
+    padding: 0.25em 0.75em;
+    border-color: currentColor;
+    background: transparent;
+    color: inherit;
+    font-weight: 400;
   }
 
   .log-error {

@@ -1,5 +1,6 @@
 import type { RenderSummary } from '../protocol/index.js';
 import { gatewayKeyPart } from './gateway-key.js';
+import { variantKeyParts } from './variant-key.js';
 
 /**
  * Messages that tabs of one origin send each other about renders, and their keys. A message
@@ -30,12 +31,12 @@ export type TabMessage = RenderFollowedMessage | RenderEndedMessage;
 
 /**
  * Returns the key under which tabs tell renders apart: the gateway resolved against the page's
- * base URL, so that `/gw` on two pages of one origin is the same gateway, and the report. It
- * leaves the token out, unlike the sharing key of one page, because the token of each page
- * load may differ for the same user.
+ * base URL, so that `/gw` on two pages of one origin is the same gateway, the report, and the
+ * variant key unless it is null. It leaves the token out, unlike the sharing key of one page,
+ * because the token of each page load may differ for the same user.
  */
-export function tabKey(gateway: string, report: string): string {
-  return JSON.stringify([gatewayKeyPart(gateway), report]);
+export function tabKey(gateway: string, report: string, variant: string | null = null): string {
+  return JSON.stringify([gatewayKeyPart(gateway), report, ...variantKeyParts(variant)]);
 }
 
 /** Returns the render that a `render-followed` message announces. */

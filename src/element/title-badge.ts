@@ -1,14 +1,14 @@
 import { isPageHidden } from './page-visibility.js';
 
 /** Prefixes of `document.title` after a followed render ended while the page was hidden. */
-export const TITLE_BADGES = { succeeded: '✓ ', failed: '✕ ' } as const;
+export const TITLE_BADGES = { succeeded: '✓ ', failed: '✕ ', unknown: '? ' } as const;
 
 /** Outcome of a render that a title badge shows. */
 export type BadgeOutcome = keyof typeof TITLE_BADGES;
 
 /**
- * The one badge of the page. All elements share it, so badges never stack: a failure replaces a
- * success, and a success does not replace a failure.
+ * The one badge of the page. All elements share it, so badges never stack: a failure or an
+ * unknown outcome replaces a success, and a success replaces neither.
  */
 let badge: { outcome: BadgeOutcome; original: string; badged: string } | null = null;
 
@@ -19,7 +19,7 @@ let badge: { outcome: BadgeOutcome; original: string; badged: string } | null = 
 export function showTitleBadge(outcome: BadgeOutcome): void {
   if (badge === null) {
     document.addEventListener('visibilitychange', removeWhenVisible);
-  } else if (badge.outcome === 'failed' && outcome === 'succeeded') {
+  } else if (badge.outcome !== 'succeeded' && outcome === 'succeeded') {
     return;
   }
 

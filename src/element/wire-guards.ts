@@ -1,5 +1,8 @@
 import type {
+  CancelResult,
   GatewayErrorBody,
+  RecentRender,
+  RecentRenders,
   RefreshAccepted,
   RenderProgress,
   RenderState,
@@ -18,7 +21,8 @@ function isObject(value: unknown): value is Json {
 }
 
 function isRenderState(value: unknown): value is RenderState {
-  return value === 'running' || value === 'succeeded' || value === 'failed';
+  return value === 'running' || value === 'succeeded' || value === 'failed' || value === 'unknown'
+    || value === 'cancelled';
 }
 
 function isStringOrNull(value: unknown): value is string | null {
@@ -48,6 +52,28 @@ export function isReportStatus(value: unknown): value is ReportStatus {
     && typeof value.server_time === 'string';
 }
 
+/**
+ * Returns whether a value is the body of the recent renders route. Each render needs its
+ * times and a state string. The element shows a state that it has no word for as sent.
+ */
+export function isRecentRenders(value: unknown): value is RecentRenders {
+  return isObject(value)
+    && typeof value.name === 'string'
+    && Array.isArray(value.renders)
+    && value.renders.every(isRecentRender)
+    && typeof value.server_time === 'string';
+}
+
+function isRecentRender(value: unknown): value is RecentRender {
+  return isObject(value)
+    && typeof value.started_at === 'string'
+    && isStringOrNull(value.finished_at)
+    && typeof value.state === 'string'
+    && (value.duration === null || typeof value.duration === 'number')
+    && typeof value.started_by_gateway === 'boolean'
+    && isStringOrNull(value.started_by);
+}
+
 export function isRefreshAccepted(value: unknown): value is RefreshAccepted {
   return isRenderSummary(value) && isObject(value) && typeof value.joined === 'boolean';
 }
@@ -64,6 +90,31 @@ export function isRenderProgress(value: unknown): value is RenderProgress {
     && isStringOrNull(value.error)
     && isStringOrNull(value.last_rendered_at)
     && typeof value.server_time === 'string';
+}
+
+/**
+ * Returns whether a progress body reports that the render has run past its maximum duration. A
+ * gateway older than the `stuck` field sends none, which counts as false.
+ */
+export function isStuck(progress: RenderProgress): boolean {
+  return (progress as Partial<RenderProgress>).stuck === true;
+}
+
+export function isCancelResult(value: unknown): value is CancelResult {
+  return isObject(value)
+    && typeof value.handle === 'string'
+    && isRenderState(value.state)
+    && isStringOrNull(value.finished_at)
+    && isStringOrNull(value.error)
+    && typeof value.server_time === 'string';
+}
+
+/**
+ * Returns the `can_cancel` of a status body: true only when the field is true. A gateway
+ * older than the field sends none, and then nobody may cancel.
+ */
+export function canCancelOf(status: unknown): boolean {
+  return isObject(status) && status.can_cancel === true;
 }
 
 /** Maximum number of `recent_durations` that the protocol allows and the element reads. */

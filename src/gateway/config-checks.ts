@@ -4,6 +4,7 @@
  * file is reported at once.
  */
 import { parseAddressBlock } from './auth/address-blocks.js';
+import { redisProblems } from './config-redis.js';
 import { describeValue, joinPath } from './config-schema.js';
 
 type Json = Record<string, unknown>;
@@ -21,6 +22,7 @@ export function semanticProblems(json: unknown): string[] {
     ...authModeProblems(auth),
     ...originProblems(json.cors),
     ...reportProblems(json.reports, auth),
+    ...redisProblems(json.redis),
   ];
 }
 
@@ -166,6 +168,7 @@ function reportProblems(reports: unknown, auth: Json): string[] {
       ...redactProblems(report.redact, path),
       ...accessListProblems(report.refresh, `${path}.refresh`, tokenNames, providesUsers),
       ...accessListProblems(report.read, `${path}.read`, tokenNames, providesUsers),
+      ...accessListProblems(report.cancel, `${path}.cancel`, tokenNames, providesUsers),
     ];
   });
 }

@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject } from 'ajv';
+import { REDIS_CONFIG_SCHEMA } from './config-redis.js';
 
 /** Report names are safe in a URL path segment and in an HTML attribute without escaping. */
 export const REPORT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -9,6 +10,13 @@ const GUID_SOURCE = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 /** HTTP field names (RFC 9110 tokens). */
 const HEADER_NAME_SOURCE = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
 const ENV_NAME_SOURCE = '^[A-Za-z_][A-Za-z0-9_]*$';
+/**
+ * Connect variant keys. Connect makes keys of 8 letters and digits, such as "WrEKKa77". The
+ * pattern also admits longer keys with "_" and "-", all of them safe in a query string.
+ */
+export const VARIANT_KEY_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** Maximum number of variant keys in one report's `variants`. */
+export const MAX_VARIANTS_PER_REPORT = 50;
 
 /**
  * Schemas of this file may carry `expected`: the text after "expected" in the problem
@@ -38,6 +46,12 @@ const accessList = {
   },
 };
 
+const variantKey = {
+  type: 'string',
+  pattern: VARIANT_KEY_PATTERN.source,
+  expected: 'a Connect variant key such as "WrEKKa77": 1 to 64 letters, digits, "_" or "-"',
+};
+
 const report = {
   type: 'object',
   additionalProperties: false,
@@ -60,8 +74,22 @@ const report = {
       minimum: 0,
       expected: 'a whole number of seconds, 0 or more',
     },
+    max_duration: {
+      type: 'integer',
+      minimum: 1,
+      expected: 'a whole number of seconds, 1 or more',
+    },
+    variant: variantKey,
+    variants: {
+      type: 'array',
+      items: variantKey,
+      uniqueItems: true,
+      maxItems: MAX_VARIANTS_PER_REPORT,
+      expected: `an array of up to ${MAX_VARIANTS_PER_REPORT} different variant keys`,
+    },
     refresh: accessList,
     read: accessList,
+    cancel: accessList,
   },
 };
 
@@ -180,6 +208,7 @@ export const GATEWAY_CONFIG_SCHEMA = {
       expected: 'an object such as {"refresh_per_minute": 10, "reads_per_minute": 600}',
       properties: { refresh_per_minute: rateLimit, reads_per_minute: rateLimit },
     },
+    redis: REDIS_CONFIG_SCHEMA,
     reports: {
       type: 'object',
       minProperties: 1,

@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { jwtKeyProblems } from './auth/jwt-key.js';
+import { normalizeRedis, type RedisConfig } from './config-redis.js';
 import { semanticProblems } from './config-checks.js';
 import { REPORT_NAME_PATTERN, schemaProblems } from './config-schema.js';
 import { GatewayConfigError } from './errors.js';
 
 export { REPORT_NAME_PATTERN };
+export type { RedisConfig };
 
 /** The gateway's settings, with every default filled in. Field names follow the file. */
 export interface GatewayConfig {
@@ -14,6 +16,8 @@ export interface GatewayConfig {
   rate_limit: RateLimitConfig;
   /** Reports the gateway may render, by the name the browser element uses. */
   reports: Record<string, ReportConfig>;
+  /** Redis that replicas share their state through, or null for a single replica. */
+  redis: RedisConfig | null;
 }
 
 /** Authentication modes of the gateway; several may be configured at once. */
@@ -87,10 +91,24 @@ export interface ReportConfig {
   redact: string[];
   /** Seconds after the last successful render during which refreshes get 429 `cooldown`. */
   cooldown_s: number;
+  /**
+   * Seconds a render may run before progress responses mark it `stuck`, or null for no
+   * limit. The render keeps running and keeps its single flight.
+   */
+  max_duration: number | null;
+  /**
+   * Key of the Connect variant that requests without a `variant` parameter render, or null for
+   * the content's default variant on Connect.
+   */
+  variant: string | null;
+  /** Further variant keys that requests may name with the `variant` parameter. */
+  variants: string[];
   /** Identities allowed to refresh; null admits every identity the auth modes admit. */
   refresh: AccessList | null;
   /** Identities allowed to read status and render progress; null leaves reading open. */
   read: AccessList | null;
+  /** Identities allowed to cancel a running render; null lets nobody cancel. */
+  cancel: AccessList | null;
 }
 
 export const DEFAULT_JWT_MAX_LIFETIME_S = 3600;
@@ -183,13 +201,16 @@ interface RawConfig {
   cors?: Partial<CorsConfig> & Pick<CorsConfig, 'origins'>;
   rate_limit?: Partial<RateLimitConfig>;
   reports: Record<string, RawReport>;
+  redis?: Partial<RedisConfig> & Pick<RedisConfig, 'url'>;
 }
 
 type RawJwt = Partial<JwtConfig> & Pick<JwtConfig, 'algorithm'>;
-type RawReport = Partial<Omit<ReportConfig, 'refresh' | 'read'>> & {
+type RawReport = Partial<Omit<ReportConfig, 'refresh' | 'read' | 'cancel' | 'variant'>> & {
+  variant?: string;
   guid: string;
   refresh?: Partial<AccessList>;
   read?: Partial<AccessList>;
+  cancel?: Partial<AccessList>;
 };
 
 function normalize(raw: RawConfig, baseDir: string): GatewayConfig {
@@ -217,6 +238,7 @@ function normalize(raw: RawConfig, baseDir: string): GatewayConfig {
     cors: { origins: [...(raw.cors?.origins ?? [])], credentials: raw.cors?.credentials ?? false },
     rate_limit: { ...DEFAULT_RATE_LIMIT, ...raw.rate_limit },
     reports,
+    redis: raw.redis === undefined ? null : normalizeRedis(raw.redis),
   };
 }
 
@@ -239,8 +261,12 @@ function normalizeReport(report: RawReport): ReportConfig {
     log: report.log ?? 'none',
     redact: [...(report.redact ?? [])],
     cooldown_s: report.cooldown_s ?? 0,
+    max_duration: report.max_duration ?? null,
+    variant: report.variant ?? null,
+    variants: [...(report.variants ?? [])],
     refresh: normalizeAccessList(report.refresh),
     read: normalizeAccessList(report.read),
+    cancel: normalizeAccessList(report.cancel),
   };
 }
 

@@ -4,6 +4,8 @@ import {
   ConnectResponseError,
   ConnectUnreachableError,
   NotRenderableError,
+  type RetryEvent,
+  VariantSelectionError,
 } from '../connect/index.js';
 import { GatewayHttpError } from './errors.js';
 
@@ -20,9 +22,22 @@ export function connectFailureFields(error: unknown): Record<string, unknown> {
 
 /**
  * Turns a failed Connect call made for `reportName` into the gateway's error response.
- * Messages name the report and the Connect status, never the API key or the task id.
+ * Messages name the report and the Connect status, never the API key or the task id. With
+ * `variant`, the key of the variant that a render named, a "not found" names the variant.
  */
-export function toGatewayError(error: unknown, reportName: string): GatewayHttpError {
+export function toGatewayError(
+  error: unknown,
+  reportName: string,
+  variant: string | null = null,
+): GatewayHttpError {
+  if (variant !== null && isMissingVariant(error)) {
+    return new GatewayHttpError(
+      502,
+      'connect_error',
+      `Connect has no variant "${variant}" of the content configured for report ` +
+        `${reportName}; check the variant keys of the report in the gateway config.`,
+    );
+  }
   if (error instanceof NotRenderableError) {
     return new GatewayHttpError(
       502,
@@ -82,6 +97,16 @@ function fromApiError(error: ConnectApiError, reportName: string): GatewayHttpEr
         'check the GUID in the gateway config.',
     );
   }
+  if (error.status === 429) {
+    const retryAfterS = Math.max(1, Math.ceil((error.retryAfterMs ?? 5000) / 1000));
+    return new GatewayHttpError(
+      503,
+      'connect_unavailable',
+      `Connect is limiting the gateway's requests for report ${reportName} (${status}); ` +
+        `try again in ${retryAfterS} s.`,
+      { 'retry-after': String(retryAfterS) },
+    );
+  }
   if (error.status >= 500) {
     return new GatewayHttpError(
       503,
@@ -94,6 +119,18 @@ function fromApiError(error: ConnectApiError, reportName: string): GatewayHttpEr
     'connect_error',
     `Connect rejected the request for report ${reportName} (${status}); see the gateway log.`,
   );
+}
+
+/**
+ * Returns true when Connect did not find what a render of a named variant asked for: the
+ * legacy route found no variant of that key, or the v1 route responded 404 with an error code
+ * (without one, the route itself is missing).
+ */
+function isMissingVariant(error: unknown): boolean {
+  if (error instanceof VariantSelectionError) {
+    return true;
+  }
+  return error instanceof ConnectApiError && error.status === 404 && error.code !== null;
 }
 
 function describeStatus(error: ConnectApiError): string {
@@ -111,6 +148,21 @@ export function logConnectFailure(
   logger.warn(
     { report: reportName, action, ...connectFailureFields(error), reason },
     `Connect call failed while trying to ${action} for report ${reportName}`,
+  );
+}
+
+/** Logs a Connect GET request that failed and is about to be sent again. */
+export function logConnectRetry(logger: FastifyBaseLogger, event: RetryEvent): void {
+  logger.warn(
+    {
+      method: event.method,
+      path: event.path,
+      attempt: event.attempt,
+      retryInMs: event.delayMs,
+      ...connectFailureFields(event.error),
+      reason: connectFailureReason(event.error),
+    },
+    'Connect request failed; retrying',
   );
 }
 

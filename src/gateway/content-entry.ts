@@ -1,12 +1,15 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { newestSuccessfulRenderEnd, type ConnectClient } from '../connect/index.js';
+import { isLegacyRouteUnavailable, type ConnectClient, type Variant } from '../connect/index.js';
 import { CachedValue } from './cached-value.js';
 import { JobListCache } from './job-list-cache.js';
-import { RECENT_DURATION_LIMIT, type ObservedRender } from './render-durations.js';
+import { VariantEntry } from './variant-entry.js';
 
 /** How long a content title from Connect is reused. */
 export const TITLE_TTL_MS = 5 * 60_000;
-/** How long Connect's last-rendered time is reused, unless a render of the report finishes. */
+/**
+ * How long Connect's variant list, and with it each variant's last-rendered time, is reused,
+ * unless a render of the content finishes.
+ */
 export const LAST_RENDERED_TTL_MS = 10_000;
 
 export interface ContentEntryOptions {
@@ -21,54 +24,49 @@ export interface ContentEntryOptions {
 
 /**
  * The cached metadata of one content item on Connect, shared by every report name with its
- * GUID, because a render of any of them changes the last-rendered time and the cooldown of all.
+ * GUID: its title, its job list, its variant list, and one VariantEntry per variant that a
+ * report renders. A render of a variant changes the last-rendered time and the cooldown of
+ * every report name that renders the same variant.
  */
 export class ContentEntry {
   readonly title: CachedValue<string | null>;
-  readonly lastRendered: CachedValue<string | null>;
   readonly jobs: JobListCache;
-  /** Successful renders that the gateway followed, newest first, at most RECENT_DURATION_LIMIT. */
-  observed: ObservedRender[] = [];
+  /**
+   * Connect's variant list, or null when the server lacks the legacy variants route, rejects
+   * it or changed its shape. Other failures reject, such as Connect being unreachable.
+   */
+  readonly variants: CachedValue<Variant[] | null>;
+  private readonly variantEntries = new Map<string | null, VariantEntry>();
 
-  constructor({ guid, reportName, client, logger, signal }: ContentEntryOptions) {
+  constructor(private readonly options: ContentEntryOptions) {
+    const { guid, client, signal } = options;
     this.title = new CachedValue(async () => (await client.getContent(guid)).title, TITLE_TTL_MS);
-    this.jobs = new JobListCache({ guid, reportName, client, logger, signal });
-    this.lastRendered = new CachedValue(async () => {
-      const renderTime = await client.getDefaultRenderTime(guid);
-      if (renderTime !== null) {
-        return renderTime;
+    this.jobs = new JobListCache(options);
+    this.variants = new CachedValue(async () => {
+      try {
+        return await client.listVariants(guid, signal);
+      } catch (error) {
+        if (isLegacyRouteUnavailable(error)) {
+          return null;
+        }
+        throw error;
       }
-      // The same stored job list as the status route's other reads, so no second call.
-      const read = await this.jobs.read();
-      if (read.jobs === null) {
-        throw read.error;
-      }
-      return newestSuccessfulRenderEnd(read.jobs);
     }, LAST_RENDERED_TTL_MS);
   }
 
-  /** Adds a render that the gateway saw succeed, keeping the newest ones. */
-  addObserved(render: ObservedRender): void {
-    this.observed = [render, ...this.observed]
-      .sort((a, b) => b.finishedAt.getTime() - a.finishedAt.getTime())
-      .slice(0, RECENT_DURATION_LIMIT);
+  /** Returns the entry of the variant with this key, or of the default variant for null. */
+  variant(key: string | null): VariantEntry {
+    let entry = this.variantEntries.get(key);
+    if (entry === undefined) {
+      entry = new VariantEntry({ ...this.options, key, content: this });
+      this.variantEntries.set(key, entry);
+    }
+    return entry;
   }
 
-  /**
-   * Combines Connect's value with the newest render the gateway saw succeed. The observed
-   * completion time wins only while Connect's value predates that render's start, so the
-   * element never shows an older time than the render it just watched finish.
-   */
-  combine(fromConnect: string | null): string | null {
-    const newest = this.observed[0];
-    if (newest === undefined) {
-      return fromConnect;
-    }
-    // NOTE: this compares Connect's clock with the gateway's; a large skew between the two
-    // keeps the observed time in place of Connect's value.
-    if (fromConnect === null || Date.parse(fromConnect) < newest.startedAt.getTime()) {
-      return newest.finishedAt.toISOString();
-    }
-    return fromConnect;
+  /** Marks the stored job list and variant list stale, because a render of the content ended. */
+  invalidate(): void {
+    this.jobs.invalidate();
+    this.variants.invalidate();
   }
 }

@@ -4,25 +4,33 @@ import { GatewayHttpError } from './errors.js';
 import type { ReportCatalog } from './report-catalog.js';
 
 /**
- * Throws a 429 `cooldown` error when the report's last successful render finished less than
- * `cooldown_s` seconds ago. The last success is the newest of the gateway's own record,
- * Connect's last-rendered time, and the newest successful render in `jobs`. Does nothing
- * when the report has no cooldown.
+ * Throws a 429 `cooldown` error when the last successful render of the report's variant
+ * finished less than `cooldown_s` seconds ago. The last success is the newest of the
+ * gateway's own record, Connect's last-rendered time of the variant, the newest successful
+ * render in `jobs`, which must be the variant's jobs, and `sharedSuccess`, the variant's last
+ * success that any replica stored in the shared state. Each variant has its own cooldown.
+ * Does nothing when the report has no cooldown.
  */
 export async function checkCooldown(
   name: string,
+  variant: string | null,
   report: ReportConfig,
   jobs: readonly Job[],
   catalog: ReportCatalog,
+  sharedSuccess: Date | null = null,
   now: number = Date.now(),
 ): Promise<void> {
   if (report.cooldown_s <= 0) {
     return;
   }
   const known = await catalog
-    .lastRenderedAt(name)
-    .catch(() => catalog.knownLastRenderedAt(name));
-  const lastSuccessMs = Math.max(parseTime(known), parseTime(newestSuccessfulRenderEnd(jobs)));
+    .lastRenderedAt(name, variant)
+    .catch(() => catalog.knownLastRenderedAt(name, variant));
+  const lastSuccessMs = Math.max(
+    parseTime(known),
+    parseTime(newestSuccessfulRenderEnd(jobs)),
+    sharedSuccess?.getTime() ?? -Infinity,
+  );
   if (!Number.isFinite(lastSuccessMs)) {
     return;
   }
@@ -34,10 +42,11 @@ export async function checkCooldown(
     return;
   }
   const retryAfterSeconds = Math.ceil(remainingMs / 1000);
+  const subject = variant === null ? `Report ${name}` : `Variant ${variant} of report ${name}`;
   throw new GatewayHttpError(
     429,
     'cooldown',
-    `Report ${name} rendered ${describeAgo(agoMs)}; refresh again in ` +
+    `${subject} rendered ${describeAgo(agoMs)}; refresh again in ` +
       `${describeDuration(retryAfterSeconds)}.`,
     { 'retry-after': String(retryAfterSeconds) },
   );

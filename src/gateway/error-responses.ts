@@ -21,7 +21,17 @@ const ROUTE_METHODS: ReadonlyArray<{ pattern: RegExp; route: string; allow: stri
     route: '/v1/reports/{name}/refresh',
     allow: 'POST',
   },
+  {
+    pattern: /^\/v1\/reports\/[^/]+\/renders$/,
+    route: '/v1/reports/{name}/renders',
+    allow: 'GET, HEAD',
+  },
   { pattern: /^\/v1\/reports\/[^/]+$/, route: '/v1/reports/{name}', allow: 'GET, HEAD' },
+  {
+    pattern: /^\/v1\/renders\/[^/]+\/cancel$/,
+    route: '/v1/renders/{handle}/cancel',
+    allow: 'POST',
+  },
   { pattern: /^\/v1\/renders\/[^/]+$/, route: '/v1/renders/{handle}', allow: 'GET, HEAD' },
   { pattern: /^\/healthz$/, route: '/healthz', allow: 'GET, HEAD' },
   { pattern: /^\/readyz$/, route: '/readyz', allow: 'GET, HEAD' },
@@ -150,7 +160,8 @@ function routeNotFound(request: FastifyRequest): GatewayHttpError {
     404,
     'not_found',
     'No such route; the gateway serves GET /v1/reports/{name}, ' +
-      'POST /v1/reports/{name}/refresh, GET /v1/renders/{handle}, GET /healthz and GET /readyz.',
+      'GET /v1/reports/{name}/renders, POST /v1/reports/{name}/refresh, GET /v1/renders/{handle}, ' +
+      'POST /v1/renders/{handle}/cancel, GET /healthz and GET /readyz.',
   );
 }
 

@@ -1,12 +1,12 @@
 import type { Job } from '../connect/index.js';
 import { connectFailureFields } from './connect-failures.js';
 import {
-  failed,
   isTransient,
   messageOf,
   pause,
   type FollowContext,
   type FollowOutcome,
+  unknownOutcome,
 } from './follow-render.js';
 import { endedJobOutcome } from './render-jobs.js';
 
@@ -35,12 +35,13 @@ export async function followJob(
       const fields = { jobKey, ...connectFailureFields(error), reason: messageOf(error) };
       if (!isTransient(error)) {
         logger.warn(fields, 'Connect rejected the job list read; stopped following the render');
-        return failed('Connect rejected reading the render job, so its outcome is unknown.');
+        return unknownOutcome('Connect rejected reading the render job, so its outcome is unknown.');
       }
       failingSinceMs ??= Date.now();
       if (Date.now() - failingSinceMs >= timing.unreachableLimitMs) {
         logger.warn(fields, 'Gave up following the render job because Connect kept failing');
-        return failed('Connect stayed unreachable while the render ran, so its outcome is unknown.');
+        return unknownOutcome(
+          'Connect stayed unreachable while the render ran, so its outcome is unknown.');
       }
       logger.warn(fields, 'Reading the job list failed; retrying');
       continue;
@@ -50,7 +51,7 @@ export async function followJob(
     const job = jobs.find((candidate) => candidate.key === jobKey);
     if (job === undefined) {
       logger.warn({ jobKey }, 'Connect no longer lists the render job');
-      return failed('Connect no longer lists the render job, so its outcome is unknown.');
+      return unknownOutcome('Connect no longer lists the render job, so its outcome is unknown.');
     }
     if (job.status !== 0) {
       return endedJobOutcome(job);

@@ -33,6 +33,17 @@ export interface FollowTiming {
   unreachableLimitMs: number;
   /** Pause between reads of the job list while following a render that has no known task. */
   jobPollMs: number;
+  /**
+   * Maximum time a cancel request waits for the render to end before it responds, and for
+   * the render's job to show in the job list.
+   */
+  cancelWaitMs: number;
+  /** Pause between reads of the job list while a cancel request looks for the render's job. */
+  jobLookupPauseMs: number;
+  /** Pause between reads of the shared state while following a render another replica owns. */
+  sharedPollMs: number;
+  /** Pause between renewals of a render claim; a third of the claim lifetime. */
+  claimRenewalMs: number;
 }
 
 export const DEFAULT_FOLLOW_TIMING: Readonly<FollowTiming> = {
@@ -42,6 +53,10 @@ export const DEFAULT_FOLLOW_TIMING: Readonly<FollowTiming> = {
   maxBackoffMs: 10_000,
   unreachableLimitMs: 5 * 60_000,
   jobPollMs: 3_000,
+  cancelWaitMs: 10_000,
+  jobLookupPauseMs: 1_000,
+  sharedPollMs: 500,
+  claimRenewalMs: 10_000,
 };
 
 export interface FollowContext {
@@ -53,13 +68,17 @@ export interface FollowContext {
 }
 
 /**
- * Outcome of following a render. `aborted` means the gateway closed first. A failure's
- * `reason` is the full text, possibly several lines from Connect, not yet redacted.
- * `finishedAt` is Connect's end time when known.
+ * Outcome of following a render. `unknown` means the gateway lost the render and Connect
+ * cannot tell how it ended. `aborted` means the gateway closed first. The `reason` of a
+ * failure is the full text, possibly several lines from Connect, not yet redacted.
+ * `cancelled` means that the gateway's kill order ended the render, and `by` is the `who` of
+ * the cancel request. `finishedAt` is Connect's end time when known.
  */
 export type FollowOutcome =
   | { kind: 'succeeded'; finishedAt?: Date }
   | { kind: 'failed'; reason: string; finishedAt?: Date }
+  | { kind: 'cancelled'; by: string; finishedAt?: Date }
+  | { kind: 'unknown'; reason: string; finishedAt?: Date }
   | { kind: 'aborted' };
 
 /** Receiver of a render's output lines: a render record, or the records of a shared render. */
@@ -163,10 +182,10 @@ class PollState {
       return this.context.timing.notFoundRetryMs;
     }
     this.context.logger.warn({ taskId: this.taskId, lostForMs }, 'Connect lost the render task');
-    return failed(
+    return unknownOutcome(
       this.sawTask
         ? 'Connect no longer knows the render task, so its outcome is unknown.'
-        : 'Connect did not find the render task it had just started.',
+        : 'Connect did not find the render task it had just started, so its outcome is unknown.',
     );
   }
 
@@ -185,7 +204,8 @@ class PollState {
         { ...fields, failingForMs },
         'Gave up following the render because Connect kept failing',
       );
-      return failed('Connect stayed unreachable while the render ran, so its outcome is unknown.');
+      return unknownOutcome(
+        'Connect stayed unreachable while the render ran, so its outcome is unknown.');
     }
     const pauseMs = this.backoffMs;
     this.backoffMs = Math.min(this.backoffMs * 2, timing.maxBackoffMs);
@@ -240,6 +260,10 @@ export function summarizeReason(reason: string): string {
 
 export function failed(reason: string): Extract<FollowOutcome, { kind: 'failed' }> {
   return { kind: 'failed', reason };
+}
+
+export function unknownOutcome(reason: string): Extract<FollowOutcome, { kind: 'unknown' }> {
+  return { kind: 'unknown', reason };
 }
 
 /** Waits `ms`; returns false when `signal` aborted first. */

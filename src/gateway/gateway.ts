@@ -1,10 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { ConnectClient } from '../connect/index.js';
+import { ConnectClient, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../connect/index.js';
 import { isLoopbackAddress } from './auth/address-blocks.js';
 import { Authenticator } from './auth/authenticate.js';
 import { sharedJwtSecret } from './auth/jwt-key.js';
 import type { GatewayConfig } from './config.js';
+import { MEMORY_CLAIM_TTL_MS, redisPassword } from './config-redis.js';
 import {
   handleClientError,
   registerConnectionErrorResponses,
@@ -27,7 +28,11 @@ import { ReportCatalog } from './report-catalog.js';
 import { RequestGate } from './request-gate.js';
 import { serializeRequest } from './request-log.js';
 import { registerRoutes } from './routes.js';
+import { MemoryState } from './shared-state/memory-state.js';
+import { RedisState } from './shared-state/redis-state.js';
+import type { SharedState } from './shared-state/types.js';
 import { registerShutdown } from './shutdown.js';
+import { logConnectRetry } from './connect-failures.js';
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -54,8 +59,18 @@ export interface GatewayOptions {
    * running on Connect, in milliseconds; default 3000.
    */
   jobPollMs?: number;
-  /** Environment that the JWT secret variable of `auth.jwt` is read from; default process.env. */
+  /**
+   * Environment that the JWT secret variable of `auth.jwt` and the Redis password are read
+   * from; default process.env.
+   */
   env?: NodeJS.ProcessEnv;
+  /** Retries of Connect GET requests; default DEFAULT_RETRY_POLICY (3 attempts). */
+  retry?: RetryPolicy;
+  /**
+   * Pause between reads of the shared state while following a render that another replica
+   * owns, in milliseconds; default 500.
+   */
+  sharedPollMs?: number;
 }
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -99,13 +114,12 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   registerHostCheck(app, options.config.auth);
   acceptEmptyJsonBodies(app);
 
+  const env = options.env ?? process.env;
   let authenticator: Authenticator;
+  let shared: SharedState;
   try {
-    authenticator = await Authenticator.create(
-      options.config.auth,
-      options.env ?? process.env,
-      app.log,
-    );
+    authenticator = await Authenticator.create(options.config.auth, env, app.log);
+    shared = await openSharedState(options.config, env, app.log);
   } catch (error) {
     await app.close();
     throw error;
@@ -123,11 +137,16 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     server: options.connect.server,
     apiKey: options.connect.apiKey,
     fetch: options.fetch,
+    retry: options.retry ?? DEFAULT_RETRY_POLICY,
+    onRetry: (event) => logConnectRetry(app.log, event),
   });
+  const claimTtlMs = options.config.redis?.claim_ttl_ms ?? MEMORY_CLAIM_TTL_MS;
   const timing: FollowTiming = {
     ...DEFAULT_FOLLOW_TIMING,
     taskGraceMs: options.taskGraceMs ?? DEFAULT_FOLLOW_TIMING.taskGraceMs,
     jobPollMs: options.jobPollMs ?? DEFAULT_FOLLOW_TIMING.jobPollMs,
+    sharedPollMs: options.sharedPollMs ?? DEFAULT_FOLLOW_TIMING.sharedPollMs,
+    claimRenewalMs: Math.floor(claimTtlMs / 3),
   };
   if (handles.generatedSecret) {
     app.log.info(
@@ -143,18 +162,22 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     signal: closing.signal,
     timing,
     handles,
+    shared,
     // Render text could print any secret of the gateway, and redaction removes each.
     secrets: [
       options.connect.apiKey,
       options.handleSecret ?? '',
-      sharedJwtSecret(options.config.auth.jwt, options.env ?? process.env) ?? '',
+      sharedJwtSecret(options.config.auth.jwt, env) ?? '',
+      options.config.redis === null ? '' : (redisPassword(options.config.redis, env) ?? ''),
     ],
   });
 
   const gate = new RequestGate({
     authenticator,
     rateLimit: options.config.rate_limit,
+    rateLimits: shared.rateLimits,
     findReport: (name) => catalog.find(name),
+    reportOfHandle: (handle) => handles.verify(handle)?.report,
   });
   RequestGate.decorate(app);
   registerErrorResponses(app, (request, response, cause) => {
@@ -167,12 +190,14 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     reply.headers(COMMON_HEADERS);
   });
   app.addHook('onClose', async () => {
+    // The followers first, because they release their claims in the shared state.
     await renders.close();
+    await shared.close();
   });
 
   const [firstName, firstReport] = Object.entries(options.config.reports)[0]!;
   const probe = new ReadinessProbe(client, { name: firstName, guid: firstReport.guid }, app.log);
-  registerHealthRoutes(app, probe);
+  registerHealthRoutes(app, probe, shared);
   registerRoutes(app, {
     catalog,
     renders,
@@ -182,6 +207,26 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     maxHeldRequests,
   });
   return app;
+}
+
+/**
+ * Opens the shared state: Redis when the config names one, else memory. Resolves also while
+ * Redis is unreachable, after its connect timeout, so that the gateway serves reads.
+ */
+async function openSharedState(
+  config: GatewayConfig,
+  env: NodeJS.ProcessEnv,
+  logger: FastifyInstance['log'],
+): Promise<SharedState> {
+  if (config.redis === null) {
+    return new MemoryState({ claimTtlMs: MEMORY_CLAIM_TTL_MS });
+  }
+  const state = await RedisState.open(config.redis, env, logger);
+  logger.info(
+    { redis: state.description, keyPrefix: config.redis.key_prefix },
+    'Replicas share claims, cooldowns and rate limits in Redis',
+  );
+  return state;
 }
 
 /**

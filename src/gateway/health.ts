@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { ConnectClient } from '../connect/index.js';
 import { logConnectFailure, toGatewayError } from './connect-failures.js';
+import type { SharedState } from './shared-state/types.js';
 
 /** How long a successful readiness check is reused. */
 export const READY_TTL_MS = 30_000;
@@ -57,16 +58,25 @@ export class ReadinessProbe {
 
 /**
  * Registers `GET /healthz`, which returns 200 while the process runs, and `GET /readyz`, which
- * returns 200 when Connect is reachable with the key, and 503 with the reason otherwise.
+ * returns 200 when Connect is reachable with the key and the shared state responds, and 503
+ * with the reasons otherwise.
  */
-export function registerHealthRoutes(app: FastifyInstance, probe: ReadinessProbe): void {
+export function registerHealthRoutes(
+  app: FastifyInstance,
+  probe: ReadinessProbe,
+  shared: Pick<SharedState, 'check'>,
+): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_request, reply) => {
-    const readiness = await probe.check();
-    if (readiness.ready) {
+    const [readiness, sharedProblem] = await Promise.all([probe.check(), shared.check()]);
+    const reasons = [
+      ...(readiness.ready ? [] : [readiness.reason]),
+      ...(sharedProblem === null ? [] : [sharedProblem]),
+    ];
+    if (reasons.length === 0) {
       return { status: 'ok' };
     }
-    return reply.code(503).send({ status: 'unavailable', reason: readiness.reason });
+    return reply.code(503).send({ status: 'unavailable', reason: reasons.join(' ') });
   });
 }

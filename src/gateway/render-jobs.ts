@@ -12,7 +12,7 @@ import {
 } from '../connect/index.js';
 import type { ReportConfig } from './config.js';
 import { logConnectFailure, toGatewayError } from './connect-failures.js';
-import { failed, type FollowOutcome } from './follow-render.js';
+import { failed, unknownOutcome, type FollowOutcome } from './follow-render.js';
 
 /**
  * How far a job's start may precede a handle's start time and still count as the handle's
@@ -41,8 +41,8 @@ export function isActiveRenderJob(job: Job): boolean {
 }
 
 /**
- * Returns the newest active render job, or undefined when no render runs.
- * TODO: match the job's variant_id once reports can name a variant; now any variant counts.
+ * Returns the newest active render job, or undefined when no render runs. Pass the jobs of one
+ * variant (see variantJobFilter), because each variant renders on its own.
  */
 export function activeRenderJob(jobs: readonly Job[]): Job | undefined {
   return newest(jobs.filter(isActiveRenderJob));
@@ -63,8 +63,21 @@ export function newestEndedRenderJobSince(jobs: readonly Job[], since: Date): Jo
 }
 
 /**
+ * Returns the newest render job whose key is not in `knownKeys`, the keys of the job list
+ * read before the gateway sent a render request. Such a job started after that read, so it
+ * is most likely the render that the request started. Returns undefined when there is none.
+ */
+export function newestRenderJobNotIn(
+  jobs: readonly Job[],
+  knownKeys: ReadonlySet<string>,
+): Job | undefined {
+  return newest(jobs.filter((job) => RENDER_JOB_TAGS.has(job.tag) && !knownKeys.has(job.key)));
+}
+
+/**
  * Decides the outcome of an ended render job from its exit code. Connect's job list has no
- * log lines and no error text, so a failure names only the code.
+ * log lines and no error text, so a failure names only the code. A job without an exit code
+ * gives `unknown`: Connect records none when it lost the process, as in a restart.
  */
 export function endedJobOutcome(job: Job): FollowOutcome {
   const finishedAt = job.end_time === null ? undefined : new Date(job.end_time);
@@ -74,10 +87,14 @@ export function endedJobOutcome(job: Job): FollowOutcome {
   if (job.exit_code === 0) {
     return { kind: 'succeeded', finishedAt };
   }
-  const reason = job.exit_code === null
-    ? 'The render ended without an exit code.'
-    : `The render ended with exit code ${job.exit_code}.`;
-  return { ...failed(reason), finishedAt };
+  if (job.exit_code === null) {
+    return {
+      ...unknownOutcome('The render job ended without an exit code, as after a Connect '
+        + 'restart, so its outcome is unknown.'),
+      finishedAt,
+    };
+  }
+  return { ...failed(`The render ended with exit code ${job.exit_code}.`), finishedAt };
 }
 
 /** Returns the job's start time, or now when Connect did not send one. */

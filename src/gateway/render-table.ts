@@ -28,7 +28,11 @@ export interface RenderTableOptions {
 export class RenderTable {
   private readonly byRenderId = new Map<string, RenderRecord>();
   private readonly runningByKey = new Map<string, RenderGroup>();
+  /** Groups of renders in the shared state, by shared render id, for handles of other replicas. */
+  private readonly bySharedId = new Map<string, RenderGroup>();
   private readonly expiryTimers = new Set<NodeJS.Timeout>();
+  /** Timers that mark running renders stuck at their report's `max_duration`. */
+  private readonly stuckTimers = new Map<RenderGroup, NodeJS.Timeout[]>();
   private readonly followers = new Set<Promise<void>>();
 
   constructor(private readonly options: RenderTableOptions) {}
@@ -42,20 +46,46 @@ export class RenderTable {
     this.byRenderId.set(renderId, record);
   }
 
+  /** Returns the group of a render in the shared state, while its records are kept. */
+  findShared(sharedId: string): RenderGroup | undefined {
+    return this.bySharedId.get(sharedId);
+  }
+
   /** Returns the running render of the render key, if any. */
   running(key: string): RenderGroup | undefined {
     return this.runningByKey.get(key);
   }
 
+  /** Returns the running render that has `record` as a member, if any. */
+  runningGroupOf(record: RenderRecord): RenderGroup | undefined {
+    for (const group of this.runningByKey.values()) {
+      if (group.members.some((member) => member.record === record)) {
+        return group;
+      }
+    }
+    return undefined;
+  }
+
   /**
    * Adds a running render as its key's running render, and follows it with `run` until the
-   * render ends or the gateway closes.
+   * render ends or the gateway closes. Its end writes the `render finished` audit line unless
+   * `audit` is false, as for a render that another replica follows on Connect. `sharedId` is
+   * the id of the render in the shared state, if it has one.
    */
-  follow(group: RenderGroup, run: (context: FollowContext) => Promise<FollowOutcome>): void {
+  follow(
+    group: RenderGroup,
+    run: (context: FollowContext) => Promise<FollowOutcome>,
+    { audit = true, sharedId }: { audit?: boolean; sharedId?: string } = {},
+  ): void {
     for (const { record } of group.members) {
       this.byRenderId.set(record.renderId, record);
     }
     this.runningByKey.set(group.key, group);
+    if (sharedId !== undefined) {
+      this.bySharedId.set(sharedId, group);
+    }
+    this.watchDuration(group);
+    this.options.catalog.addFollowed(group.primary.name, group.variant, group.followed);
     const { client, logger, signal, timing } = this.options;
     const context = {
       client,
@@ -64,7 +94,7 @@ export class RenderTable {
       timing,
     };
     const follower = run(context).then((outcome) => {
-      this.finish(group, outcome);
+      this.finish(group, outcome, audit);
     });
     this.followers.add(follower);
     void follower.finally(() => this.followers.delete(follower));
@@ -82,10 +112,56 @@ export class RenderTable {
       clearTimeout(timer);
     }
     this.expiryTimers.clear();
+    for (const group of [...this.stuckTimers.keys()]) {
+      this.stopWatchingDuration(group);
+    }
     await Promise.all(this.followers);
   }
 
-  private finish(group: RenderGroup, outcome: FollowOutcome): void {
+  /**
+   * Starts one timer per member whose report has a `max_duration`. When it fires, the
+   * record is marked stuck and one warning is logged. The render keeps running and keeps
+   * its render key.
+   */
+  private watchDuration(group: RenderGroup): void {
+    const timers: NodeJS.Timeout[] = [];
+    for (const { name, report, record } of group.members) {
+      if (report.max_duration === null) {
+        continue;
+      }
+      const limitMs = report.max_duration * 1000;
+      const elapsedMs = Date.now() - record.startedAt.getTime();
+      const timer = setTimeout(() => {
+        if (record.markStuck()) {
+          this.options.logger.warn(
+            {
+              report: name,
+              handle_id: record.renderId,
+              jobKey: record.jobKey,
+              maxDurationS: report.max_duration,
+              runningForMs: Date.now() - record.startedAt.getTime(),
+            },
+            'Render exceeded the report\'s max_duration and may be stuck; it keeps running',
+          );
+        }
+      }, Math.max(0, limitMs - elapsedMs));
+      timer.unref();
+      timers.push(timer);
+    }
+    if (timers.length > 0) {
+      this.stuckTimers.set(group, timers);
+    }
+  }
+
+  private stopWatchingDuration(group: RenderGroup): void {
+    for (const timer of this.stuckTimers.get(group) ?? []) {
+      clearTimeout(timer);
+    }
+    this.stuckTimers.delete(group);
+  }
+
+  private finish(group: RenderGroup, outcome: FollowOutcome, audit: boolean): void {
+    this.stopWatchingDuration(group);
     if (outcome.kind === 'aborted') {
       return;
     }
@@ -97,31 +173,42 @@ export class RenderTable {
     }
 
     // The catalog learns first, so a request woken by a record reads the new time. It keeps
-    // the time per content, so one call covers every member.
+    // the time per content and variant, so one call covers every member.
+    group.followed.state = outcome.kind;
+    group.followed.finishedAt = finishedAt;
     if (outcome.kind === 'succeeded') {
-      catalog.recordSuccess(primary.name, {
-        startedAt: primary.record.startedAt,
-        finishedAt,
-        jobKey: primary.record.jobKey,
-      });
+      catalog.recordSuccess(primary.name, group.variant, group.followed);
     } else {
-      catalog.recordFailure(primary.name);
+      catalog.recordFailure(primary.name, group.variant);
     }
     for (const { name, report, record } of group.members) {
       if (outcome.kind === 'succeeded') {
         record.succeed(finishedAt);
+        continue;
+      }
+      if (outcome.kind === 'cancelled') {
+        record.cancel(finishedAt);
+        continue;
+      }
+      // Each report redacts with its own patterns.
+      const reason = factory.describeFailure(name, report, outcome.reason);
+      if (outcome.kind === 'unknown') {
+        record.markUnknown(reason, finishedAt);
       } else {
-        // Each report redacts with its own patterns.
-        record.fail(factory.describeFailure(name, report, outcome.reason), finishedAt);
+        record.fail(reason, finishedAt);
       }
     }
-    auditRenderFinished(logger, {
-      report: primary.name,
-      state: outcome.kind,
-      durationMs: finishedAt.getTime() - primary.record.startedAt.getTime(),
-      startedBy: primary.record.startedBy,
-      reason: primary.record.error,
-    });
+    if (audit) {
+      auditRenderFinished(logger, {
+        report: primary.name,
+        variant: group.variant,
+        state: outcome.kind,
+        durationMs: finishedAt.getTime() - primary.record.startedAt.getTime(),
+        startedBy: primary.record.startedBy,
+        reason: primary.record.error,
+        ...(outcome.kind === 'cancelled' ? { cancelledBy: outcome.by } : {}),
+      });
+    }
     this.scheduleExpiry(group.members.map((member) => member.record));
   }
 
@@ -131,6 +218,11 @@ export class RenderTable {
       for (const [renderId, candidate] of this.byRenderId) {
         if (records.includes(candidate)) {
           this.byRenderId.delete(renderId);
+        }
+      }
+      for (const [sharedId, group] of this.bySharedId) {
+        if (records.includes(group.primary.record)) {
+          this.bySharedId.delete(sharedId);
         }
       }
       this.expiryTimers.delete(timer);

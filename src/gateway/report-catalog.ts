@@ -1,11 +1,17 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { successfulRenderDurations, type ConnectClient } from '../connect/index.js';
+import type { ConnectClient, Job, Rendering } from '../connect/index.js';
 import type { GatewayConfig, ReportConfig } from './config.js';
 import { logConnectFailure } from './connect-failures.js';
 import { ContentEntry } from './content-entry.js';
 import type { JobListRead } from './job-list-cache.js';
-import { mergeRenderDurations, type ObservedRender } from './render-durations.js';
 import { reportRenderKey } from './render-group.js';
+import {
+  successfulDurations,
+  type FollowedRender,
+  type HistoryEntry,
+} from './render-history.js';
+import type { VariantEntry } from './variant-entry.js';
+import { isVariantAllowed } from './variants.js';
 
 export { LAST_RENDERED_TTL_MS, TITLE_TTL_MS } from './content-entry.js';
 
@@ -16,7 +22,18 @@ interface ReportEntry {
   content: ContentEntry;
 }
 
-/** The configured reports, with the Connect metadata of their content, cached per GUID. */
+/** A variant's merged history, and the error of the job-list read when that failed. */
+export interface HistoryRead {
+  entries: HistoryEntry[];
+  /** Error of a failed job-list read, or null. After a failure the entries lack Connect's jobs. */
+  jobsError: unknown;
+}
+
+/**
+ * The configured reports, with the Connect metadata of their content, cached per GUID and
+ * variant. Methods that take a `variant` expect a key that the report allows (see
+ * resolveVariant), or null for the content's default variant.
+ */
 export class ReportCatalog {
   private readonly entries = new Map<string, ReportEntry>();
 
@@ -43,13 +60,20 @@ export class ReportCatalog {
   }
 
   /**
-   * Returns the configured reports whose refreshes start the same render as `name`'s, because
-   * they have its render key: `name` first, then the others in config order.
+   * Returns the configured reports whose refreshes of `variant` start the same render as
+   * `name`'s, because they have its content and allow the variant: `name` first, then the
+   * others in config order.
    */
-  sharingRender(name: string): Array<{ name: string; report: ReportConfig }> {
-    const key = reportRenderKey(this.entry(name).config);
+  sharingRender(
+    name: string,
+    variant: string | null,
+  ): Array<{ name: string; report: ReportConfig }> {
+    const key = reportRenderKey(this.entry(name).config, variant);
     const sharing = [...this.entries.values()].filter(
-      (entry) => entry.name !== name && reportRenderKey(entry.config) === key,
+      (entry) =>
+        entry.name !== name &&
+        isVariantAllowed(entry.config, variant) &&
+        reportRenderKey(entry.config, variant) === key,
     );
     return [this.entry(name), ...sharing].map((entry) => ({
       name: entry.name,
@@ -69,35 +93,35 @@ export class ReportCatalog {
     }
   }
 
-  /** Returns the last-rendered time, loading it from Connect when the cached one is stale. */
-  async lastRenderedAt(name: string): Promise<string | null> {
-    const { content } = this.entry(name);
-    return content.combine(await content.lastRendered.get());
+  /** Returns the variant's last-rendered time, loading it from Connect when it is stale. */
+  async lastRenderedAt(name: string, variant: string | null): Promise<string | null> {
+    const entry = this.variantEntry(name, variant);
+    return entry.combine(await entry.lastRendered.get());
   }
 
   /**
-   * Returns the best last-rendered time known without a new Connect call: it waits for a
-   * load already in flight, and otherwise uses the cached value whatever its age. Never
-   * rejects; a failed load falls back to what was known before.
+   * Returns the best last-rendered time of the variant known without a new Connect call: it
+   * waits for a load already in flight, and otherwise uses the cached value whatever its age.
+   * Never rejects; a failed load falls back to what was known before.
    */
-  async knownLastRenderedAt(name: string): Promise<string | null> {
-    const { content } = this.entry(name);
-    const inFlight = content.lastRendered.inFlight();
+  async knownLastRenderedAt(name: string, variant: string | null): Promise<string | null> {
+    const entry = this.variantEntry(name, variant);
+    const inFlight = entry.lastRendered.inFlight();
     if (inFlight !== undefined) {
       try {
-        return content.combine(await inFlight);
+        return entry.combine(await inFlight);
       } catch {
         // The load that failed has logged its failure.
       }
     }
-    return content.combine(content.lastRendered.peek() ?? null);
+    return entry.combine(entry.lastRendered.peek() ?? null);
   }
 
-  /** Loads Connect's last-rendered time in the background, for renders to report. */
-  preloadLastRenderedAt(name: string): void {
-    const entry = this.entry(name);
-    if (entry.content.lastRendered.peek() === undefined) {
-      this.reloadLastRenderedAt(entry);
+  /** Loads Connect's last-rendered time of the variant in the background, for renders to report. */
+  preloadLastRenderedAt(name: string, variant: string | null): void {
+    const entry = this.variantEntry(name, variant);
+    if (entry.lastRendered.peek() === undefined) {
+      this.reloadLastRenderedAt(name, entry);
     }
   }
 
@@ -109,47 +133,83 @@ export class ReportCatalog {
     return this.entry(name).content.jobs.read();
   }
 
+  /** Returns the shared job list read narrowed to the variant's jobs. Never rejects. */
+  readVariantJobs(name: string, variant: string | null): Promise<JobListRead> {
+    return this.variantEntry(name, variant).readJobs();
+  }
+
+  /** Returns a test for the content's jobs that belong to the variant. Never rejects. */
+  variantJobFilter(name: string, variant: string | null): Promise<(job: Job) => boolean> {
+    return this.variantEntry(name, variant).jobFilter();
+  }
+
+  /** Returns Connect's renderings of the variant, or null when unavailable. Never rejects. */
+  readRenderings(name: string, variant: string | null): Promise<Rendering[] | null> {
+    return this.variantEntry(name, variant).renderings.get();
+  }
+
   /** Marks the report's stored job list stale, because a render of its content ended. */
   invalidateJobs(name: string): void {
     this.entry(name).content.jobs.invalidate();
   }
 
   /**
-   * Returns the durations in seconds of the report's recent successful renders for a status
-   * response, without a Connect call: the stored job list, whatever its age, merged with the
-   * renders the gateway followed (see mergeRenderDurations).
+   * Returns the durations in seconds of the variant's recent successful renders for a status
+   * response, without a Connect call: the stored job list and renderings, whatever their age,
+   * merged with the renders the gateway followed (see mergeRenderHistory).
    */
-  recentDurations(name: string): number[] {
-    const { content } = this.entry(name);
-    const jobs = content.jobs.peek()?.jobs ?? null;
-    const fromConnect = jobs === null ? [] : successfulRenderDurations(jobs);
-    return mergeRenderDurations(fromConnect, content.observed);
+  recentDurations(name: string, variant: string | null): number[] {
+    return successfulDurations(this.variantEntry(name, variant).peekHistory());
   }
 
   /**
-   * Records a render that the gateway saw succeed, for every report of the same content, then
-   * reloads Connect's value.
+   * Reads the variant's job list and renderings, through the caches that status requests
+   * share, and merges them with the renders the gateway followed. Never rejects.
    */
-  recordSuccess(name: string, render: ObservedRender): void {
-    const entry = this.entry(name);
-    entry.content.addObserved(render);
-    entry.content.jobs.invalidate();
-    entry.content.lastRendered.invalidate();
-    this.reloadLastRenderedAt(entry);
+  async readHistory(name: string, variant: string | null): Promise<HistoryRead> {
+    const entry = this.variantEntry(name, variant);
+    const [jobs, renderings] = await Promise.all([entry.readJobs(), entry.renderings.get()]);
+    return { entries: entry.history(jobs.jobs, renderings), jobsError: jobs.error };
   }
 
-  /** Reloads Connect's last-rendered time after a render that failed. */
-  recordFailure(name: string): void {
-    const entry = this.entry(name);
-    entry.content.jobs.invalidate();
-    entry.content.lastRendered.invalidate();
-    this.reloadLastRenderedAt(entry);
+  /**
+   * Adds a render that the gateway follows to the variant's history, for every report of the
+   * same content. The render table updates its state when it ends.
+   */
+  addFollowed(name: string, variant: string | null, render: FollowedRender): void {
+    this.variantEntry(name, variant).addFollowed(render);
   }
 
-  private reloadLastRenderedAt(entry: ReportEntry): void {
-    entry.content.lastRendered.get().catch((error: unknown) => {
-      logConnectFailure(this.logger, error, entry.name, 'read the last-rendered time');
+  /**
+   * Records a render of the variant that the gateway saw succeed, for every report of the
+   * same content, then reloads Connect's values.
+   */
+  recordSuccess(name: string, variant: string | null, render: FollowedRender): void {
+    this.variantEntry(name, variant).addFollowed(render);
+    this.recordEnd(name, variant);
+  }
+
+  /** Reloads Connect's values after a render of the variant that failed. */
+  recordFailure(name: string, variant: string | null): void {
+    this.recordEnd(name, variant);
+  }
+
+  private recordEnd(name: string, variant: string | null): void {
+    const { content } = this.entry(name);
+    const entry = content.variant(variant);
+    content.invalidate();
+    entry.invalidate();
+    this.reloadLastRenderedAt(name, entry);
+  }
+
+  private reloadLastRenderedAt(name: string, entry: VariantEntry): void {
+    entry.lastRendered.get().catch((error: unknown) => {
+      logConnectFailure(this.logger, error, name, 'read the last-rendered time');
     });
+  }
+
+  private variantEntry(name: string, variant: string | null): VariantEntry {
+    return this.entry(name).content.variant(variant);
   }
 
   private entry(name: string): ReportEntry {

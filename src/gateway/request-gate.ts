@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
-import { auditRefusal } from './audit.js';
+import { auditCancel, auditRefusal } from './audit.js';
 import type { Authenticator } from './auth/authenticate.js';
 import { authorize, type ReportAction } from './auth/authorize.js';
 import type { Identity } from './auth/identity.js';
 import type { RequestSource } from './auth/proxy-identity.js';
 import type { RateLimitConfig, ReportConfig } from './config.js';
 import { GatewayHttpError } from './errors.js';
-import { RateLimiter, rateLimited } from './rate-limit.js';
+import { rateLimited } from './rate-limit.js';
+import type { RateLimitStore } from './shared-state/types.js';
 import { checkJsonContentType, unknownReport } from './request-input.js';
 
 declare module 'fastify' {
@@ -18,13 +19,18 @@ declare module 'fastify' {
 
 /** Route of refresh requests, whose refusals go to the audit log. */
 export const REFRESH_ROUTE = '/v1/reports/:name/refresh';
+/** Route of cancel requests, whose refusals go to the audit log too. */
+export const CANCEL_ROUTE = '/v1/renders/:handle/cancel';
 
 export interface RequestGateOptions {
   authenticator: Authenticator;
   rateLimit: RateLimitConfig;
+  /** Store of the token buckets: memory, or Redis shared by the replicas. */
+  rateLimits: RateLimitStore;
   /** Returns the configured report of that name, if any. */
   findReport(name: string): ReportConfig | undefined;
-  now?: () => number;
+  /** Returns the report name of a valid render handle, or undefined; for audit lines. */
+  reportOfHandle(handle: string): string | undefined;
 }
 
 /**
@@ -33,15 +39,10 @@ export interface RequestGateOptions {
  * no Connect call.
  */
 export class RequestGate {
-  private readonly refreshes: RateLimiter;
-  private readonly reads: RateLimiter;
   /** Errors that the render registry already wrote to the audit log. */
   private readonly auditedErrors = new WeakSet<object>();
 
-  constructor(private readonly options: RequestGateOptions) {
-    this.refreshes = new RateLimiter(options.rateLimit.refresh_per_minute, options.now);
-    this.reads = new RateLimiter(options.rateLimit.reads_per_minute, options.now);
-  }
+  constructor(private readonly options: RequestGateOptions) {}
 
   /** Adds the `identity` field to requests; call once before registering routes. */
   static decorate(app: FastifyInstance): void {
@@ -63,9 +64,15 @@ export class RequestGate {
     };
   }
 
-  /** Returns the onRequest hook of a route whose report is known only inside the handler. */
+  /**
+   * Returns the onRequest hook of a route whose report is known only inside the handler. A
+   * cancel gets the JSON media type check first, as a refresh does.
+   */
   admitHook(action: ReportAction): onRequestHookHandler {
     return async (request) => {
+      if (action === 'cancel') {
+        checkJsonContentType(request.headers['content-type']);
+      }
       await this.admit(request, action);
     };
   }
@@ -82,26 +89,37 @@ export class RequestGate {
       identity = await this.options.authenticator.authenticate(source);
     } catch (error) {
       if (error instanceof GatewayHttpError && error.statusCode === 401) {
-        this.takeRequest(action, this.options.authenticator.clientAddress(source));
+        await this.takeRequest(action, this.options.authenticator.clientAddress(source));
       }
       throw error;
     }
     request.identity = identity;
-    this.takeRequest(action, identity.label);
+    await this.takeRequest(action, identity.label);
     return identity;
   }
 
-  /** Takes one request from the client's limit for the action; throws 429 when none is left. */
-  private takeRequest(action: ReportAction, client: string): void {
-    const limiter = action === 'refresh' ? this.refreshes : this.reads;
-    const retryAfterS = limiter.take(client);
+  /**
+   * Takes one request from the client's limit for the action; throws 429 when none is left.
+   * Refresh and cancel requests share the limit `refresh_per_minute`.
+   */
+  private async takeRequest(action: ReportAction, client: string): Promise<void> {
+    const limits = this.options.rateLimit;
+    const retryAfterS = action === 'read'
+      ? await this.options.rateLimits.take('read', client, limits.reads_per_minute)
+      : await this.options.rateLimits.take('refresh', client, limits.refresh_per_minute);
     if (retryAfterS <= 0) {
       return;
     }
-    const limits = this.options.rateLimit;
-    throw action === 'refresh'
-      ? rateLimited('refresh requests', client, limits.refresh_per_minute, retryAfterS)
-      : rateLimited('status and progress requests', client, limits.reads_per_minute, retryAfterS);
+    switch (action) {
+      case 'refresh':
+        throw rateLimited('refresh requests', client, limits.refresh_per_minute, retryAfterS);
+      case 'cancel':
+        throw rateLimited('refresh and cancel requests', client, limits.refresh_per_minute,
+          retryAfterS);
+      case 'read':
+        throw rateLimited('status and progress requests', client, limits.reads_per_minute,
+          retryAfterS);
+    }
   }
 
   /**
@@ -137,16 +155,24 @@ export class RequestGate {
   }
 
   /**
-   * Writes the audit line of a refresh request refused before the render registry, such as
-   * for missing credentials, a rate limit, an origin or a media type. Other routes and errors
-   * the registry audited are skipped.
+   * Writes the audit line of a refresh or cancel request refused before the render registry,
+   * such as for missing credentials, a rate limit, an origin or a media type. Other routes and
+   * errors the registry audited are skipped.
    */
   auditRefusal(request: FastifyRequest, error: GatewayHttpError, cause: unknown): void {
-    if (request.routeOptions.url !== REFRESH_ROUTE || this.auditedErrors.has(cause as object)) {
+    const route = request.routeOptions.url;
+    if (this.auditedErrors.has(cause as object)) {
       return;
     }
-    const name = (request.params as { name?: string } | undefined)?.name ?? '';
-    auditRefusal(request.log, name, this.who(request), error.code);
+    if (route === REFRESH_ROUTE) {
+      const name = (request.params as { name?: string } | undefined)?.name ?? '';
+      auditRefusal(request.log, name, this.who(request), error.code);
+    } else if (route === CANCEL_ROUTE) {
+      const handle = (request.params as { handle?: string } | undefined)?.handle ?? '';
+      const report = this.options.reportOfHandle(handle) ?? '';
+      const who = this.who(request);
+      auditCancel(request.log, { report, who, outcome: 'refused', code: error.code });
+    }
   }
 }
 

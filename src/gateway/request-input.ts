@@ -13,6 +13,15 @@ export interface ProgressQuery {
 }
 
 const PROGRESS_PARAMETERS: readonly string[] = ['after', 'wait'];
+const RENDERS_PARAMETERS: readonly string[] = ['limit', 'variant'];
+
+/** Query of a recent renders request. */
+export interface RendersQuery {
+  /** Maximum number of renders to return. */
+  limit: number;
+  /** The `variant` parameter, not yet checked against the report (see resolveVariant). */
+  variant: string | undefined;
+}
 
 /** Validates `?after=N&wait=S` of a progress request; both are optional decimal integers. */
 export function parseProgressQuery(query: unknown): ProgressQuery {
@@ -31,6 +40,47 @@ export function parseProgressQuery(query: unknown): ProgressQuery {
   return { after, wait };
 }
 
+/**
+ * Returns the `variant` query parameter of a status or refresh request, not yet checked
+ * against the report (see resolveVariant). Other parameters are ignored, as they were before
+ * reports had variants.
+ */
+export function readVariantQuery(query: unknown): string | undefined {
+  const params = (query ?? {}) as Record<string, unknown>;
+  return readVariant(params.variant);
+}
+
+/**
+ * Validates `?limit=N&variant=K` of a recent renders request. `limit` is a decimal integer
+ * from 1 to `maxLimit`, `defaultLimit` when absent.
+ */
+export function parseRendersQuery(
+  query: unknown,
+  defaultLimit: number,
+  maxLimit: number,
+): RendersQuery {
+  const params = (query ?? {}) as Record<string, unknown>;
+  for (const key of Object.keys(params)) {
+    if (!RENDERS_PARAMETERS.includes(key)) {
+      // The message leaves out the name, because the client chose it.
+      throw invalidRequest(
+        'Unknown query parameter; recent renders take only the parameters limit and variant.',
+      );
+    }
+  }
+  const limit = params.limit === undefined
+    ? defaultLimit
+    : readInteger(params.limit, 'limit', 1, maxLimit);
+  return { limit, variant: readVariant(params.variant) };
+}
+
+function readVariant(value: unknown): string | undefined {
+  if (value === undefined || typeof value === 'string') {
+    return value;
+  }
+  throw invalidRequest('Query parameter variant was given more than once; pass it once.');
+}
+
 function readInteger(value: unknown, name: string, min: number, max: number): number {
   if (value === undefined) {
     return min;
@@ -46,6 +96,18 @@ function readInteger(value: unknown, name: string, min: number, max: number): nu
     );
   }
   return number;
+}
+
+/** Validates a cancel body: none at all, or an empty JSON object. */
+export function checkCancelBody(body: unknown): void {
+  if (body === undefined) {
+    return;
+  }
+  const isEmptyObject = typeof body === 'object' && body !== null && !Array.isArray(body)
+    && Object.keys(body).length === 0;
+  if (!isEmptyObject) {
+    throw invalidRequest('A cancel body must be the empty JSON object {} or nothing at all.');
+  }
 }
 
 /**
@@ -80,7 +142,8 @@ export function unsupportedMediaType(): GatewayHttpError {
   return new GatewayHttpError(
     415,
     'unsupported_media_type',
-    'A refresh must be sent with Content-Type: application/json and a body of {} or nothing.',
+    'A refresh or cancel request must be sent with Content-Type: application/json and a body of ' +
+      '{} or nothing.',
   );
 }
 

@@ -10,16 +10,18 @@ const RENDERS_PREFIX = '/v1/renders/';
 /**
  * Returns the request target as it goes into log lines: the path without the query string,
  * which carries client-chosen values, and without the scheme and host of an absolute-form
- * target. A render handle becomes its render id, the name other log lines give the render,
- * or its first characters when no id can be read. Other long segments are cut.
+ * target. A render handle, also before `/cancel`, becomes its render id, the name other log
+ * lines give the render, or its first characters when no id can be read. Other long
+ * segments are cut.
  */
 export function loggedPath(url: string): string {
   const target = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
   const path = target.split('?')[0] ?? '';
   if (path.startsWith(RENDERS_PREFIX)) {
-    const handle = path.slice(RENDERS_PREFIX.length);
+    const [handle = '', ...rest] = path.slice(RENDERS_PREFIX.length).split('/');
     const renderId = unverifiedRenderId(handle);
-    return RENDERS_PREFIX + (renderId ?? cut(handle, KEPT_HANDLE_CHARACTERS));
+    const suffix = rest.map((segment) => `/${cut(segment, MAX_LOGGED_SEGMENT_LENGTH)}`).join('');
+    return RENDERS_PREFIX + (renderId ?? cut(handle, KEPT_HANDLE_CHARACTERS)) + suffix;
   }
   return path
     .split('/')

@@ -1,19 +1,26 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { RefreshAccepted, RenderProgress, ReportStatus } from '../protocol/index.js';
+import type { RefreshAccepted, RenderProgress } from '../protocol/index.js';
+import { mayCancel } from './auth/authorize.js';
+import { requesterName } from './auth/identity.js';
 import type { ReportConfig } from './config.js';
-import { logConnectFailure, toGatewayError } from './connect-failures.js';
 import { GatewayHttpError } from './errors.js';
 import type { HandleSigner } from './handles.js';
 import type { RenderRecord } from './render-record.js';
 import type { RenderRegistry } from './render-registry.js';
 import type { ReportCatalog } from './report-catalog.js';
-import { REFRESH_ROUTE, type RequestGate } from './request-gate.js';
+import { recentRenders, reportStatus } from './report-reads.js';
+import { DEFAULT_RECENT_RENDERS, MAX_RECENT_RENDERS } from './render-history.js';
+import { CANCEL_ROUTE, REFRESH_ROUTE, type RequestGate } from './request-gate.js';
 import {
+  checkCancelBody,
   checkRefreshBody,
   parseProgressQuery,
+  parseRendersQuery,
+  readVariantQuery,
   unknownRender,
   unknownReport,
 } from './request-input.js';
+import { resolveVariant } from './variants.js';
 
 export interface RouteContext {
   catalog: ReportCatalog;
@@ -28,8 +35,9 @@ export interface RouteContext {
 }
 
 /**
- * Registers the protocol's three routes. The request gate's hooks authenticate, rate-limit and
- * authorize each request before its handler runs.
+ * Registers the protocol's routes. The request gate's hooks authenticate, rate-limit and
+ * authorize each request before its handler runs, and each handler checks the request's
+ * variant before any Connect call.
  */
 export function registerRoutes(app: FastifyInstance, context: RouteContext): void {
   const { catalog, renders, gate } = context;
@@ -37,7 +45,24 @@ export function registerRoutes(app: FastifyInstance, context: RouteContext): voi
   app.get<{ Params: { name: string } }>(
     '/v1/reports/:name',
     { onRequest: gate.reportHook('read') },
-    async (request) => reportStatus(context, request.params.name, request.log),
+    async (request) => {
+      const name = request.params.name;
+      const report = findReport(catalog, name);
+      const variant = resolveVariant(name, report, readVariantQuery(request.query));
+      const canCancel = mayCancel(request.identity, report);
+      return reportStatus(context, name, variant, canCancel, request.log);
+    },
+  );
+
+  app.get<{ Params: { name: string } }>(
+    '/v1/reports/:name/renders',
+    { onRequest: gate.reportHook('read') },
+    async (request) => {
+      const name = request.params.name;
+      const query = parseRendersQuery(request.query, DEFAULT_RECENT_RENDERS, MAX_RECENT_RENDERS);
+      const variant = resolveVariant(name, findReport(catalog, name), query.variant);
+      return recentRenders(context, name, variant, query.limit, request.log);
+    },
   );
 
   app.post<{ Params: { name: string } }>(
@@ -47,11 +72,14 @@ export function registerRoutes(app: FastifyInstance, context: RouteContext): voi
       checkRefreshBody(request.body);
       const name = request.params.name;
       const report = findReport(catalog, name);
+      const variant = resolveVariant(name, report, readVariantQuery(request.query));
 
       let refreshed;
       try {
         refreshed = await renders.refresh(name, report, {
+          variant,
           who: gate.who(request),
+          requester: requesterName(request.identity),
           log: request.log,
         });
       } catch (error) {
@@ -83,6 +111,29 @@ export function registerRoutes(app: FastifyInstance, context: RouteContext): voi
         throw unknownRender();
       }
       return renderProgress(context, heldRequests, { record, handle, after, wait, reply });
+    },
+  );
+
+  app.post<{ Params: { handle: string } }>(
+    CANCEL_ROUTE,
+    { onRequest: gate.admitHook('cancel') },
+    async (request) => {
+      checkCancelBody(request.body);
+      const handle = request.params.handle;
+      const claims = context.handles.verify(handle);
+      if (claims === null || catalog.find(claims.report) === undefined) {
+        throw unknownRender();
+      }
+      // Both lists apply, so that a cancel also shows no more than the caller may read.
+      gate.authorizeReport(request, claims.report, 'read');
+      gate.authorizeReport(request, claims.report, 'cancel');
+      try {
+        return await renders.cancel(handle, { who: gate.who(request), log: request.log });
+      } catch (error) {
+        // The registry writes the audit line of its own refusals and failures.
+        gate.markAudited(error);
+        throw error;
+      }
     },
   );
 }
@@ -128,7 +179,8 @@ async function renderProgress(
     }
   }
 
-  const lastRenderedAt = await context.catalog.knownLastRenderedAt(record.reportName);
+  const lastRenderedAt = await context.catalog.knownLastRenderedAt(record.reportName,
+    record.variant);
   return record.progress(handle, after, lastRenderedAt);
 }
 
@@ -138,36 +190,6 @@ function findReport(catalog: ReportCatalog, name: string): ReportConfig {
     throw unknownReport(name);
   }
   return report;
-}
-
-async function reportStatus(
-  context: RouteContext,
-  name: string,
-  log: FastifyInstance['log'],
-): Promise<ReportStatus> {
-  const { catalog, renders } = context;
-  let title: string;
-  let lastRenderedAt: string | null;
-  try {
-    [title, lastRenderedAt] = await Promise.all([
-      catalog.title(name),
-      catalog.lastRenderedAt(name),
-    ]);
-  } catch (error) {
-    logConnectFailure(log, error, name, 'read the last-rendered time');
-    throw toGatewayError(error, name);
-  }
-
-  // First, because it may read the job list that the durations then take from the cache.
-  const running = await renders.statusRender(name);
-  return {
-    name,
-    title,
-    last_rendered_at: lastRenderedAt,
-    render: running === undefined ? null : running.summary(),
-    recent_durations: catalog.recentDurations(name),
-    server_time: new Date().toISOString(),
-  };
 }
 
 /** Reason a held progress request ended. */

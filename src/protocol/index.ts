@@ -4,8 +4,13 @@
  * server code. Times are RFC 3339 strings in UTC.
  */
 
-/** State of one render, as the gateway reports it. */
-export type RenderState = 'running' | 'succeeded' | 'failed';
+/**
+ * State of one render, as the gateway reports it. `unknown`: the gateway lost the render, such as
+ * when Connect restarted and forgot its task and the job list does not show the outcome; `error`
+ * then contains a plain message. `cancelled`: a report owner cancelled the render through the
+ * gateway, and it ended without a new output.
+ */
+export type RenderState = 'running' | 'succeeded' | 'failed' | 'unknown' | 'cancelled';
 
 /** A render in progress, as listed in a report's status. */
 export interface RenderSummary {
@@ -24,11 +29,22 @@ export interface ReportStatus {
   /** The render in progress, or null. */
   render: RenderSummary | null;
   /**
-   * Durations in seconds of the report's recent successful renders, newest first, at most 10,
-   * rounded to one decimal. Empty when none is known. Clients estimate how long a render takes
-   * from these.
+   * Durations in seconds of the variant's recent successful renders, newest end first, at most
+   * 10, rounded to one decimal. Empty when none is known. Clients estimate how long a render
+   * takes from these. They are those of the successful renders in the recent renders route.
    */
   recent_durations: number[];
+  /**
+   * True when the caller may cancel the report's renders: the report's `cancel` list in the
+   * gateway's config names the caller. Nobody may cancel when the list is missing.
+   */
+  can_cancel: boolean;
+  /**
+   * Key of the Connect variant that this status describes: the request's `variant`, else the
+   * report's configured `variant`. Null for the content's default variant on Connect when the
+   * configuration names no key.
+   */
+  variant: string | null;
   /** The gateway's clock when it sent the response. */
   server_time: string;
 }
@@ -49,9 +65,65 @@ export interface RenderProgress {
   next: number;
   started_at: string;
   finished_at: string | null;
-  /** Short reason of a failed render, otherwise null. */
+  /**
+   * Short reason of a failed render, why the outcome is unknown, or a note that a report owner
+   * cancelled it; otherwise null.
+   */
   error: string | null;
   last_rendered_at: string | null;
+  server_time: string;
+  /**
+   * True while the render runs longer than the report's maximum duration (`max_duration` in the
+   * gateway's config, in seconds). The state stays `running`, because the gateway does not end
+   * the render.
+   */
+  stuck: boolean;
+}
+
+/**
+ * Body of the 200 response to `POST /v1/renders/{handle}/cancel`: the render's state once the
+ * gateway ordered Connect to end it, or found it ended. `running` means that Connect accepted
+ * the order but the render had not ended when the gateway stopped waiting; its progress then
+ * reports the end.
+ */
+export interface CancelResult {
+  handle: string;
+  state: RenderState;
+  finished_at: string | null;
+  /** As in RenderProgress. */
+  error: string | null;
+  server_time: string;
+}
+
+/** One render in the body of `GET /v1/reports/{name}/renders`. */
+export interface RecentRender {
+  started_at: string;
+  /** End of the render, or null while it runs. */
+  finished_at: string | null;
+  state: RenderState;
+  /** Seconds from start to end, rounded to one decimal; null while the render runs. */
+  duration: number | null;
+  /**
+   * True when a refresh request to the gateway started the render. False for renders that a
+   * schedule, the Connect dashboard or another API client started, and for renders whose
+   * start the gateway has no record of, such as those before its last restart.
+   */
+  started_by_gateway: boolean;
+  /**
+   * Name of the requester that started the render through the gateway: the user name of a
+   * signed user token or a trusted proxy, or the configured name of a bearer token. Null for
+   * an anonymous request and when `started_by_gateway` is false.
+   */
+  started_by: string | null;
+}
+
+/** Body of `GET /v1/reports/{name}/renders?limit=N&variant=K`. */
+export interface RecentRenders {
+  name: string;
+  /** Key of the variant whose renders are listed; null as in ReportStatus. */
+  variant: string | null;
+  /** The last renders of the variant, newest start first, at most `limit`. */
+  renders: RecentRender[];
   server_time: string;
 }
 
@@ -80,6 +152,8 @@ export type GatewayErrorCode =
   | 'unknown_report'
   /** 404: the handle is malformed, expired, or was not issued by this gateway. */
   | 'unknown_render'
+  /** 404: the report does not allow the variant that the request names. */
+  | 'unknown_variant'
   /** 405: the route exists but not for this method. */
   | 'method_not_allowed'
   /** 415: a state-changing request without `Content-Type: application/json`. */
@@ -96,7 +170,12 @@ export type GatewayErrorCode =
   /** 503: Connect is unreachable or answered with a server error. */
   | 'connect_unavailable'
   /** 503: the gateway is closing for a restart or a stop; retry after `Retry-After` seconds. */
-  | 'shutting_down';
+  | 'shutting_down'
+  /**
+   * 503: the gateway's replicas cannot reach the shared state (Redis) that lets them start
+   * one render at a time. No render starts; retry after `Retry-After` seconds.
+   */
+  | 'shared_state_unavailable';
 
 /** Body of every error answer of the gateway. */
 export interface GatewayErrorBody {

@@ -52,6 +52,11 @@ export const API_ERRORS = {
     code: 277,
     message: 'Rate limit exceeded. Retry after the time in the Retry-After header.',
   },
+  inactiveJob: {
+    status: 409,
+    code: 163,
+    message: 'The specified job cannot be terminated because it is not active',
+  },
 } as const satisfies Record<string, ApiErrorSpec>;
 
 export type ApiErrorName = keyof typeof API_ERRORS;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { nowNs } from './clock.js';
-import type { StandInConfig, StandInContent, UserRole } from './config-types.js';
+import type { StandInConfig, StandInContent, StandInVariant, UserRole } from './config-types.js';
 import { randomAlphanumeric, stableGuid } from './ids.js';
 
 /** Finished jobs kept per content item; running jobs are always kept. */
@@ -32,6 +32,10 @@ export interface RenderingRecord {
 export interface VariantRecord {
   id: number;
   key: string;
+  name: string;
+  isDefault: boolean;
+  /** Parameter values that the variant's renders get, by parameter name. */
+  params: Readonly<Record<string, string>>;
   createdNs: bigint;
   /** Newest first. */
   renderings: RenderingRecord[];
@@ -65,7 +69,8 @@ export interface ContentRecord {
   bundleId: number;
   createdNs: bigint;
   owner: UserRecord;
-  variant: VariantRecord;
+  /** In config order; exactly one is the default. */
+  variants: VariantRecord[];
   /** Newest first. */
   jobs: JobRecord[];
 }
@@ -92,6 +97,7 @@ export class Catalog {
   readonly users: readonly UserRecord[];
   private readonly usersByKeyHash = new Map<string, UserRecord>();
   private readonly contentByGuid = new Map<string, ContentRecord>();
+  private nextVariantId = 1;
   private nextJobId = 1;
   private nextRenderingId = 1;
 
@@ -118,8 +124,19 @@ export class Catalog {
     if (!owner) {
       throw new Error(`content ${settings.guid} has no owner; validate the config first`);
     }
-    const variant = { id, key: randomAlphanumeric(8), createdNs, renderings: [] };
-    return { id, settings, bundleId: id, createdNs, owner, variant, jobs: [] };
+    const configured: StandInVariant[] = settings.variants ?? [
+      { key: randomAlphanumeric(8), name: 'default', is_default: true, params: {} },
+    ];
+    const variants = configured.map((variant) => ({
+      id: this.nextVariantId++,
+      key: variant.key,
+      name: variant.name,
+      isDefault: variant.is_default,
+      params: { ...variant.params },
+      createdNs,
+      renderings: [],
+    }));
+    return { id, settings, bundleId: id, createdNs, owner, variants, jobs: [] };
   }
 
   /** Returns the user whose API key this is, or undefined. */
@@ -131,26 +148,27 @@ export class Catalog {
     return this.contentByGuid.get(guid);
   }
 
-  /** Returns the content item that owns the variant with this id, or undefined. */
-  findContentByVariantId(variantId: number): ContentRecord | undefined {
+  /** Returns the variant with this id and the content item that owns it, or undefined. */
+  findVariant(variantId: number): { content: ContentRecord; variant: VariantRecord } | undefined {
     for (const content of this.contentByGuid.values()) {
-      if (content.variant.id === variantId) {
-        return content;
+      const variant = content.variants.find((candidate) => candidate.id === variantId);
+      if (variant !== undefined) {
+        return { content, variant };
       }
     }
     return undefined;
   }
 
-  /** Records a new running render job for the content's default variant. */
-  startJob(content: ContentRecord): JobRecord {
+  /** Records a new running render job for one variant of the content. */
+  startJob(content: ContentRecord, variant: VariantRecord): JobRecord {
     const startNs = nowNs();
     const job: JobRecord = {
       id: this.nextJobId++,
       key: randomAlphanumeric(16),
       contentId: content.id,
       contentGuid: content.settings.guid,
-      variantId: content.variant.id,
-      variantKey: content.variant.key,
+      variantId: variant.id,
+      variantKey: variant.key,
       bundleId: content.bundleId,
       tag: renderTag(content.settings),
       status: 0,
@@ -181,10 +199,14 @@ export class Catalog {
   }
 
   /**
-   * Makes the output of a successful job the variant's active rendering. Returns the
-   * renderings dropped from the history, whose folders the caller should delete.
+   * Makes the output of a successful job the active rendering of the job's variant. Returns
+   * the renderings dropped from the history, whose folders the caller should delete.
    */
   activateRendering(content: ContentRecord, job: JobRecord, outputDir: string) {
+    const variant = content.variants.find((candidate) => candidate.id === job.variantId);
+    if (variant === undefined) {
+      throw new Error(`job ${job.key} names variant ${job.variantId}, which ${content.settings.guid} lacks`);
+    }
     const renderTimeNs = job.endNs ?? nowNs();
     const rendering: RenderingRecord = {
       id: this.nextRenderingId++,
@@ -197,7 +219,6 @@ export class Catalog {
       active: true,
       outputDir,
     };
-    const variant = content.variant;
     for (const older of variant.renderings) {
       older.active = false;
     }
@@ -205,6 +226,15 @@ export class Catalog {
     const dropped = variant.renderings.splice(RENDERING_HISTORY_LIMIT);
     return { rendering, dropped };
   }
+}
+
+/** Returns the content's default variant. */
+export function defaultVariant(content: ContentRecord): VariantRecord {
+  const found = content.variants.find((variant) => variant.isDefault);
+  if (found === undefined) {
+    throw new Error(`content ${content.settings.guid} has no default variant`);
+  }
+  return found;
 }
 
 /** Returns the variant's active rendering, or undefined before the first successful render. */

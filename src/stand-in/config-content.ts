@@ -10,6 +10,7 @@ import {
   type StandInUser,
 } from './config-types.js';
 import { isNonEmptyString, isObject, oneOf, type Json, type Problems } from './config-checks.js';
+import { parseVariants } from './config-variants.js';
 
 const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Connect's rule for content names: 3 to 64 letters, digits, dashes and underscores. */
@@ -19,7 +20,7 @@ const RMD_PATTERN = /^[^/\\-][^/\\]*\.rmd$/i;
 
 const CONTENT_FIELDS = [
   'guid', 'name', 'title', 'description', 'app_mode', 'access_type',
-  'source', 'rmd', 'command', 'permissions',
+  'source', 'rmd', 'command', 'variants', 'permissions',
 ];
 
 function parsePermissions(
@@ -64,7 +65,7 @@ function parsePermissions(
 function parseRenderFields(raw: Json, path: string, appMode: AppMode, problems: Problems): void {
   const rendered = RENDERED_APP_MODES.includes(appMode);
   if (!rendered) {
-    for (const field of ['source', 'rmd', 'command']) {
+    for (const field of ['source', 'rmd', 'command', 'variants']) {
       if (raw[field] !== undefined) {
         problems.add(`${path}.${field}`,
           `${appMode} content is not rendered, so it takes no ${field}; remove it`);
@@ -139,6 +140,8 @@ export function parseContentItem(
   if (!appModeValid) {
     return null;
   }
+  const rendered = RENDERED_APP_MODES.includes(raw.app_mode as AppMode);
+  const variants = rendered ? parseVariants(raw.variants, `${path}.variants`, problems) : undefined;
   return {
     guid: String(raw.guid),
     name: String(raw.name),
@@ -149,6 +152,7 @@ export function parseContentItem(
     ...(typeof raw.source === 'string' ? { source: raw.source } : {}),
     ...(typeof raw.rmd === 'string' ? { rmd: raw.rmd } : {}),
     ...(Array.isArray(raw.command) ? { command: raw.command.map(String) } : {}),
+    ...(variants === undefined ? {} : { variants }),
     permissions,
   };
 }

@@ -57,6 +57,16 @@ export interface StandInUser {
   role: UserRole;
 }
 
+/** A variant of a rendered content item: a saved set of parameter values. */
+export interface StandInVariant {
+  key: string;
+  name: string;
+  /** True for the one variant that renders when a request names none. */
+  is_default: boolean;
+  /** Parameter values of the variant's renders, by parameter name. */
+  params: Record<string, string>;
+}
+
 /** A content item. Rendered items have `source` and exactly one of `rmd` or `command`. */
 export interface StandInContent {
   guid: string;
@@ -71,6 +81,11 @@ export interface StandInContent {
   rmd?: string;
   /** Program and arguments run inside the copy of `source`, without a shell. */
   command?: string[];
+  /**
+   * Variants of a rendered item, exactly one of them the default. Undefined gives the item
+   * one default variant with a random key, as Connect creates at the first deployment.
+   */
+  variants?: StandInVariant[];
   /** Content role of each user that has one, by username. */
   permissions: Record<string, ContentRole>;
 }

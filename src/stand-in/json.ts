@@ -9,8 +9,10 @@ import {
   type JobRecord,
   type RenderingRecord,
   type UserRecord,
+  type VariantRecord,
 } from './catalog.js';
 import { formatRfc3339 } from './clock.js';
+import { stableGuid } from './ids.js';
 import type { TaskRecord } from './task-store.js';
 
 /** Extra parts of the content object that `?include=` may ask for. */
@@ -82,16 +84,15 @@ export function contentJson(
 }
 
 /** Builds an entry of `GET /applications/{guid}/variants`, and the `GET /variants/{id}` body. */
-export function variantJson(content: ContentRecord) {
-  const { variant } = content;
+export function variantJson(content: ContentRecord, variant: VariantRecord) {
   const active = activeRendering(variant);
   return {
     id: variant.id,
     app_id: content.id,
     key: variant.key,
     bundle_id: content.bundleId,
-    is_default: true,
-    name: 'default',
+    is_default: variant.isDefault,
+    name: variant.name,
     email_collaborators: false,
     email_viewers: false,
     email_all: false,
@@ -144,6 +145,23 @@ export function jobJson(job: JobRecord) {
     cluster: null,
     image: null,
     run_as: job.runAs,
+  };
+}
+
+/**
+ * Builds the body of `DELETE /v1/content/{guid}/jobs/{key}`. Connect 2024.08 sends the
+ * numeric ids as numbers here, unlike the string ids of its job list.
+ */
+export function jobKillOrderJson(job: JobRecord) {
+  return {
+    guid: stableGuid('job', job.key),
+    app_id: job.contentId,
+    app_guid: job.contentGuid,
+    content_id: job.contentId,
+    content_guid: job.contentGuid,
+    job_id: job.id,
+    job_key: job.key,
+    result: 'Order to kill job registered',
   };
 }
 

@@ -12,6 +12,8 @@ export interface ProcessOutcome {
 export interface RenderProcessOptions {
   /** Program and arguments; run without a shell. */
   argv: readonly string[];
+  /** Variables added to renderEnvironment(), such as the variant's key. */
+  env?: Readonly<Record<string, string>>;
   cwd: string;
   onLine: (line: string) => void;
   onSpawn: (pid: number) => void;
@@ -28,8 +30,9 @@ const SIGNAL_WORDS: Record<string, string> = {
 };
 
 /**
- * Environment of a render: only PATH, HOME and LANG from the stand-in's own environment.
- * Nothing else is passed, so neither CONNECT_SERVER nor any API key reaches the render.
+ * Environment of a render: only PATH, HOME and LANG from the stand-in's own environment, to
+ * which a render adds its variant's variables. Nothing else is passed, so neither
+ * CONNECT_SERVER nor any API key reaches the render.
  */
 export function renderEnvironment(): NodeJS.ProcessEnv {
   const environment: NodeJS.ProcessEnv = {};
@@ -96,7 +99,7 @@ export class RenderProcess {
     try {
       this.child = spawn(program!, args, {
         cwd: this.options.cwd,
-        env: renderEnvironment(),
+        env: { ...renderEnvironment(), ...this.options.env },
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
       });

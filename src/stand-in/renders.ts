@@ -1,7 +1,7 @@
 import { cp, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Catalog, ContentRecord, JobRecord, UserRecord } from './catalog.js';
+import type { Catalog, ContentRecord, JobRecord, UserRecord, VariantRecord } from './catalog.js';
 import { nowNs } from './clock.js';
 import type { AppMode, StandInContent } from './config-types.js';
 import type { StandInFaults } from './faults.js';
@@ -9,11 +9,27 @@ import { RenderProcess, type ProcessOutcome } from './render-process.js';
 import type { TaskRecord, TaskStore } from './task-store.js';
 
 /**
- * R code that renders the file named by the first trailing argument. The file name is
- * passed as an argument and never pasted into the code.
+ * R code that renders the file named by the first trailing argument. The arguments after it
+ * are pairs of a parameter name and its value, which become the render's `params`. Names and
+ * values are passed as arguments and never pasted into the code. The helper variables live in
+ * `local()`, because rmarkdown refuses to render when the global environment has `params`.
  */
-export const RMARKDOWN_EXPRESSION =
-  'rmarkdown::render(commandArgs(trailingOnly = TRUE)[1], output_file = "index.html")';
+export const RMARKDOWN_EXPRESSION = [
+  'local({',
+  'args <- commandArgs(trailingOnly = TRUE);',
+  'pairs <- args[-1];',
+  'odd <- seq_along(pairs) %% 2 == 1;',
+  'values <- as.list(pairs[!odd]);',
+  'names(values) <- pairs[odd];',
+  'rmarkdown::render(args[1], output_file = "index.html", envir = globalenv(),',
+  'params = if (length(values) > 0) values else NULL)',
+  '})',
+].join(' ');
+
+/** Environment variable with the key of the variant that a render renders. */
+export const VARIANT_KEY_ENV = 'STAND_IN_VARIANT_KEY';
+/** Environment variable with the variant's parameter values as a JSON object. */
+export const VARIANT_PARAMS_ENV = 'STAND_IN_VARIANT_PARAMS';
 
 /** The document kind Connect names in its own first output lines. */
 const DOCUMENT_KINDS: Partial<Record<AppMode, string>> = {
@@ -40,23 +56,40 @@ export interface StartedRender {
 }
 
 interface RunningRender {
+  job: JobRecord;
   process?: RenderProcess;
   done: Promise<void>;
-  /** Aborts when the render is killed, which also ends a hanging render's wait. */
+  /**
+   * Aborts when the render is killed, which also ends a hanging render's wait, so a render
+   * whose process has not started yet never starts it.
+   */
   killed: AbortController;
   /** True when a restart killed the render, so its job ends without an exit code. */
   lost: boolean;
 }
 
-/** Returns the program and arguments that render the content. */
-export function renderCommand(settings: StandInContent): string[] {
+/**
+ * Returns the program and arguments that render one variant of the content. An `.Rmd` file
+ * gets the variant's parameters as `params`. A command gets them only through the environment
+ * (see variantEnvironment).
+ */
+export function renderCommand(settings: StandInContent, variant: VariantRecord): string[] {
   if (settings.rmd !== undefined) {
-    return ['Rscript', '-e', RMARKDOWN_EXPRESSION, settings.rmd];
+    const pairs = Object.entries(variant.params).flat();
+    return ['Rscript', '-e', RMARKDOWN_EXPRESSION, settings.rmd, ...pairs];
   }
   if (settings.command !== undefined) {
     return [...settings.command];
   }
   throw new Error(`content ${settings.guid} has neither rmd nor command`);
+}
+
+/** Returns the environment variables that tell a render which variant it renders. */
+export function variantEnvironment(variant: VariantRecord): Record<string, string> {
+  return {
+    [VARIANT_KEY_ENV]: variant.key,
+    [VARIANT_PARAMS_ENV]: JSON.stringify(variant.params),
+  };
 }
 
 /** Runs renders as child processes and records their tasks, jobs and renderings. */
@@ -66,14 +99,17 @@ export class RenderManager {
 
   constructor(private readonly options: RenderManagerOptions) {}
 
-  /** Creates the task and job at once, then copies the source and starts the process. */
-  start(content: ContentRecord, user: UserRecord): StartedRender {
+  /**
+   * Creates the task and job of a render of the variant at once, then copies the source and
+   * starts the process.
+   */
+  start(content: ContentRecord, variant: VariantRecord, user: UserRecord): StartedRender {
     const task = this.options.tasks.create(user.id);
-    const job = this.options.catalog.startJob(content);
+    const job = this.options.catalog.startJob(content, variant);
     const entry: RunningRender = {
-      done: Promise.resolve(), killed: new AbortController(), lost: false,
+      job, done: Promise.resolve(), killed: new AbortController(), lost: false,
     };
-    entry.done = this.run(content, job, task, entry)
+    entry.done = this.run(content, variant, job, task, entry)
       .catch((error: unknown) => {
         this.options.log.error({ err: error, jobKey: job.key }, 'render failed unexpectedly');
         this.complete(entry, content, job, task, null,
@@ -81,9 +117,26 @@ export class RenderManager {
       })
       .finally(() => this.running.delete(entry));
     this.running.add(entry);
-    this.options.log.info({ guid: content.settings.guid, jobKey: job.key, taskId: task.id,
-      user: user.username }, 'render started');
+    this.options.log.info({ guid: content.settings.guid, variant: variant.key, jobKey: job.key,
+      taskId: task.id, user: user.username }, 'render started');
     return { task, job };
+  }
+
+  /**
+   * Kills the process group of the job's render, as Connect's kill order does, and returns
+   * false when no render of that job runs. The task then fails with "signal: killed" and the
+   * job gets exit code -1, as after any process that a signal ended.
+   * NOTE: Connect documents neither the task's nor the job's end after a kill order; the
+   * stand-in reports it like a render that a signal ended.
+   */
+  kill(job: JobRecord): boolean {
+    const entry = [...this.running].find((candidate) => candidate.job === job);
+    if (entry === undefined) {
+      return false;
+    }
+    this.stop(entry);
+    this.options.log.info({ jobKey: job.key, pid: job.pid }, 'render killed on request');
+    return true;
   }
 
   /** Kills every running render's process group and waits until all of them have ended. */
@@ -92,7 +145,7 @@ export class RenderManager {
     // Renders started after this point stop before their process starts; wait for them too.
     while (this.running.size > 0) {
       const entries = [...this.running];
-      entries.forEach((entry) => this.kill(entry));
+      entries.forEach((entry) => this.stop(entry));
       await Promise.all(entries.map((entry) => entry.done));
     }
   }
@@ -111,19 +164,20 @@ export class RenderManager {
     const entries = [...this.running];
     for (const entry of entries) {
       entry.lost = true;
-      this.kill(entry);
+      this.stop(entry);
     }
     await Promise.all(entries.map((entry) => entry.done));
     return entries.length;
   }
 
-  private kill(entry: RunningRender): void {
+  private stop(entry: RunningRender): void {
     entry.killed.abort();
     entry.process?.kill();
   }
 
   private async run(
     content: ContentRecord,
+    variant: VariantRecord,
     job: JobRecord,
     task: TaskRecord,
     entry: RunningRender,
@@ -154,7 +208,8 @@ export class RenderManager {
       return;
     }
     entry.process = new RenderProcess({
-      argv: renderCommand(content.settings),
+      argv: renderCommand(content.settings, variant),
+      env: variantEnvironment(variant),
       cwd: workDir,
       onLine: (line) => {
         tasks.appendTimestamped(task, line);

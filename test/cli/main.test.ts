@@ -31,7 +31,7 @@ describe('connect-refresh', () => {
   it('lists the exit statuses in render --help', async () => {
     const run = startCli(['render', '--help']);
     assert.equal(await run.exited, 0);
-    for (const status of ['0', '1', '2', '3', '4', '5', '130']) {
+    for (const status of ['0', '1', '2', '3', '4', '5', '6', '130']) {
       assert.match(run.output(), new RegExp(`^  ${status} +\\S`, 'm'), `exit status ${status}`);
     }
     assert.match(run.output(), /CONNECT_REFRESH_TOKEN/);

@@ -59,6 +59,18 @@ describe('render command against Connect', { timeout: CLI_SUITE_TIMEOUT_MS }, ()
     assertNoSecret(run, [harness.apiKey]);
   });
 
+  it('reports a killed render as failed', async () => {
+    const run = startCli(['render', SALES_GUID, '--json'], env);
+    await waitForOutput(run, RENDER_WAITING);
+    const [jobKey] = await activeJobKeys(harness);
+    await harness.connect.killJob(SALES_GUID, jobKey!);
+
+    assert.equal(await run.exited, 1, run.output());
+    const result = printedJson(run);
+    assert.equal(result.state, 'failed', 'Connect does not say who ended a job');
+    assert.match(result.error, /signal: killed/);
+  });
+
   it('streams the log without timestamps', async () => {
     const run = startCli(['render', SALES_GUID], env);
     await waitForOutput(run, RENDER_WAITING);

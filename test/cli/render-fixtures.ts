@@ -38,7 +38,7 @@ export const TOKEN_GATEWAY_CONFIG = parseGatewayConfig({
     ],
   },
   reports: {
-    sales: { guid: SALES_GUID, log: 'full' },
+    sales: { guid: SALES_GUID, log: 'full', cancel: { tokens: ['scheduler'] } },
     quiet: { guid: QUIET_GUID, log: 'full', refresh: { tokens: ['someone-else'] } },
     forbidden: { guid: FORBIDDEN_GUID, log: 'full' },
   },

@@ -72,6 +72,26 @@ describe('render command through a gateway', { timeout: CLI_SUITE_TIMEOUT_MS }, 
     assert.match(run.output(), /Error: no rows/);
   });
 
+  it('exits 6 when a report owner cancels', async () => {
+    const run = render('sales', '--json');
+    await waitForOutput(run, RENDER_WAITING);
+    const authorization = `Bearer ${SCHEDULER_TOKEN}`;
+    const status = await harness.request('/v1/reports/sales', { headers: { authorization } });
+    const cancel = await harness.request(`/v1/renders/${status.body.render.handle}/cancel`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    assert.equal(cancel.status, 200, cancel.text);
+
+    assert.equal(await run.exited, 6, run.output());
+    const result = printedJson(run);
+    assert.equal(result.state, 'cancelled');
+    assert.equal(result.error, 'A report owner cancelled the render.');
+    assert.equal(typeof result.finished_at, 'string');
+    assert.match(run.output(), /The render of sales was cancelled by a report owner after [\d.]+ s\./);
+  });
+
   it('prints the handle with --no-wait, then joins', async () => {
     const first = render('sales', '--no-wait');
     assert.equal(await first.exited, 0, first.output());

@@ -108,6 +108,20 @@ describe('ConnectClient requests', () => {
     assert.equal(jobs.length, 1);
     assert.equal(jobs[0]!.tag, 'build_report');
   });
+
+  it('listRenderings reads the legacy route', async () => {
+    const rendering = {
+      id: 55123, app_id: 9001, variant_id: 6666, bundle_id: 7710, job_key: 'Hn2kQ8sPz0aVbC1d',
+      render_time: '2025-03-04T06:00:12.5Z', render_duration: 41250000000, active: true,
+    };
+    const client = await clientFor({
+      'GET /__api__/variants/6666/renderings': jsonRoute([rendering]),
+    });
+    const renderings = await client.listRenderings('6666');
+    assert.equal(renderings.length, 1);
+    assert.equal(renderings[0]!.job_key, 'Hn2kQ8sPz0aVbC1d');
+    assert.equal(server!.requests[0]!.headers.authorization, `Key ${API_KEY}`);
+  });
 });
 
 describe('ConnectClient.getTask', () => {

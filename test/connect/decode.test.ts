@@ -8,6 +8,7 @@ import {
   decodeContent,
   decodeJobs,
   decodeLegacyRenderTask,
+  decodeRenderings,
   decodeRenderTask,
   decodeTask,
   decodeVariants,
@@ -97,6 +98,48 @@ describe('decoders', () => {
     assert.equal(job!.id, '12');
     assert.equal(job!.variant_id, '3');
     assert.equal(job!.bundle_id, '4');
+  });
+
+  it('job without variant_key', () => {
+    const [job] = decodeJobs([JOB]);
+    assert.equal(job!.variant_key, null);
+  });
+
+  it('job with variant_key', () => {
+    const [job] = decodeJobs([{ ...JOB, variant_key: 'WrEKKa77' }]);
+    assert.equal(job!.variant_key, 'WrEKKa77');
+  });
+
+  it('job with a numeric variant_key', () => {
+    assertInvalidField(() => decodeJobs([{ ...JOB, variant_key: 7 }]), '[0].variant_key');
+  });
+
+  it('renderings with integer ids', () => {
+    const [rendering] = decodeRenderings([{
+      id: 55123, app_id: 9001, variant_id: 412, bundle_id: 7710, job_key: 'Hn2kQ8sPz0aVbC1d',
+      render_time: '2025-03-04T06:00:12.5Z', render_duration: 41250000000, active: true,
+    }]);
+    assert.equal(rendering!.id, '55123');
+    assert.equal(rendering!.variant_id, '412');
+    assert.equal(rendering!.job_key, 'Hn2kQ8sPz0aVbC1d');
+    assert.equal(rendering!.render_time, '2025-03-04T06:00:12.5Z');
+    assert.equal(rendering!.render_duration, 41250000000);
+    assert.equal(rendering!.active, true);
+  });
+
+  it('rendering without active or duration', () => {
+    const [rendering] = decodeRenderings([{ id: 1, variant_id: 2, render_time: null }]);
+    assert.equal(rendering!.active, false);
+    assert.equal(rendering!.render_duration, null);
+    assert.equal(rendering!.job_key, null);
+  });
+
+  it('rendering without variant_id', () => {
+    assertInvalidField(() => decodeRenderings([{ id: 1 }]), '[0].variant_id');
+  });
+
+  it('renderings that are not an array', () => {
+    assertInvalidField(() => decodeRenderings({ id: 1 }), null);
   });
 
   it('task strips timestamp prefixes', () => {

@@ -167,9 +167,9 @@ describe('newestSuccessfulRenderEnd', () => {
   it('compares instants, not strings', () => {
     const jobs: Job[] = [
       { id: '1', key: 'a', tag: 'build_report', status: 2, start_time: null,
-        end_time: '2025-03-02T10:00:00+02:00', exit_code: 0, variant_id: null, bundle_id: null },
+        end_time: '2025-03-02T10:00:00+02:00', exit_code: 0, variant_id: null, variant_key: null, bundle_id: null },
       { id: '2', key: 'b', tag: 'build_report', status: 2, start_time: null,
-        end_time: '2025-03-02T09:00:00Z', exit_code: 0, variant_id: null, bundle_id: null },
+        end_time: '2025-03-02T09:00:00Z', exit_code: 0, variant_id: null, variant_key: null, bundle_id: null },
     ];
     assert.equal(newestSuccessfulRenderEnd(jobs), '2025-03-02T09:00:00Z');
   });

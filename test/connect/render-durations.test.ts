@@ -23,6 +23,7 @@ function job(fields: Partial<Job>): Job {
     end_time: '2025-03-01T10:00:42Z',
     exit_code: 0,
     variant_id: '1',
+    variant_key: null,
     bundle_id: '1',
     ...fields,
   };

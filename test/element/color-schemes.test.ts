@@ -9,7 +9,7 @@ import {
   parseColor,
   textContrast,
 } from './contrast.js';
-import { button, mount, part } from './helpers.js';
+import { button, mount, part, until } from './helpers.js';
 import { showStatus, STATUSES } from './statuses.js';
 
 /** WCAG 2.2 AA minimums: 1.4.3 for text, 1.4.11 for icons and component boundaries. */
@@ -23,6 +23,11 @@ const TEXT_SELECTORS = [
   '[part~="time"]',
   '[part~="countdown"]',
   '[part~="message"]',
+  '[part~="cancel"]',
+  '[part~="cancel-status"]',
+  '[part~="cancel-question"]',
+  '[part~="cancel-confirm"]',
+  '[part~="cancel-keep"]',
   '[part~="log"] summary',
   '[part~="detail"] summary',
 ];
@@ -106,6 +111,42 @@ for (const scheme of ['light', 'dark'] as const) {
         await expect(mounted.el).to.be.accessible();
       });
     }
+
+    it('meets AA contrast asking to cancel', async () => {
+      const mounted = await mount();
+      await showStatus(mounted, 'running');
+      const cancel = part(mounted.el, 'cancel')!;
+      const cancelEdge = contrastRatio(parseColor(getComputedStyle(cancel).borderTopColor),
+        paintedColor(cancel));
+      expect(cancelEdge, `cancel edge: ${cancelEdge.toFixed(2)}`).to.be.at.least(GRAPHIC_MINIMUM);
+
+      cancel.click();
+      await until(mounted.el, () => part(mounted.el, 'cancel-question') !== null);
+      await mounted.el.updateComplete;
+
+      for (const name of ['cancel-question', 'cancel-confirm', 'cancel-keep']) {
+        const ratio = textContrast(part(mounted.el, name)!);
+        expect(ratio, `text of ${name}: ${ratio.toFixed(2)}`).to.be.at.least(TEXT_MINIMUM);
+      }
+
+      const confirmEdge = boundaryContrast(part(mounted.el, 'cancel-confirm')!);
+      expect(confirmEdge, `confirm edge: ${confirmEdge.toFixed(2)}`).to.be.at.least(GRAPHIC_MINIMUM);
+      const keep = part(mounted.el, 'cancel-keep')!;
+      const keepEdge = contrastRatio(parseColor(getComputedStyle(keep).borderTopColor),
+        paintedColor(keep));
+      expect(keepEdge, `keep edge: ${keepEdge.toFixed(2)}`).to.be.at.least(GRAPHIC_MINIMUM);
+    });
+
+    it('passes axe asking to cancel', async () => {
+      const mounted = await mount();
+      await showStatus(mounted, 'running');
+      part(mounted.el, 'cancel')!.click();
+      await until(mounted.el, () => part(mounted.el, 'cancel-question') !== null);
+      await mounted.el.updateComplete;
+      mounted.clock.restore();
+
+      await expect(mounted.el).to.be.accessible();
+    });
   });
 }
 

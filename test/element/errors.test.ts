@@ -176,7 +176,7 @@ describe('connect-refresh-button errors', () => {
 
     await clock.tickAsync(501);
     const retry = await gateway.next();
-    expect(retry.url).to.equal('/gw/v1/renders/render-1?after=1&wait=20');
+    expect(retry.url).to.equal('/gw/v1/renders/render-1?after=1&wait=0');
 
     retry.failNetwork();
     await clock.tickAsync(999);
@@ -201,7 +201,7 @@ describe('connect-refresh-button errors', () => {
 
     await clock.tickAsync(30_000);
     expect(gateway.untaken).to.equal(1);
-    expect(el.status).to.equal('running');
+    expect(el.status).to.equal('unavailable');
   });
 
   it('retries a poll after HTTP 503', async () => {
@@ -214,7 +214,7 @@ describe('connect-refresh-button errors', () => {
     expect(gateway.untaken).to.equal(0);
 
     await clock.tickAsync(501);
-    expect((await gateway.next()).url).to.equal('/gw/v1/renders/render-1?after=0&wait=20');
+    expect((await gateway.next()).url).to.equal('/gw/v1/renders/render-1?after=0&wait=0');
     expect(el.status).to.equal('running');
   });
 
@@ -230,7 +230,7 @@ describe('connect-refresh-button errors', () => {
     expect(gateway.untaken).to.equal(0);
     expect(el.status).to.equal('running');
     await clock.tickAsync(1);
-    expect((await gateway.next()).url).to.equal('/gw/v1/renders/render-1?after=0&wait=20');
+    expect((await gateway.next()).url).to.equal('/gw/v1/renders/render-1?after=0&wait=0');
   });
 
   it('fails when the followed render is unknown', async () => {

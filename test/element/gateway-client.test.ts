@@ -3,6 +3,7 @@ import sinon from 'sinon';
 import {
   POLL_TIMEOUT_MARGIN_MS,
   REQUEST_TIMEOUT_MS,
+  cancelRender,
   gatewayUrl,
   readRenderProgress,
   readReportStatus,
@@ -80,6 +81,40 @@ describe('gateway client', () => {
       expect(new Headers(post.init.headers).get('Authorization')).to.equal('Bearer tok.en');
     });
   }
+
+  it('posts a cancel with an empty JSON body', async () => {
+    const gateway = new GatewayDouble();
+    const result = {
+      handle: 'h/1',
+      state: 'cancelled',
+      finished_at: '2026-12-04T12:00:05.000Z',
+      error: 'A report owner cancelled the render.',
+      server_time: '2026-12-04T12:00:05.100Z',
+    };
+    const cancelling = cancelRender('/gw', 'h/1', new AbortController().signal, { token: 'tok' });
+    const post = await gateway.next();
+    post.respond(200, result);
+
+    expect(await cancelling).to.deep.equal(result);
+    expect(post.url).to.equal('/gw/v1/renders/h%2F1/cancel');
+    expect(post.method).to.equal('POST');
+    expect(post.init.body).to.equal('{}');
+    const headers = new Headers(post.init.headers);
+    expect(headers.get('Content-Type')).to.equal('application/json');
+    expect(headers.get('Authorization')).to.equal('Bearer tok');
+  });
+
+  it('rejects a cancel result of an unknown state', async () => {
+    const gateway = new GatewayDouble();
+    const cancelling = cancelRender('/gw', 'h1', new AbortController().signal);
+    (await gateway.next()).respond(200, {
+      handle: 'h1', state: 'stopped', finished_at: null, error: null, server_time: 'now',
+    });
+    const error = await rejectionOf(cancelling);
+
+    expect(error).to.be.instanceOf(GatewayRequestError);
+    expect((error as GatewayRequestError).code).to.equal('invalid_response');
+  });
 
   it('turns an error body into GatewayRequestError', async () => {
     const gateway = new GatewayDouble();

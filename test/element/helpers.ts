@@ -40,6 +40,8 @@ export function reportStatus(overrides: Partial<ReportStatus> = {}): ReportStatu
     last_rendered_at: FIVE_MINUTES_BEFORE,
     render: null,
     recent_durations: [],
+    can_cancel: false,
+    variant: null,
     server_time: SERVER_NOW,
     ...overrides,
   };
@@ -66,6 +68,7 @@ export function renderProgress(overrides: Partial<RenderProgress> = {}): RenderP
     error: null,
     last_rendered_at: FIVE_MINUTES_BEFORE,
     server_time: SERVER_NOW,
+    stuck: false,
     ...overrides,
   };
 }

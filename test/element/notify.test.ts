@@ -143,6 +143,40 @@ describe('connect-refresh-button notify', () => {
     expect(document.title).to.equal(`✕ ${PAGE_TITLE}`);
   });
 
+  it('badges a lost render with a question mark', async () => {
+    const visibility = stubVisibility();
+    const mounted = await mount(notifyTemplate);
+    const { handle, poll } = await startFollowing(mounted);
+
+    visibility.set('hidden');
+    poll.respond(200, renderProgress({ handle, state: 'unknown', error: 'Task not found.' }));
+    await untilStatus(mounted.el, 'unknown');
+
+    expect(FakeNotification.created[0]!.options.body).to.equal('Refresh outcome unknown. '
+      + 'The refresh service lost this render, so its outcome is unknown. Check whether the '
+      + 'report was updated, or refresh again.');
+    expect(document.title).to.equal(`? ${PAGE_TITLE}`);
+  });
+
+  it('notifies of a cancelled render', async () => {
+    const visibility = stubVisibility();
+    const mounted = await mount(notifyTemplate);
+    const { handle, poll } = await startFollowing(mounted);
+
+    visibility.set('hidden');
+    poll.respond(200, renderProgress({
+      handle,
+      state: 'cancelled',
+      error: 'A report owner cancelled the render.',
+    }));
+    await untilStatus(mounted.el, 'cancelled');
+
+    expect(FakeNotification.created).to.have.length(1);
+    expect(FakeNotification.created[0]!.options.body).to.equal('Refresh cancelled. '
+      + 'A report owner cancelled the render. The report keeps its last output.');
+    expect(document.title).to.equal(`✕ ${PAGE_TITLE}`);
+  });
+
   it('does nothing while visible', async () => {
     stubVisibility();
     const mounted = await mount(notifyTemplate);

@@ -198,7 +198,7 @@ describe('connect-refresh-button resume after reload', () => {
     await clock.tickAsync(10_000);
     const retry = await gateway.next();
 
-    expect(retry.url).to.equal('/gw/v1/renders/render-7?after=1&wait=20');
+    expect(retry.url).to.equal('/gw/v1/renders/render-7?after=1&wait=0');
     expect(el.status).to.equal('running');
   });
 });

@@ -16,13 +16,18 @@ export const STATUSES: readonly RefreshStatus[] = [
   'running',
   'succeeded',
   'failed',
+  'unknown',
+  'cancelled',
   'unavailable',
   'cooldown',
 ];
 
-/** Brings a freshly mounted element to `running` with a log line; the next poll stays open. */
+/**
+ * Brings a freshly mounted element to `running` with a log line and the cancel control; the
+ * next poll stays open.
+ */
 async function showRunning(mounted: Mounted): Promise<void> {
-  await loadStatus(mounted);
+  await loadStatus(mounted, { can_cancel: true });
   button(mounted.el).click();
   (await mounted.gateway.next()).respond(202, refreshAccepted());
   (await mounted.gateway.next()).respond(200, renderProgress({ output: ['Loading data'], next: 1 }));
@@ -31,8 +36,9 @@ async function showRunning(mounted: Mounted): Promise<void> {
 
 /**
  * Brings a freshly mounted element to `status` through gateway responses, with what that status
- * shows at its fullest: a log while running, a message and detail when failed or unavailable,
- * and a countdown in a cooldown. A request that the element sends afterwards stays open.
+ * shows at its fullest: a log and the cancel control while running, a message and detail when
+ * failed, unknown or unavailable, a message when cancelled, and a countdown in a cooldown. A
+ * request that the element sends afterwards stays open.
  */
 export async function showStatus(mounted: Mounted, status: RefreshStatus): Promise<void> {
   const { el, gateway } = mounted;
@@ -62,6 +68,22 @@ export async function showStatus(mounted: Mounted, status: RefreshStatus): Promi
         output: ['Error in eval: object not found'],
         next: 2,
         error: 'Exit 1',
+      }));
+      break;
+    case 'unknown':
+      await showRunning(mounted);
+      gateway.requests.at(-1)!.respond(200, renderProgress({
+        state: 'unknown',
+        next: 1,
+        error: 'Connect no longer knows the render task.',
+      }));
+      break;
+    case 'cancelled':
+      await showRunning(mounted);
+      gateway.requests.at(-1)!.respond(200, renderProgress({
+        state: 'cancelled',
+        next: 1,
+        error: 'A report owner cancelled the render.',
       }));
       break;
     case 'unavailable':

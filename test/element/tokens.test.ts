@@ -408,6 +408,16 @@ describe('connect-refresh-button tokens', () => {
     await untilStatus(el, 'idle');
   });
 
+  it('reads the status again when a token arrives while idle', async () => {
+    const mounted = await mount();
+    await loadStatus(mounted);
+
+    mounted.el.token = 'owner-token';
+    const reread = await mounted.gateway.next();
+    expect(reread.url).to.equal('/gw/v1/reports/sales');
+    expect(authorization(reread)).to.equal('Bearer owner-token');
+  });
+
   it('reads the status again after forbidden and a new token', async () => {
     const { el, gateway } = await mountWithToken('alice-token');
     const body = errorBody('forbidden', 'user alice is not allowed to read report sales');

@@ -57,8 +57,11 @@ describe('parseGatewayConfig security settings', () => {
             log: 'errors',
             redact: ['password=\\S+'],
             cooldown_s: 300,
+            variant: 'WrEKKa77',
+            variants: ['SECOND'],
             refresh: { users: ['alice'], tokens: ['nightly-scheduler'] },
             read: { groups: ['staff'] },
+            cancel: { users: ['alice'] },
           },
         },
       },
@@ -91,8 +94,12 @@ describe('parseGatewayConfig security settings', () => {
       log: 'errors',
       redact: ['password=\\S+'],
       cooldown_s: 300,
+      max_duration: null,
+      variant: 'WrEKKa77',
+      variants: ['SECOND'],
       refresh: { users: ['alice'], groups: [], tokens: ['nightly-scheduler'] },
       read: { users: [], groups: ['staff'], tokens: [] },
+      cancel: { users: ['alice'], groups: [], tokens: [] },
     });
   });
 
@@ -113,6 +120,7 @@ describe('parseGatewayConfig security settings', () => {
             cooldown_s: -1,
             refresh: { tokens: ['nope'] },
             read: { groups: 'staff' },
+            cancel: { tokens: ['gone'], roles: ['owner'] },
           },
         },
       }),
@@ -133,6 +141,8 @@ describe('parseGatewayConfig security settings', () => {
       /^reports\.orders\.cooldown_s: expected a whole number of seconds, 0 or more, got -1$/,
       /^reports\.orders\.refresh\.tokens\[0\]: no bearer token named "nope"/,
       /^reports\.orders\.read\.groups: expected an array of group names, got "staff"$/,
+      /^reports\.orders\.cancel\.roles: unknown field; allowed fields are users, groups, tokens$/,
+      /^reports\.orders\.cancel\.tokens\[0\]: no bearer token named "gone"/,
     ]);
   });
 
@@ -196,13 +206,19 @@ describe('parseGatewayConfig security settings', () => {
       parseGatewayConfig({
         auth: { bearer_tokens: [{ name: 'cron', sha256: DIGEST }] },
         reports: {
-          orders: { guid: GUID, refresh: { users: ['alice'] }, read: { groups: ['staff'] } },
+          orders: {
+            guid: GUID,
+            refresh: { users: ['alice'] },
+            read: { groups: ['staff'] },
+            cancel: { users: ['alice'], tokens: ['cron'] },
+          },
         },
       }),
     );
     assertProblems(problems, [
       /^reports\.orders\.refresh\.users: no auth mode provides users; configure auth\.jwt/,
       /^reports\.orders\.read\.groups: no auth mode provides groups/,
+      /^reports\.orders\.cancel\.users: no auth mode provides users/,
     ]);
   });
 

@@ -27,7 +27,10 @@ describe('parseGatewayConfig', () => {
         'ops_2-daily': { guid: GUID },
       },
     });
-    const report = { redact: [], cooldown_s: 0, refresh: null, read: null };
+    const report = {
+      redact: [], cooldown_s: 0, max_duration: null, variant: null, variants: [], refresh: null,
+      read: null, cancel: null,
+    };
     assert.deepEqual(config, {
       auth: { anonymous: null, bearer_tokens: [], jwt: null, proxy: null },
       cors: { origins: [], credentials: false },
@@ -36,6 +39,7 @@ describe('parseGatewayConfig', () => {
         sales: { guid: GUID, log: 'full', ...report },
         'ops_2-daily': { guid: GUID, log: 'none', ...report },
       },
+      redis: null,
     });
   });
 
@@ -113,7 +117,18 @@ describe('loadGatewayConfig', () => {
     await writeFile(path, JSON.stringify({ reports: { sales: { guid: GUID, log: 'full' } } }));
     const config = await loadGatewayConfig(path);
     assert.deepEqual(config.reports, {
-      sales: { guid: GUID, log: 'full', redact: [], cooldown_s: 0, refresh: null, read: null },
+      sales: {
+        guid: GUID,
+        log: 'full',
+        redact: [],
+        cooldown_s: 0,
+        max_duration: null,
+        variant: null,
+        variants: [],
+        refresh: null,
+        read: null,
+        cancel: null,
+      },
     });
   });
 

@@ -87,6 +87,8 @@ function testRecord(): RenderRecord {
     handle: 'handle',
     renderId: 'r'.repeat(22),
     reportName: 'sales',
+    variant: null,
+    requester: null,
     startedAt: new Date(),
     startedBy: null,
     jobKey: null,
@@ -162,7 +164,7 @@ describe('followRender', () => {
 
   it('gives up once Connect stays unreachable', async () => {
     const { outcome } = await follow([unreachable()], { unreachableLimitMs: 0 });
-    assert.equal(outcome.kind, 'failed');
+    assert.equal(outcome.kind, 'unknown');
     assert.match(
       (outcome as { reason: string }).reason,
       /Connect stayed unreachable while the render ran/,
@@ -184,12 +186,12 @@ describe('followRender', () => {
     assert.deepEqual(outcome, { kind: 'succeeded' });
   });
 
-  it('fails when a seen task is lost', async () => {
+  it('ends unknown when a seen task is lost', async () => {
     const { outcome } = await follow([task({ output: ['a'], last: 1 }), apiError(404, 141)], {
       taskGraceMs: 0,
     });
     assert.deepEqual(outcome, {
-      kind: 'failed',
+      kind: 'unknown',
       reason: 'Connect no longer knows the render task, so its outcome is unknown.',
     });
   });

@@ -19,7 +19,12 @@ import {
   type GatewayConfig,
   type GatewayOptions,
 } from '../../src/gateway/index.js';
-import { parseStandInConfig, startStandIn } from '../../src/stand-in/index.js';
+import {
+  parseStandInConfig,
+  startStandIn,
+  type FaultSettings,
+  type StandIn,
+} from '../../src/stand-in/index.js';
 import { LeakScan } from './leak-scan.js';
 
 const fixturesDir = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -34,6 +39,11 @@ export const SALES_GUID = '6a3b4c5d-0000-4000-8000-00000000beef';
 export const QUIET_GUID = '6a3b4c5d-0000-4000-8000-00000000cafe';
 export const SHINY_GUID = '6a3b4c5d-0000-4000-8000-00000000dead';
 export const FORBIDDEN_GUID = '6a3b4c5d-0000-4000-8000-00000000f00d';
+/**
+ * A report with the variants `emea` (Connect's default) and `apac`. The control file of each
+ * variant's render is `regions-<key>`, so finishRender('regions-apac', …) ends the apac render.
+ */
+export const REGIONS_GUID = '6a3b4c5d-0000-4000-8000-0000000000e1';
 /** A GUID the stand-in does not have. */
 export const MISSING_GUID = '6a3b4c5d-0000-4000-8000-000000000404';
 
@@ -57,6 +67,7 @@ export interface StandInSwitches {
   v1Render?: boolean;
   missingTaskPolls?: number;
   stickyCookie?: boolean;
+  faults?: FaultSettings;
 }
 
 export interface GatewayResponse {
@@ -119,6 +130,8 @@ export interface Harness {
   /** The gateway's URL; it changes when `restartGateway` runs. */
   readonly gatewayUrl: string;
   standInUrl: string;
+  /** The stand-in itself, for its faults and restarts. */
+  standIn: StandIn;
   apiKey: string;
   /** The secret that signs the gateway's render handles. */
   handleSecret: string;
@@ -131,8 +144,11 @@ export interface Harness {
   request(path: string, init?: RequestInit): Promise<GatewayResponse>;
   /** Sends `POST /v1/reports/{name}/refresh` with `{}` and a JSON content type. */
   refresh(name: string): Promise<GatewayResponse>;
-  /** Ends the running render of that report with these lines and exit code. */
-  finishRender(name: 'sales' | 'quiet', lines: string[], exitCode: number): Promise<void>;
+  /**
+   * Ends the running render of that stand-in report with these lines and exit code:
+   * `sales`, `quiet`, or `regions-<variant key>`.
+   */
+  finishRender(name: string, lines: string[], exitCode: number): Promise<void>;
   /** Long-polls the render until its state is not `running`, and returns the last response. */
   awaitOutcome(handle: string): Promise<GatewayResponse>;
   /**
@@ -155,7 +171,14 @@ export interface HarnessOptions {
   gateway?: Partial<
     Pick<
       GatewayOptions,
-      'taskGraceMs' | 'maxHeldRequests' | 'handleSecret' | 'jobPollMs' | 'env' | 'fetch'
+      | 'taskGraceMs'
+      | 'maxHeldRequests'
+      | 'handleSecret'
+      | 'jobPollMs'
+      | 'env'
+      | 'fetch'
+      | 'retry'
+      | 'sharedPollMs'
     >
   >;
   /** The gateway's config; by default GATEWAY_CONFIG. */
@@ -191,6 +214,11 @@ function standInConfig(apiKey: string, controlDir: string) {
     content: [
       report(SALES_GUID, 'sales', 'Sales by region'),
       report(QUIET_GUID, 'quiet', null),
+      {
+        ...report(REGIONS_GUID, 'regions', 'Orders by region'),
+        command: renderCommand('regions-{variant}'),
+        variants: [{ key: 'emea', default: true }, { key: 'apac' }],
+      },
       {
         guid: SHINY_GUID,
         name: 'explorer',
@@ -261,6 +289,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return gateway.url;
     },
     standInUrl: standIn.url,
+    standIn,
     apiKey,
     handleSecret,
     logs,

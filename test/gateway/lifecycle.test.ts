@@ -89,6 +89,31 @@ describe('held progress requests', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     assert.equal((await heldRequest).body.state, 'succeeded');
   });
 
+  it('holds many requests without a warning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const h = await start();
+      // The quiet report shows no log lines, so only the timeout releases a held request.
+      const { body } = await h.refresh('quiet');
+      // Node warns of a possible leak once more than 10 listeners wait on one AbortSignal.
+      // The requests overlap because each is held for its whole second while the render runs.
+      const responses = await Promise.all(
+        Array.from({ length: 12 }, () => h.request(`/v1/renders/${body.handle}?wait=1`)),
+      );
+
+      for (const response of responses) {
+        assert.equal(response.body.state, 'running');
+      }
+      const released = h.logs.entries('Released a held progress request');
+      assert.deepEqual(released.map((entry) => entry.reason), Array(12).fill('timeout'));
+      assert.deepEqual(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning'), []);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('frees the slot of a client that left', async () => {
     const h = await start({ gateway: { maxHeldRequests: 1 } });
     const { body } = await h.refresh('sales');

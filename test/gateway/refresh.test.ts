@@ -229,9 +229,11 @@ describe('GET /v1/renders/{handle}', { timeout: SERVER_TEST_TIMEOUT_MS }, () => 
       'server_time',
       'started_at',
       'state',
+      'stuck',
     ]);
     assert.equal(response.body.handle, body.handle);
     assert.equal(response.body.state, 'running');
+    assert.equal(response.body.stuck, false);
     assert.equal(response.body.started_at, body.started_at);
     assert.equal(response.body.finished_at, null);
     assert.equal(response.body.error, null);

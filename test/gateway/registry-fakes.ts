@@ -6,14 +6,17 @@ import type {
   ConnectClient,
   GetTaskOptions,
   Job,
+  JobKillOrder,
   RenderStarted,
   Task,
+  Variant,
 } from '../../src/connect/index.js';
 import type { GatewayConfig } from '../../src/gateway/config.js';
 import { DEFAULT_FOLLOW_TIMING, type FollowTiming } from '../../src/gateway/follow-render.js';
 import { HandleSigner } from '../../src/gateway/handles.js';
 import { RenderRegistry } from '../../src/gateway/render-registry.js';
 import { ReportCatalog } from '../../src/gateway/report-catalog.js';
+import { MemoryState } from '../../src/gateway/shared-state/memory-state.js';
 
 /** Creates a promise with its resolve and reject functions, settled by the test. */
 export function deferred<T>() {
@@ -47,12 +50,28 @@ export interface FakeClientOptions {
   jobs?: Job[] | Error;
   /** Whether render calls succeed at once with task ids t1, t2, …; else the test settles them. */
   autoStart?: boolean;
+  /** Connect's variant list; by default one default variant with id 1, as `job()` names. */
+  variants?: Variant[];
 }
 
-/** Creates a fake Connect client whose task polls, and by default renders, wait for the test. */
-export function fakeClient({ jobs = [], autoStart = false }: FakeClientOptions = {}) {
+/** A kill order that the fake client received, which the test settles. */
+export interface KillCall extends ReturnType<typeof deferred<JobKillOrder>> {
+  guid: string;
+  jobKey: string;
+}
+
+/**
+ * Creates a fake Connect client whose task polls and job kills, and by default renders, wait
+ * for the test.
+ */
+export function fakeClient({
+  jobs = [],
+  autoStart = false,
+  variants = [DEFAULT_VARIANT],
+}: FakeClientOptions = {}) {
   const renders: Array<ReturnType<typeof deferred<RenderStarted>>> = [];
   const polls: Array<ReturnType<typeof deferred<Task>>> = [];
+  const kills: KillCall[] = [];
   const client = {
     render() {
       const call = deferred<RenderStarted>();
@@ -74,10 +93,17 @@ export function fakeClient({ jobs = [], autoStart = false }: FakeClientOptions =
       }
       return jobs;
     },
+    killJob(guid: string, jobKey: string) {
+      const call = { ...deferred<JobKillOrder>(), guid, jobKey };
+      kills.push(call);
+      return call.promise;
+    },
     getDefaultRenderTime: async () => null,
+    listVariants: async () => variants,
+    listRenderings: async () => [],
     getContent: async () => ({ title: 'Sales' }),
   };
-  return { client: client as unknown as ConnectClient, renders, polls };
+  return { client: client as unknown as ConnectClient, renders, polls, kills };
 }
 
 export const API_KEY = 'Wq3v9TzL0pXc7sRb2mYd4hNf8kGj6aE1';
@@ -101,6 +127,7 @@ export function setUpRegistry(
     timing,
     handles,
     secrets: [API_KEY],
+    shared: new MemoryState({ claimTtlMs: 30_000 }),
   });
   return { ...fake, registry, closing, lines, handles };
 }
@@ -115,10 +142,22 @@ export function job(fields: Partial<Job>): Job {
     end_time: null,
     exit_code: null,
     variant_id: '1',
+    variant_key: null,
     bundle_id: '1',
     ...fields,
   };
 }
+
+/** The default variant of the fake content, whose id the jobs of `job()` name. */
+export const DEFAULT_VARIANT: Variant = {
+  id: '1',
+  key: 'dflt0001',
+  is_default: true,
+  name: 'default',
+  rendering_id: null,
+  render_time: null,
+  render_duration: null,
+};
 
 export const STARTED: RenderStarted = { taskId: 't1', route: 'v1', cookie: null };
 export const FINISHED: Task = { id: 't1', output: [], finished: true, code: 0, error: '', last: 0 };

@@ -22,7 +22,7 @@ const CONFIG = parseGatewayConfig({
 });
 const REPORT = CONFIG.reports.sales!;
 const ORDERS = CONFIG.reports.orders!;
-const WHO = { who: 'anonymous 127.0.0.1' };
+const WHO = { variant: null, who: 'anonymous 127.0.0.1', requester: null };
 
 function setUp(jobs: Job[] | Error = []) {
   return setUpRegistry(CONFIG, { jobs });
@@ -50,10 +50,13 @@ describe('RenderRegistry', () => {
     const { registry, renders, closing } = setUp();
     const first = registry.refresh('sales', REPORT, WHO);
     const joined = registry.refresh('sales', REPORT, WHO);
+    const refused = () =>
+      new ConnectUnreachableError('refused', { method: 'POST', path: '/x', timedOut: false });
     await until(renders, 1);
-    renders[0]!.reject(
-      new ConnectUnreachableError('refused', { method: 'POST', path: '/x', timedOut: false }),
-    );
+    renders[0]!.reject(refused());
+    // No job appeared on Connect, so the gateway sends the request once more.
+    await until(renders, 2);
+    renders[1]!.reject(refused());
     for (const request of [first, joined]) {
       await assert.rejects(request, (error: unknown) => {
         assert.ok(error instanceof GatewayHttpError);
@@ -63,8 +66,8 @@ describe('RenderRegistry', () => {
     }
 
     const retry = registry.refresh('sales', REPORT, WHO);
-    await until(renders, 2);
-    renders[1]!.resolve(STARTED);
+    await until(renders, 3);
+    renders[2]!.resolve(STARTED);
     assert.equal((await retry).joined, false);
     closing.abort();
     await registry.close();
@@ -72,11 +75,11 @@ describe('RenderRegistry', () => {
 
   it('writes one audit line per refresh', async () => {
     const { registry, renders, closing, lines } = setUp();
-    const first = registry.refresh('sales', REPORT, { who: 'user alice' });
+    const first = registry.refresh('sales', REPORT, { variant: null, who: 'user alice', requester: 'alice' });
     await until(renders, 1);
     renders[0]!.resolve(STARTED);
     const { record } = await first;
-    await registry.refresh('sales', REPORT, { who: 'token nightly' });
+    await registry.refresh('sales', REPORT, { variant: null, who: 'token nightly', requester: 'nightly' });
 
     const audits = lines.filter((line) => line.msg === 'refresh');
     assert.deepEqual(
@@ -98,7 +101,7 @@ describe('RenderRegistry', () => {
     assert.equal(result.record.jobKey, 'running1');
     assert.equal(result.record.startedBy, null);
     assert.equal(renders.length, 0, 'no render call to Connect');
-    assert.equal(registry.runningRender('sales'), result.record);
+    assert.equal(registry.runningRender('sales', null), result.record);
     const audit = lines.find((line) => line.msg === 'refresh');
     assert.equal(audit?.outcome, 'joined');
     closing.abort();
@@ -213,7 +216,7 @@ describe('RenderRegistry', () => {
 
     mock.timers.tick(FINISHED_RENDER_TTL_MS * 2);
     assert.equal(await registry.resolve(record.handle), record);
-    assert.equal(registry.runningRender('sales'), record);
+    assert.equal(registry.runningRender('sales', null), record);
     closing.abort();
     await registry.close();
   });

@@ -28,6 +28,14 @@ describe('loggedPath', () => {
     assert.equal(loggedPath(`/v1/renders/${handle}?wait=30`), `/v1/renders/${claims.renderId}`);
   });
 
+  it('shows a cancelled handle as its render id', () => {
+    const handle = signer.issue(claims);
+    assert.equal(loggedPath(`/v1/renders/${handle}/cancel`), `/v1/renders/${claims.renderId}/cancel`);
+    assert.equal(loggedPath(`/v1/renders/${'x'.repeat(300)}/cancel`), '/v1/renders/xxxxxxxx…/cancel');
+    assert.equal(loggedPath(`/v1/renders/${handle}/${'c'.repeat(100)}`),
+      `/v1/renders/${claims.renderId}/${'c'.repeat(64)}…`);
+  });
+
   it('cuts handles without a render id', () => {
     assert.equal(loggedPath(`/v1/renders/${'x'.repeat(300)}`), '/v1/renders/xxxxxxxx…');
     assert.equal(loggedPath('/v1/renders/short'), '/v1/renders/short');

@@ -24,7 +24,7 @@ const CONFIG = parseGatewayConfig({
 const A = CONFIG.reports.a!;
 const B = CONFIG.reports.b!;
 const OTHER = CONFIG.reports.other!;
-const WHO = { who: 'anonymous 127.0.0.1' };
+const WHO = { variant: null, who: 'anonymous 127.0.0.1', requester: null };
 
 describe('reports of the same content', () => {
   it('share one render started at once', async () => {
@@ -41,8 +41,8 @@ describe('reports of the same content', () => {
     assert.equal(resultB.joined, true);
     assert.equal(handles.verify(resultA.record.handle)?.report, 'a');
     assert.equal(handles.verify(resultB.record.handle)?.report, 'b');
-    assert.equal(registry.runningRender('a'), resultA.record);
-    assert.equal(registry.runningRender('b'), resultB.record);
+    assert.equal(registry.runningRender('a', null), resultA.record);
+    assert.equal(registry.runningRender('b', null), resultB.record);
     const audits = lines.filter((line) => line.msg === 'refresh');
     assert.deepEqual(
       audits.map(({ report, outcome, handle_id }) => ({ report, outcome, handle_id })),

@@ -13,7 +13,7 @@ import { deferred, job, setUpRegistry } from './registry-fakes.js';
 const CONFIG = parseGatewayConfig({
   reports: { sales: { guid: '6a3b4c5d-0000-4000-8000-00000000beef', log: 'full' } },
 });
-const WHO = { who: 'anonymous 127.0.0.1' };
+const WHO = { variant: null, who: 'anonymous 127.0.0.1', requester: null };
 const CHECK_WARNING =
   'Failed to read the job list, so status responses show no render started outside ' +
   'the gateway and no render durations from Connect';
@@ -65,7 +65,7 @@ describe('RenderRegistry.statusRender', () => {
   it('shares and caches the job-list check', async () => {
     mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
     const { registry, reads, closing } = setUpCounted();
-    const first = [1, 2, 3].map(() => registry.statusRender('sales'));
+    const first = [1, 2, 3].map(() => registry.statusRender('sales', null));
     assert.equal(reads.length, 1, 'concurrent checks share one read');
     reads[0]!.resolve([]);
     for (const record of await Promise.all(first)) {
@@ -73,18 +73,18 @@ describe('RenderRegistry.statusRender', () => {
     }
 
     mock.timers.tick(JOB_LIST_TTL_MS - 1);
-    assert.equal(await registry.statusRender('sales'), undefined);
+    assert.equal(await registry.statusRender('sales', null), undefined);
     assert.equal(reads.length, 1, 'the "none" answer is kept');
 
     mock.timers.tick(1);
-    const later = registry.statusRender('sales');
+    const later = registry.statusRender('sales', null);
     assert.equal(reads.length, 2, 'a stale answer is read again');
     reads[1]!.resolve([job({ key: 'scheduled' })]);
     const record = await later;
     assert.ok(record !== undefined, 'the active job is not adopted');
     assert.equal(record.isRunning, true);
     assert.equal(record.startedBy, null);
-    assert.equal(await registry.statusRender('sales'), record, 'one record per render');
+    assert.equal(await registry.statusRender('sales', null), record, 'one record per render');
 
     const refresh = await registry.refresh('sales', CONFIG.reports.sales!, WHO);
     assert.equal(refresh.joined, true);
@@ -97,7 +97,7 @@ describe('RenderRegistry.statusRender', () => {
     mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
     // Job polls without a pause, so the follower reads the list while the mocked Date is fixed.
     const { registry, reads, closing } = setUpCounted({ ...DEFAULT_FOLLOW_TIMING, jobPollMs: 0 });
-    const status = registry.statusRender('sales');
+    const status = registry.statusRender('sales', null);
     reads[0]!.resolve([job({ key: 'scheduled' })]);
     const adopted = await status;
     assert.ok(adopted !== undefined, 'the active job is adopted');
@@ -107,7 +107,7 @@ describe('RenderRegistry.statusRender', () => {
     reads[1]!.resolve([ended]);
     await until(() => !adopted.isRunning);
 
-    const after = registry.statusRender('sales');
+    const after = registry.statusRender('sales', null);
     assert.equal(reads.length, 3, 'the ended render marks the stored job list stale');
     reads[2]!.resolve([ended]);
     assert.equal(await after, undefined, 'the ended job is not adopted again');
@@ -119,7 +119,7 @@ describe('RenderRegistry.statusRender', () => {
     mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
     const { registry, reads, lines, closing } = setUpCounted();
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      const status = registry.statusRender('sales');
+      const status = registry.statusRender('sales', null);
       reads.at(-1)!.reject(forbidden());
       assert.equal(await status, undefined);
       mock.timers.tick(JOB_LIST_TTL_MS);
@@ -130,7 +130,7 @@ describe('RenderRegistry.statusRender', () => {
     assert.equal(warnings[0]!.connectStatus, 403);
 
     mock.timers.tick(JOB_LIST_WARNING_INTERVAL_MS);
-    const status = registry.statusRender('sales');
+    const status = registry.statusRender('sales', null);
     reads.at(-1)!.reject(forbidden());
     await status;
     const repeated = lines.filter((line) => line.msg === CHECK_WARNING);

@@ -12,6 +12,7 @@ const CONCURRENT_READS = 20;
 const CONTENT_PATH = `/__api__/v1/content/${SALES_GUID}`;
 const VARIANTS_PATH = `/__api__/applications/${SALES_GUID}/variants`;
 const JOBS_PATH = `/__api__/v1/content/${SALES_GUID}/jobs`;
+const RENDERINGS_PATH = /^\/__api__\/variants\/\d+\/renderings$/;
 
 /** Creates a fetch for the gateway's Connect client that records the path of each request. */
 function countingFetch() {
@@ -21,7 +22,8 @@ function countingFetch() {
     paths.push(new URL(url).pathname);
     return fetch(input, init);
   };
-  const count = (path: string) => paths.filter((candidate) => candidate === path).length;
+  const count = (path: string | RegExp) => paths.filter((candidate) =>
+    typeof path === 'string' ? candidate === path : path.test(candidate)).length;
   return { fetch: fetchAndCount, paths, count };
 }
 
@@ -75,11 +77,13 @@ describe('upstream calls of status reads', { timeout: SERVER_TEST_TIMEOUT_MS }, 
     assert.equal(counter.count(CONTENT_PATH), 1, 'content reads');
     assert.equal(counter.count(VARIANTS_PATH), 1, 'variant reads');
     assert.equal(counter.count(JOBS_PATH), 1, 'job-list reads');
-    assert.equal(counter.paths.length, 3, counter.paths.join(', '));
+    assert.equal(counter.count(RENDERINGS_PATH), 1, 'renderings reads');
+    assert.equal(counter.paths.length, 4, counter.paths.join(', '));
 
     mock.timers.tick(JOB_LIST_TTL_MS);
     await readStatuses(h, CONCURRENT_READS);
     assert.equal(counter.count(JOBS_PATH), 2, 'one more job-list read once it is stale');
+    assert.equal(counter.count(RENDERINGS_PATH), 2, 'the renderings go stale with it');
     assert.equal(counter.count(VARIANTS_PATH), 1, 'the last-rendered time is still fresh');
   });
 

@@ -22,17 +22,21 @@ describe('GET /v1/reports/{name}', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
     assert.equal(response.headers.get('cache-control'), 'no-store');
     assert.deepEqual(Object.keys(response.body).sort(), [
+      'can_cancel',
       'last_rendered_at',
       'name',
       'recent_durations',
       'render',
       'server_time',
       'title',
+      'variant',
     ]);
     assert.equal(response.body.name, 'sales');
+    assert.equal(response.body.variant, null, 'the content\'s default variant');
     assert.deepEqual(response.body.recent_durations, [], 'no render has run yet');
     assert.equal(response.body.title, 'Sales by region');
     assert.equal(response.body.render, null);
+    assert.equal(response.body.can_cancel, false, 'sales has no cancel list');
     assert.ok(
       response.body.last_rendered_at === null || ISO_TIME.test(response.body.last_rendered_at),
       `last_rendered_at: ${response.body.last_rendered_at}`,

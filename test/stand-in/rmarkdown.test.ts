@@ -69,4 +69,42 @@ describe('R Markdown render', () => {
       await standIn.close();
     }
   });
+
+  it('renders variants with params', { skip: skipReason ?? false, timeout: 180_000 }, async () => {
+    const standIn = await startStandIn({
+      config: parseStandInConfig({
+        users: [{ username: 'publisher', api_key: KEY, role: 'publisher' }],
+        content: [{
+          guid: GUID, name: 'rmd-report', title: 'R Markdown report', app_mode: 'rmd-static',
+          access_type: 'all', source: 'rmd-params', rmd: 'report.Rmd',
+          variants: [{ key: 'north', params: { region: 'North' } }, { key: 'all' }],
+          permissions: { publisher: 'owner' },
+        }],
+      }),
+      configDir: fixturesDir,
+      port: 0,
+    });
+    try {
+      const headers = { authorization: `Key ${KEY}` };
+      for (const variantKey of ['north', 'all']) {
+        const render = await sendRequest(`${standIn.url}/__api__/v1/content/${GUID}/render`, {
+          method: 'POST', body: JSON.stringify({ variant_key: variantKey }), headers,
+        });
+        assert.equal(render.status, 202);
+        let task;
+        do {
+          task = await sendRequest(
+            `${standIn.url}/__api__/v1/tasks/${render.body.task_id}?wait=20`, { headers });
+        } while (!task.body.finished);
+        assert.equal(task.body.code, 0, task.body.output.join('\n'));
+      }
+
+      const north = await sendRequest(`${standIn.url}/content/${GUID}/region.txt`);
+      assert.equal(north.text, 'North\n', 'the default variant renders with its parameter');
+      const all = await sendRequest(`${standIn.url}/content/${GUID}/vall/region.txt`);
+      assert.equal(all.text, 'all\n', 'a variant without params keeps the YAML default');
+    } finally {
+      await standIn.close();
+    }
+  });
 });

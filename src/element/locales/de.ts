@@ -22,21 +22,57 @@ export const de: Messages = {
   details: 'Details',
   renderLog: 'Render-Protokoll',
 
+  recentRenders: 'Letzte Render-Vorgänge',
+  recentRendersLoading: 'Letzte Render-Vorgänge werden geladen…',
+  recentRendersEmpty: 'Noch keine Render-Vorgänge.',
+  recentRendersFailed: 'Die letzten Render-Vorgänge konnten nicht geladen werden.',
+  recentRendersRetry: 'Erneut versuchen',
+  renderStateRunning: 'Läuft',
+  renderStateSucceeded: 'Erfolgreich',
+  renderStateFailed: 'Fehlgeschlagen',
+  renderStateUnknown: 'Ergebnis unbekannt',
+  renderStateCancelled: 'Abgebrochen',
+  renderTook: (duration) => `Dauer ${duration}`,
+  renderStartedBy: (name) => `gestartet von ${name}`,
+  renderStartedAnonymously: 'ohne Anmeldung gestartet',
+  renderStartedElsewhere: 'gestartet von einem Zeitplan oder im Connect-Dashboard',
+
   confirmQuestion: (age) => `Aktualisiert ${age}. Trotzdem aktualisieren?`,
   confirmRefresh: 'Trotzdem aktualisieren',
   confirmCancel: 'Abbrechen',
+
+  cancelRender: 'Rendern abbrechen',
+  cancelQuestion: 'Diesen Render-Vorgang abbrechen? Der Bericht behält seine letzte Ausgabe.',
+  cancelConfirm: 'Rendern abbrechen',
+  cancelKeep: 'Weiter rendern',
+  cancelling: 'Wird abgebrochen…',
+  cancelFailed: (reason) => `Der Render-Vorgang konnte nicht abgebrochen werden. ${reason}`,
+  cancelForbidden: 'Sie dürfen Render-Vorgänge dieses Berichts nicht abbrechen. Bitten Sie die '
+    + 'Administration des Aktualisierungsdienstes um Zugriff.',
 
   refreshStarted: 'Aktualisierung gestartet.',
   refreshJoined: 'Einer bereits laufenden Aktualisierung angeschlossen.',
   refreshRunning: 'Eine Aktualisierung läuft.',
   refreshFinished: 'Aktualisierung abgeschlossen.',
   refreshReady: 'Der Bericht kann wieder aktualisiert werden.',
+  refreshReconnected: 'Wieder verbunden. Die Aktualisierung läuft noch.',
+  refreshCancelled: (message) => `Aktualisierung abgebrochen. ${message}`,
   refreshFailed: (message) => `Aktualisierung fehlgeschlagen. ${message}`,
   refreshUnavailable: (message) => `Aktualisierung nicht möglich. ${message}`,
+  refreshOutcomeUnknown: (message) => `Ergebnis der Aktualisierung unbekannt. ${message}`,
   cooldownAnnouncement: (message, remaining) => `${message} Erneut aktualisieren in ${remaining}.`,
 
   renderFailed: 'Beim Rendern des Berichts ist ein Fehler aufgetreten. Versuchen Sie es erneut, '
     + 'oder bitten Sie die für den Bericht verantwortliche Person, das Render-Protokoll zu prüfen.',
+  renderUnknown: 'Der Aktualisierungsdienst hat diesen Render-Vorgang verloren, daher ist sein '
+    + 'Ergebnis unbekannt. Prüfen Sie, ob der Bericht aktualisiert wurde, oder aktualisieren Sie '
+    + 'erneut.',
+  renderStuck: 'Dieser Render-Vorgang läuft länger als erlaubt und hängt möglicherweise. Bitten '
+    + 'Sie die für den Bericht verantwortliche Person, ihn zu prüfen.',
+  renderUnreachable: 'Der Aktualisierungsdienst ist gerade nicht erreichbar. Der Render-Vorgang '
+    + 'läuft weiter, und die Schaltfläche verbindet sich von selbst wieder.',
+  renderCancelled: 'Eine für den Bericht verantwortliche Person hat den Render-Vorgang '
+    + 'abgebrochen. Der Bericht behält seine letzte Ausgabe.',
   unexpectedError: (reason) => `Die Aktualisierung ist unerwartet fehlgeschlagen: ${reason}`,
   requestTimedOut: 'Der Aktualisierungsdienst hat nicht rechtzeitig geantwortet. Versuchen Sie '
     + 'es später erneut.',
@@ -57,6 +93,9 @@ export const de: Messages = {
     + 'Ergebnis unbekannt. Aktualisieren Sie erneut, um einen neuen Render-Vorgang zu starten.',
   unknownReport: (report) => `Der Aktualisierungsdienst kennt keinen Bericht namens „${report}“. `
     + 'Prüfen Sie das Attribut report der Aktualisierungsschaltfläche.',
+  unknownVariant: (variant, report) => 'Der Aktualisierungsdienst kennt keine Variante '
+    + `„${variant}“ des Berichts „${report}“. Prüfen Sie das Attribut variant der `
+    + 'Aktualisierungsschaltfläche.',
   cooldown: 'Dieser Bericht wurde vor Kurzem gerendert.',
   rateLimited: 'Es wurden zu viele Anfragen an den Aktualisierungsdienst gesendet.',
   rateLimitedWithoutWait: 'Zu viele Aktualisierungsanfragen. Warten Sie eine Minute und '

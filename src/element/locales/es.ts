@@ -22,22 +22,57 @@ export const es: Messages = {
   details: 'Detalles',
   renderLog: 'Registro de generación',
 
+  recentRenders: 'Generaciones recientes',
+  recentRendersLoading: 'Cargando las generaciones recientes…',
+  recentRendersEmpty: 'Todavía no hay generaciones.',
+  recentRendersFailed: 'No se pudieron cargar las generaciones recientes.',
+  recentRendersRetry: 'Reintentar',
+  renderStateRunning: 'En curso',
+  renderStateSucceeded: 'Correcta',
+  renderStateFailed: 'Fallida',
+  renderStateUnknown: 'Resultado desconocido',
+  renderStateCancelled: 'Cancelada',
+  renderTook: (duration) => `duró ${duration}`,
+  renderStartedBy: (name) => `iniciada por ${name}`,
+  renderStartedAnonymously: 'iniciada sin iniciar sesión',
+  renderStartedElsewhere: 'iniciada por una programación o el panel de Connect',
+
   confirmQuestion: (age) => `Actualizado ${age}. ¿Actualizar de todos modos?`,
   confirmRefresh: 'Actualizar de todos modos',
   confirmCancel: 'Cancelar',
+
+  cancelRender: 'Cancelar la generación',
+  cancelQuestion: '¿Cancelar esta generación? El informe conserva su última versión.',
+  cancelConfirm: 'Cancelar la generación',
+  cancelKeep: 'Seguir generando',
+  cancelling: 'Cancelando…',
+  cancelFailed: (reason) => `No se pudo cancelar la generación. ${reason}`,
+  cancelForbidden: 'No tiene permiso para cancelar generaciones de este informe. Pida acceso al '
+    + 'administrador del servicio de actualización.',
 
   refreshStarted: 'Actualización iniciada.',
   refreshJoined: 'Ya había una actualización en curso y el botón la sigue.',
   refreshRunning: 'Hay una actualización en curso.',
   refreshFinished: 'Actualización terminada.',
   refreshReady: 'El informe ya se puede actualizar de nuevo.',
+  refreshReconnected: 'Conexión restablecida. La actualización sigue en curso.',
+  refreshCancelled: (message) => `Actualización cancelada. ${message}`,
   refreshFailed: (message) => `La actualización falló. ${message}`,
   refreshUnavailable: (message) => `Actualización no disponible. ${message}`,
+  refreshOutcomeUnknown: (message) => `Resultado de la actualización desconocido. ${message}`,
   cooldownAnnouncement: (message, remaining) =>
     `${message} Podrá actualizar de nuevo en ${remaining}.`,
 
   renderFailed: 'El informe falló durante la generación. Inténtelo de nuevo o pida al '
     + 'propietario del informe que revise el registro de generación.',
+  renderUnknown: 'El servicio de actualización perdió esta generación, así que se desconoce su '
+    + 'resultado. Compruebe si el informe se actualizó, o actualice de nuevo.',
+  renderStuck: 'Esta generación ha superado su tiempo máximo y puede estar bloqueada. Pida al '
+    + 'propietario del informe que la revise.',
+  renderUnreachable: 'No se puede conectar con el servicio de actualización en este momento. La '
+    + 'generación continúa, y este botón se reconectará por sí solo.',
+  renderCancelled: 'Un propietario del informe canceló la generación. El informe conserva su '
+    + 'última versión.',
   unexpectedError: (reason) => `La actualización falló de forma inesperada: ${reason}`,
   requestTimedOut: 'El servicio de actualización no respondió a tiempo. Inténtelo de nuevo más '
     + 'tarde.',
@@ -56,6 +91,9 @@ export const es: Messages = {
     + 'su resultado. Actualice de nuevo para iniciar una generación nueva.',
   unknownReport: (report) => 'El servicio de actualización no tiene ningún informe llamado '
     + `«${report}». Compruebe el atributo report del botón de actualización.`,
+  unknownVariant: (variant, report) => 'El servicio de actualización no tiene ninguna variante '
+    + `«${variant}» del informe «${report}». Compruebe el atributo variant del botón de `
+    + 'actualización.',
   cooldown: 'Este informe se generó hace poco.',
   rateLimited: 'Se enviaron demasiadas solicitudes al servicio de actualización.',
   rateLimitedWithoutWait: 'Demasiadas solicitudes de actualización. Espere un minuto e inténtelo '

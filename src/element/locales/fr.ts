@@ -25,22 +25,57 @@ export const fr: Messages = {
   details: 'Détails',
   renderLog: 'Journal de génération',
 
+  recentRenders: 'Générations récentes',
+  recentRendersLoading: 'Chargement des générations récentes…',
+  recentRendersEmpty: 'Aucune génération pour l’instant.',
+  recentRendersFailed: 'Les générations récentes n’ont pas pu être chargées.',
+  recentRendersRetry: 'Réessayer',
+  renderStateRunning: 'En cours',
+  renderStateSucceeded: 'Réussie',
+  renderStateFailed: 'Échouée',
+  renderStateUnknown: 'Résultat inconnu',
+  renderStateCancelled: 'Annulée',
+  renderTook: (duration) => `durée\u00A0: ${duration}`,
+  renderStartedBy: (name) => `lancée par ${name}`,
+  renderStartedAnonymously: 'lancée sans connexion',
+  renderStartedElsewhere: 'lancée par une planification ou le tableau de bord Connect',
+
   confirmQuestion: (age) => `Mis à jour ${age}. Actualiser quand même\u202F?`,
   confirmRefresh: 'Actualiser quand même',
   confirmCancel: 'Annuler',
+
+  cancelRender: 'Annuler la génération',
+  cancelQuestion: 'Annuler cette génération\u202F? Le rapport garde sa dernière version.',
+  cancelConfirm: 'Annuler la génération',
+  cancelKeep: 'Poursuivre la génération',
+  cancelling: 'Annulation…',
+  cancelFailed: (reason) => `La génération n’a pas pu être annulée. ${reason}`,
+  cancelForbidden: 'Vous n’êtes pas autorisé à annuler les générations de ce rapport. '
+    + 'Demandez l’accès à l’administrateur du service d’actualisation.',
 
   refreshStarted: 'Actualisation lancée.',
   refreshJoined: 'Une actualisation était déjà en cours et le bouton la suit.',
   refreshRunning: 'Une actualisation est en cours.',
   refreshFinished: 'Actualisation terminée.',
   refreshReady: 'Le rapport peut de nouveau être actualisé.',
+  refreshReconnected: 'Connexion rétablie. L’actualisation est toujours en cours.',
+  refreshCancelled: (message) => `Actualisation annulée. ${message}`,
   refreshFailed: (message) => `Échec de l’actualisation. ${message}`,
   refreshUnavailable: (message) => `Actualisation indisponible. ${message}`,
+  refreshOutcomeUnknown: (message) => `Résultat de l’actualisation inconnu. ${message}`,
   cooldownAnnouncement: (message, remaining) =>
     `${message} Nouvelle actualisation possible dans ${remaining}.`,
 
   renderFailed: 'La génération du rapport a échoué. Réessayez ou demandez au propriétaire du '
     + 'rapport de consulter le journal de génération.',
+  renderUnknown: 'Le service d’actualisation a perdu cette génération, son résultat est donc '
+    + 'inconnu. Vérifiez si le rapport a été mis à jour, ou actualisez de nouveau.',
+  renderStuck: 'Cette génération dépasse sa durée maximale et est peut-être bloquée. Demandez au '
+    + 'propriétaire du rapport de la vérifier.',
+  renderUnreachable: 'Le service d’actualisation est injoignable pour le moment. La génération '
+    + 'continue, et ce bouton se reconnecte de lui-même.',
+  renderCancelled: 'Un propriétaire du rapport a annulé la génération. Le rapport garde sa '
+    + 'dernière version.',
   unexpectedError: (reason) => `L’actualisation a échoué de façon inattendue\u00A0: ${reason}`,
   requestTimedOut: 'Le service d’actualisation n’a pas répondu à temps. Réessayez plus tard.',
   offline: 'Vous êtes hors ligne. Connectez-vous au réseau pour actualiser ce rapport.',
@@ -58,6 +93,9 @@ export const fr: Messages = {
     + 'donc inconnu. Actualisez de nouveau pour lancer une nouvelle génération.',
   unknownReport: (report) => 'Le service d’actualisation ne connaît aucun rapport nommé '
     + `«\u00A0${report}\u00A0». Vérifiez l’attribut report du bouton d’actualisation.`,
+  unknownVariant: (variant, report) => 'Le service d’actualisation ne connaît aucune variante '
+    + `«\u00A0${variant}\u00A0» du rapport «\u00A0${report}\u00A0». Vérifiez l’attribut variant `
+    + 'du bouton d’actualisation.',
   cooldown: 'Ce rapport a été généré récemment.',
   rateLimited: 'Trop de requêtes ont été envoyées au service d’actualisation.',
   rateLimitedWithoutWait: 'Trop de demandes d’actualisation. Patientez une minute et réessayez.',

@@ -22,21 +22,57 @@ export const ja: Messages = {
   details: '詳細',
   renderLog: 'レンダリングログ',
 
+  recentRenders: '最近のレンダリング',
+  recentRendersLoading: '最近のレンダリングを読み込んでいます…',
+  recentRendersEmpty: 'まだレンダリングはありません。',
+  recentRendersFailed: '最近のレンダリングを読み込めませんでした。',
+  recentRendersRetry: '再試行',
+  renderStateRunning: '実行中',
+  renderStateSucceeded: '成功',
+  renderStateFailed: '失敗',
+  renderStateUnknown: '結果不明',
+  renderStateCancelled: '中止',
+  renderTook: (duration) => `所要時間 ${duration}`,
+  renderStartedBy: (name) => `${name} が開始`,
+  renderStartedAnonymously: 'サインインなしで開始',
+  renderStartedElsewhere: 'スケジュールまたは Connect ダッシュボードから開始',
+
   confirmQuestion: (age) => `最終更新: ${age}。それでも更新しますか？`,
   confirmRefresh: 'それでも更新する',
   confirmCancel: 'キャンセル',
+
+  cancelRender: 'レンダリングを中止',
+  cancelQuestion: 'このレンダリングを中止しますか？'
+    + 'レポートは前回の出力のままです。',
+  cancelConfirm: 'レンダリングを中止',
+  cancelKeep: 'レンダリングを続ける',
+  cancelling: '中止しています…',
+  cancelFailed: (reason) => `レンダリングを中止できませんでした。${reason}`,
+  cancelForbidden: 'このレポートのレンダリングを中止する権限がありません。'
+    + '更新サービスの管理者にアクセス権を依頼してください。',
 
   refreshStarted: '更新を開始しました。',
   refreshJoined: '実行中の更新に合流しました。',
   refreshRunning: '更新を実行中です。',
   refreshFinished: '更新が完了しました。',
   refreshReady: 'レポートを再び更新できます。',
+  refreshReconnected: '再接続しました。更新はまだ実行中です。',
+  refreshCancelled: (message) => `更新が中止されました。${message}`,
   refreshFailed: (message) => `更新に失敗しました。${message}`,
   refreshUnavailable: (message) => `更新できません。${message}`,
+  refreshOutcomeUnknown: (message) => `更新の結果は不明です。${message}`,
   cooldownAnnouncement: (message, remaining) => `${message}${remaining} 後に再度更新できます。`,
 
   renderFailed: 'レポートのレンダリング中にエラーが発生しました。もう一度お試しいただくか、レポートの所有者に'
     + 'レンダリングログの確認を依頼してください。',
+  renderUnknown: '更新サービスがこのレンダリングを見失ったため、結果は不明です。レポートが更新されたか'
+    + '確認するか、もう一度更新してください。',
+  renderStuck: 'このレンダリングは制限時間を超えて実行されており、停止している可能性があります。'
+    + 'レポートの所有者に確認を依頼してください。',
+  renderUnreachable: '現在、更新サービスに接続できません。レンダリングは続行中で、このボタンは自動的に'
+    + '再接続します。',
+  renderCancelled: 'レポートの所有者がレンダリングを中止しました。'
+    + 'レポートは前回の出力のままです。',
   unexpectedError: (reason) => `更新が予期せず失敗しました: ${reason}`,
   requestTimedOut: '更新サービスが時間内に応答しませんでした。しばらくしてからもう一度お試しください。',
   offline: 'オフラインです。このレポートを更新するにはネットワークに接続してください。',
@@ -55,6 +91,8 @@ export const ja: Messages = {
     + '開始するには、もう一度更新してください。',
   unknownReport: (report) => `更新サービスに「${report}」という名前のレポートはありません。`
     + '更新ボタンの report 属性を確認してください。',
+  unknownVariant: (variant, report) => `更新サービスにはレポート「${report}」のバリアント`
+    + `「${variant}」がありません。更新ボタンの variant 属性を確認してください。`,
   cooldown: 'このレポートは最近レンダリングされました。',
   rateLimited: '更新サービスへのリクエストが多すぎます。',
   rateLimitedWithoutWait: '更新リクエストが多すぎます。1 分待ってからもう一度お試しください。',

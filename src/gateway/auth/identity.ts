@@ -37,3 +37,12 @@ export function tokenIdentity(name: string): Identity {
 export function userIdentity(kind: 'jwt' | 'proxy', user: string, groups: string[]): Identity {
   return { kind, user, groups, token: null, label: `user ${user}` };
 }
+
+/**
+ * Returns the name that the recent renders list shows for a render this identity started:
+ * the user name, else the bearer token's configured name, else null for anonymous callers,
+ * whose client address stays out of responses.
+ */
+export function requesterName(identity: Identity | null): string | null {
+  return identity?.user ?? identity?.token ?? null;
+}

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canManage } from '../access.js';
 import { sendApiError } from '../api-errors.js';
-import { contentJson, jobJson, type ContentInclude } from '../json.js';
+import { defaultVariant, type VariantRecord } from '../catalog.js';
+import { contentJson, jobJson, jobKillOrderJson, type ContentInclude } from '../json.js';
 import { checkRenderAllowed, startRender } from './render-start.js';
 import {
   findCallerContent,
@@ -35,30 +36,41 @@ function parseInclude(raw: unknown): ContentInclude[] | null {
   return names as ContentInclude[];
 }
 
-/** Validates the v1 render body: `{}` or `{"variant_key": string | null}`, nothing else. */
-function checkRenderBody(reply: FastifyReply, body: unknown, found: CallerContent): boolean {
+/**
+ * Validates the v1 render body, `{}` or `{"variant_key": string | null}` and nothing else, and
+ * returns the variant to render: the one with that key, or the default variant without a key.
+ * Sends 400 code 25 or 404 code 4 and returns undefined otherwise.
+ */
+function readRenderBody(
+  reply: FastifyReply,
+  body: unknown,
+  found: CallerContent,
+): VariantRecord | undefined {
   const parsed = parseJsonObject(body);
   if ('error' in parsed) {
     sendApiError(reply, parsed.error);
-    return false;
+    return undefined;
   }
   const { variant_key: variantKey, ...others } = parsed.value;
   if (Object.keys(others).length > 0) {
     sendApiError(reply, 'invalidParameter');
-    return false;
+    return undefined;
   }
-  if (variantKey !== undefined && variantKey !== null && typeof variantKey !== 'string') {
+  if (variantKey === undefined || variantKey === null) {
+    return defaultVariant(found.content);
+  }
+  if (typeof variantKey !== 'string') {
     sendApiError(reply, 'invalidParameter');
-    return false;
+    return undefined;
   }
-  if (typeof variantKey === 'string' && variantKey !== found.content.variant.key) {
+  const variant = found.content.variants.find((candidate) => candidate.key === variantKey);
+  if (variant === undefined) {
     sendApiError(reply, 'objectDoesNotExist');
-    return false;
   }
-  return true;
+  return variant;
 }
 
-/** Routes under `/v1/content/{guid}`: the content object, v1 render and jobs. */
+/** Routes under `/v1/content/{guid}`: the content object, v1 render, jobs and job kills. */
 export function registerContentRoutes(app: FastifyInstance, context: StandInContext): void {
   const lookup = (request: FastifyRequest<{ Params: GuidParams }>, reply: FastifyReply) =>
     findCallerContent(context, request, reply, context.catalog.findContent(request.params.guid));
@@ -81,11 +93,14 @@ export function registerContentRoutes(app: FastifyInstance, context: StandInCont
   if (context.v1Render) {
     app.post<{ Params: GuidParams }>('/v1/content/:guid/render', async (request, reply) => {
       const found = lookup(request, reply);
-      if (!found || !checkRenderAllowed(reply, found)
-        || !checkRenderBody(reply, request.body, found)) {
+      if (!found || !checkRenderAllowed(reply, found)) {
         return reply;
       }
-      const { task } = startRender(context, reply, found);
+      const variant = readRenderBody(reply, request.body, found);
+      if (variant === undefined) {
+        return reply;
+      }
+      const { task } = startRender(context, reply, found, variant);
       return reply.code(202).send({ task_id: task.id });
     });
   }
@@ -111,5 +126,21 @@ export function registerContentRoutes(app: FastifyInstance, context: StandInCont
     }
     const job = found.content.jobs.find((candidate) => candidate.key === request.params.key);
     return job ? jobJson(job) : sendApiError(reply, 'objectDoesNotExist');
+  });
+
+  // Connect registers the order and ends the job afterwards, but the stand-in kills at once.
+  app.delete<{ Params: JobParams }>('/v1/content/:guid/jobs/:key', async (request, reply) => {
+    const found = lookupManaged(request, reply);
+    if (!found) {
+      return reply;
+    }
+    const job = found.content.jobs.find((candidate) => candidate.key === request.params.key);
+    if (!job) {
+      return sendApiError(reply, 'objectDoesNotExist');
+    }
+    if (job.status !== 0 || !context.renders.kill(job)) {
+      return sendApiError(reply, 'inactiveJob');
+    }
+    return jobKillOrderJson(job);
   });
 }

@@ -4,7 +4,7 @@ import { extname, join, sep } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { canViewOutput } from '../access.js';
 import { sendRouteNotFound } from '../api-errors.js';
-import { activeRendering } from '../catalog.js';
+import { activeRendering, defaultVariant, type ContentRecord } from '../catalog.js';
 import { apiKeyOf, type StandInContext } from './context.js';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -87,8 +87,24 @@ async function findOutputFile(root: string, segments: string[]) {
 }
 
 /**
- * Registers `GET /content/{guid}/…`, which serves the files of the active rendering, with
- * `index.html` for a folder. Content with access type `all` needs no API key. Other content
+ * Splits off a leading `v<key>` segment that names one of the content's variants, as in
+ * Connect's variant URLs `<content_url>v<key>/`. Without one, the path is the default
+ * variant's.
+ */
+function selectVariant(content: ContentRecord, segments: string[]) {
+  const [first, ...rest] = segments;
+  const named = first?.startsWith('v') === true
+    ? content.variants.find((variant) => variant.key === first.slice(1))
+    : undefined;
+  return named === undefined
+    ? { variant: defaultVariant(content), segments }
+    : { variant: named, segments: rest };
+}
+
+/**
+ * Registers `GET /content/{guid}/…`, which serves the files of the default variant's active
+ * rendering, with `index.html` for a folder. `/content/{guid}/v{key}/…` serves those of the
+ * variant with that key. Content with access type `all` needs no API key. Other content
  * needs the key of any user (`logged_in`) or of a user with a permission on it (`acl`).
  */
 export function registerOutputRoutes(app: FastifyInstance, context: StandInContext): void {
@@ -107,13 +123,17 @@ export function registerOutputRoutes(app: FastifyInstance, context: StandInConte
         ? sendText(reply, 403, 'You do not have permission to view this content.')
         : sendText(reply, 401, 'This content needs an API key: send Authorization: Key <key>.');
     }
-    const rendering = activeRendering(content.variant);
+    const rawPath = (request.raw.url ?? '').split('?')[0]!;
+    const requested = requestedSegments(rawPath);
+    if (!requested) {
+      return sendRouteNotFound(reply);
+    }
+    const { variant, segments } = selectVariant(content, requested);
+    const rendering = activeRendering(variant);
     if (!rendering) {
       return sendText(reply, 404, 'This content has no rendered output yet; render it first.');
     }
-    const rawPath = (request.raw.url ?? '').split('?')[0]!;
-    const segments = requestedSegments(rawPath);
-    const file = segments && await findOutputFile(rendering.outputDir, segments);
+    const file = await findOutputFile(rendering.outputDir, segments);
     if (!file) {
       return sendRouteNotFound(reply);
     }

@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { canManage } from '../access.js';
 import { sendApiError } from '../api-errors.js';
+import type { VariantRecord } from '../catalog.js';
 import { RENDERED_APP_MODES } from '../config-types.js';
 import type { StartedRender } from '../renders.js';
 import { NODE_COOKIE, type CallerContent, type StandInContext } from './context.js';
@@ -21,13 +22,17 @@ export function checkRenderAllowed(reply: FastifyReply, found: CallerContent): b
   return true;
 }
 
-/** Starts the render and, with `stickyCookie` on, sets the cookie that task polls need. */
+/**
+ * Starts a render of the variant and, with `stickyCookie` on, sets the cookie that task polls
+ * need.
+ */
 export function startRender(
   context: StandInContext,
   reply: FastifyReply,
   found: CallerContent,
+  variant: VariantRecord,
 ): StartedRender {
-  const started = context.renders.start(found.content, found.user);
+  const started = context.renders.start(found.content, variant, found.user);
   if (context.faults.stickyCookie) {
     reply.header('set-cookie', `${NODE_COOKIE}=${context.nodeId}; Path=/; HttpOnly; SameSite=Lax`);
   }

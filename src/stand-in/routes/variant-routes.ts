@@ -1,9 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendApiError } from '../api-errors.js';
-import type { ContentRecord } from '../catalog.js';
+import type { VariantRecord } from '../catalog.js';
 import { legacyTaskJson, renderingJson, variantJson } from '../json.js';
 import { checkRenderAllowed, startRender } from './render-start.js';
-import { findCallerContent, parseJsonObject, type StandInContext } from './context.js';
+import {
+  findCallerContent,
+  parseJsonObject,
+  type CallerContent,
+  type StandInContext,
+} from './context.js';
 
 interface VariantParams {
   id: string;
@@ -14,31 +19,39 @@ interface VariantParams {
  * the variant render. They send integer ids.
  */
 export function registerVariantRoutes(app: FastifyInstance, context: StandInContext): void {
-  const findByVariantId = (raw: string): ContentRecord | undefined =>
-    /^\d+$/.test(raw) ? context.catalog.findContentByVariantId(Number(raw)) : undefined;
-
+  /**
+   * Finds the variant of the path and the caller's role on its content. Sends 404 code 4 for
+   * an unknown id and 403 code 19 when the caller may not see the content.
+   */
   const lookupVariant = (
     request: FastifyRequest<{ Params: VariantParams }>,
     reply: FastifyReply,
-  ) => findCallerContent(context, request, reply, findByVariantId(request.params.id));
+  ): (CallerContent & { variant: VariantRecord }) | undefined => {
+    const raw = request.params.id;
+    const owned = /^\d+$/.test(raw) ? context.catalog.findVariant(Number(raw)) : undefined;
+    const found = findCallerContent(context, request, reply, owned?.content);
+    return found && owned ? { ...found, variant: owned.variant } : undefined;
+  };
 
   app.get<{ Params: { guid: string } }>(
     '/applications/:guid/variants',
     async (request, reply) => {
       const content = context.catalog.findContent(request.params.guid);
       const found = findCallerContent(context, request, reply, content);
-      return found ? [variantJson(found.content)] : reply;
+      return found
+        ? found.content.variants.map((variant) => variantJson(found.content, variant))
+        : reply;
     },
   );
 
   app.get<{ Params: VariantParams }>('/variants/:id', async (request, reply) => {
     const found = lookupVariant(request, reply);
-    return found ? variantJson(found.content) : reply;
+    return found ? variantJson(found.content, found.variant) : reply;
   });
 
   app.get<{ Params: VariantParams }>('/variants/:id/renderings', async (request, reply) => {
     const found = lookupVariant(request, reply);
-    return found ? found.content.variant.renderings.map(renderingJson) : reply;
+    return found ? found.variant.renderings.map(renderingJson) : reply;
   });
 
   // The body is `{}` or absent. Older connectapi versions sent email and activate settings,
@@ -52,7 +65,7 @@ export function registerVariantRoutes(app: FastifyInstance, context: StandInCont
     if ('error' in parsed) {
       return sendApiError(reply, parsed.error);
     }
-    const { task } = startRender(context, reply, found);
+    const { task } = startRender(context, reply, found, found.variant);
     return legacyTaskJson(task);
   });
 }

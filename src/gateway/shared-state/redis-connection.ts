@@ -1,0 +1,121 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisConfig } from '../config-redis.js';
+import { maskRedisUrl, parseRedisUrl, redisPassword } from '../config-redis.js';
+import { GatewayConfigError } from '../errors.js';
+import { REDIS_SCRIPTS } from './redis-scripts.js';
+
+/** Maximum pause between two reconnection attempts, in ms. */
+const MAX_RECONNECT_DELAY_MS = 2_000;
+
+/** The client and what log lines and messages may show of its address. */
+export interface RedisConnection {
+  redis: Redis;
+  /** The URL with its password masked. */
+  description: string;
+  /** The password, so that messages can be checked for it; null without one. */
+  password: string | null;
+}
+
+/**
+ * Creates the Redis client of a gateway, with the password of `redisPassword`. Commands fail at once
+ * while the connection is down, instead of waiting in a queue, so refreshes get their 503
+ * without delay. The client reconnects in the background, and connection changes are logged
+ * once per change.
+ */
+export function createRedisConnection(
+  config: RedisConfig,
+  env: NodeJS.ProcessEnv,
+  logger: FastifyBaseLogger,
+): RedisConnection {
+  const address = parseRedisUrl(config.url);
+  if ('problem' in address) {
+    throw new GatewayConfigError('Invalid Redis settings:', [`redis.url: ${address.problem}`]);
+  }
+  const password = redisPassword(config, env);
+  const description = maskRedisUrl(config.url);
+
+  const options: RedisOptions = {
+    ...(address.path === null
+      ? { host: address.host ?? undefined, port: address.port }
+      : { path: address.path }),
+    ...(address.tls ? { tls: { servername: address.host ?? undefined } } : {}),
+    db: address.db,
+    username: address.username ?? undefined,
+    password: password ?? undefined,
+    connectionName: 'connect-refresh-gateway',
+    connectTimeout: config.connect_timeout_ms,
+    commandTimeout: config.command_timeout_ms,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, MAX_RECONNECT_DELAY_MS),
+    scripts: REDIS_SCRIPTS,
+  };
+  const redis = new Redis(options);
+  logConnectionChanges(redis, description, password, logger);
+  return { redis, description, password };
+}
+
+/**
+ * Logs when the connection becomes ready and when it fails, once per change: the errors of
+ * the reconnection attempts in between are counted and reported with the next ready line.
+ */
+function logConnectionChanges(
+  redis: Redis,
+  description: string,
+  password: string | null,
+  logger: FastifyBaseLogger,
+): void {
+  let failing = false;
+  let failedAttempts = 0;
+  redis.on('ready', () => {
+    logger.info({ redis: description, failedAttempts }, 'Connected to Redis');
+    failing = false;
+    failedAttempts = 0;
+  });
+  redis.on('error', (error: Error) => {
+    failedAttempts += 1;
+    if (failing) {
+      return;
+    }
+    failing = true;
+    logger.warn(
+      { redis: description, reason: redactPassword(error.message, password) },
+      'Redis connection failed; refreshes get 503 until it is back, and reads go on',
+    );
+  });
+  redis.on('close', () => {
+    if (!failing && redis.status !== 'end') {
+      failing = true;
+      logger.warn({ redis: description }, 'Redis connection closed; reconnecting');
+    }
+  });
+}
+
+/** Replaces the password, if it appears in a message, with `***`. */
+export function redactPassword(message: string, password: string | null): string {
+  if (password === null || password === '') {
+    return message;
+  }
+  return message.split(password).join('***');
+}
+
+/** Resolves once the client is ready, or after `timeoutMs`, whichever comes first. */
+export async function waitForReady(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status === 'ready') {
+    return true;
+  }
+  return new Promise((resolve) => {
+    const done = (ready: boolean) => () => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      redis.off('error', onError);
+      resolve(ready);
+    };
+    const onReady = done(true);
+    const onError = done(false);
+    const timer = setTimeout(onError, timeoutMs);
+    redis.once('ready', onReady);
+    redis.once('error', onError);
+  });
+}
