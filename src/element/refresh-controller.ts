@@ -166,9 +166,9 @@ export class RefreshController implements ReactiveController {
   }
 
   /**
-   * Reads the report's status again after the host's `token` or `tokenProvider` changed: when
-   * the last request failed for want of a valid token, and while nothing runs, because what
-   * the caller may do, such as cancel, depends on who the caller is.
+   * Reads the report's status again after the host's `token` or `tokenProvider` changed, when
+   * the last request failed for want of a valid token or when nothing runs. What the caller
+   * may do, such as cancel, depends on who the caller is.
    */
   credentialsChanged(): void {
     if (this.runs.awaitingCredentials) {

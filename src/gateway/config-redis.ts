@@ -62,7 +62,7 @@ export const REDIS_CONFIG_SCHEMA = {
   },
 };
 
-/** Where to connect, taken apart from the URL. */
+/** The Redis address, parsed from the URL. */
 export interface RedisAddress {
   /** TCP host and port, or null for a Unix socket. */
   host: string | null;

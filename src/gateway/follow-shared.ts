@@ -60,8 +60,8 @@ export async function followShared(
       failingSinceMs ??= Date.now();
       const failingForMs = Date.now() - failingSinceMs;
       const fields = { shared_render_id: render.id, reason: (error as Error).message, failingForMs };
-      // Connect still knows how the render goes, so a second failure in a row hands the render
-      // over to the job list rather than showing it running while the shared state is away.
+      // Connect's job list still records the render's end. So after a second failure in a row
+      // the job list takes over, rather than the render showing as running during the outage.
       failures += 1;
       if (failures >= SHARED_READ_ATTEMPTS || failingForMs >= timing.unreachableLimitMs) {
         logger.warn(fields, 'Gave up reading the shared render state; looking it up on Connect');

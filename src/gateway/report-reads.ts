@@ -14,7 +14,7 @@ export interface ReadContext {
 }
 
 /**
- * Builds the status of a report's variant; `canCancel` tells whether the caller may cancel its
+ * Builds the status of a report's variant. `canCancel` is whether the caller may cancel its
  * renders. Rejects with a GatewayHttpError when Connect's last-rendered time cannot be read.
  */
 export async function reportStatus(

@@ -6,7 +6,7 @@
 
 /**
  * State of one render, as the gateway reports it. `unknown`: the gateway lost the render, such as
- * when Connect restarted and forgot its task and the job list does not show the outcome; `error`
+ * when Connect restarted and forgot its task and the job list does not show the outcome. `error`
  * then contains a plain message. `cancelled`: a report owner cancelled the render through the
  * gateway, and it ended without a new output.
  */

@@ -117,10 +117,10 @@ export interface RenderClaims {
   markCancelled(render: SharedRender, mark: SharedCancelMark | null): Promise<void>;
   /** Returns the kill order stored for the render, or null. */
   cancelMark(render: SharedRender): Promise<SharedCancelMark | null>;
-  /** Returns the render that holds the key's claim, if any. */
+  /** Returns the render that owns the key's claim, if any. */
   current(key: string): Promise<SharedRender | undefined>;
   /**
-   * Returns the render that holds the key's claim, or else the key's newest render that
+   * Returns the render that owns the key's claim, or else the key's newest render that
    * ended within FINISHED_RENDER_TTL_MS and started at or after `since`.
    */
   newestSince(key: string, since: Date): Promise<SharedRender | undefined>;
