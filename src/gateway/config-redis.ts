@@ -108,6 +108,12 @@ export function parseRedisUrl(url: string): RedisAddress | { problem: string } {
   try {
     parsed = new URL(url);
   } catch {
+    if (/^unix:\/\/[^/]*@/i.test(url)) {
+      return {
+        problem: `a unix:// URL cannot carry a user name or password; write unix:///path and ` +
+          `set the password in ${REDIS_PASSWORD_ENV}`,
+      };
+    }
     return { problem: 'not a valid URL; use redis://host:6379/0, rediss://… or unix:///path' };
   }
   const maskedUrl = maskRedisUrl(url);

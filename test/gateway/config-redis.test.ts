@@ -42,6 +42,7 @@ describe('redis config', () => {
       [{ url: 'redis://cache/sessions' }, /^redis\.url: .* may only be a database number$/],
       [{ url: 'unix://' }, /^redis\.url: .* names no socket/],
       [{ url: 'not a url' }, /^redis\.url: not a valid URL/],
+      [{ url: `unix://:${SECRET}@/run/redis.sock` }, /^redis\.url: a unix:\/\/ URL cannot carry a user name or password; .*CONNECT_REFRESH_REDIS_PASSWORD$/],
       [{ url: `redis://:${SECRET}%zz@127.0.0.1:6379` }, /^redis\.url: .*malformed percent-encoding/],
       [{ url: 42 }, /^redis\.url: expected a redis:\/\/, rediss:\/\/ or unix:\/\/ URL, got 42$/],
       [{ url: 'redis://cache', key_prefix: 'has space' }, /^redis\.key_prefix: expected up to 64/],

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { redactPassword, type RedisConnection } from './redis-connection.js';
+import { connectionProblem, redactPassword, type RedisConnection } from './redis-connection.js';
 import type { ScriptName } from './redis-scripts.js';
 import { SharedStateError, type SharedRender } from './types.js';
 
@@ -50,7 +50,8 @@ export class RedisCommands {
     try {
       return await call();
     } catch (error) {
-      const reason = redactPassword((error as Error).message ?? String(error), this.connection.password);
+      const message = redactPassword((error as Error).message ?? String(error), this.connection.password);
+      const reason = connectionProblem(this.connection, message);
       throw new SharedStateError(
         `Redis at ${this.connection.description} failed the ${action}: ${reason}`,
         { cause: error },

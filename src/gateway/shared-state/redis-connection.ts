@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { RedisConfig } from '../config-redis.js';
-import { maskRedisUrl, parseRedisUrl, redisPassword } from '../config-redis.js';
+import { maskRedisUrl, parseRedisUrl, REDIS_PASSWORD_ENV, redisPassword } from '../config-redis.js';
 import { GatewayConfigError } from '../errors.js';
 import { REDIS_SCRIPTS } from './redis-scripts.js';
 
@@ -15,6 +15,11 @@ export interface RedisConnection {
   description: string;
   /** The password, so that messages can be checked for it; null without one. */
   password: string | null;
+  /**
+   * Message of the latest connection error, password masked, until the connection is ready
+   * again; null while it is ready or before the first error.
+   */
+  lastError: string | null;
 }
 
 /**
@@ -52,8 +57,31 @@ export function createRedisConnection(
     scripts: REDIS_SCRIPTS,
   };
   const redis = new Redis(options);
+  const connection: RedisConnection = { redis, description, password, lastError: null };
+  redis.on('ready', () => {
+    connection.lastError = null;
+  });
+  redis.on('error', (error: Error) => {
+    connection.lastError = redactPassword(error.message, password);
+  });
   logConnectionChanges(redis, description, password, logger);
-  return { redis, description, password };
+  return connection;
+}
+
+/**
+ * Returns why commands fail while the connection is down: the latest connection error, with a
+ * hint when Redis rejected the password. Without one, it returns `fallback`, the command's own
+ * error.
+ */
+export function connectionProblem(connection: RedisConnection, fallback: string): string {
+  if (connection.redis.status === 'ready' || connection.lastError === null) {
+    return fallback;
+  }
+  const problem = `not connected (${connection.lastError})`;
+  if (/^(WRONGPASS|NOAUTH)\b/.test(connection.lastError)) {
+    return `${problem}; check the password in ${REDIS_PASSWORD_ENV} or in redis.url`;
+  }
+  return problem;
 }
 
 /**
