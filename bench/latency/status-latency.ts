@@ -192,7 +192,8 @@ ${markdownTable(
 **Target: median at most ${TARGET_MEDIAN_MS} ms for the element on loopback: ${verdict(targetMet)}.**
 The 2 s poller's median latency is ${(pollerMedian / Math.max(...elementMedians)).toFixed(0)} times the
 element's. With
-\`log: full\` the element sends one request per new log line, because each line releases
-its held poll.
+\`log: full\` the gateway ends a poll that new log lines alone release no sooner than
+2 s after it began (LOG_BATCH_MS in src/gateway/held-progress.ts), so the element sends about
+one poll every 2 s while a render prints, and still sees the render's end at once.
 `;
 }

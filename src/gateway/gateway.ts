@@ -20,6 +20,7 @@ import {
 import { GatewayConfigError } from './errors.js';
 import { DEFAULT_FOLLOW_TIMING, type FollowTiming } from './follow-render.js';
 import { HANDLE_SECRET_ENV, HandleSigner } from './handles.js';
+import { LOG_BATCH_MS } from './held-progress.js';
 import { acceptsAnyHost, registerHostCheck } from './host-check.js';
 import { ReadinessProbe, registerHealthRoutes } from './health.js';
 import { acceptEmptyJsonBodies } from './json-body.js';
@@ -48,6 +49,11 @@ export interface GatewayOptions {
   taskGraceMs?: number;
   /** Maximum number of progress requests held at once; more get 429. Default 256. */
   maxHeldRequests?: number;
+  /**
+   * Shortest time in ms that new log lines alone keep a held progress request open, so that
+   * lines reach a client in batches; default 2000 (LOG_BATCH_MS). 0 releases at each new line.
+   */
+  logBatchMs?: number;
   /**
    * Secret that signs render handles, at least 32 bytes; the CLI reads it from
    * CONNECT_REFRESH_HANDLE_SECRET. Gateways that share it accept each other's handles, also
@@ -205,6 +211,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     gate,
     closeSignal: closing.signal,
     maxHeldRequests,
+    logBatchMs: options.logBatchMs ?? LOG_BATCH_MS,
   });
   return app;
 }

@@ -4,6 +4,7 @@ import { mayCancel } from './auth/authorize.js';
 import { requesterName } from './auth/identity.js';
 import type { ReportConfig } from './config.js';
 import { GatewayHttpError } from './errors.js';
+import { holdUntilProgress } from './held-progress.js';
 import type { HandleSigner } from './handles.js';
 import type { RenderRecord } from './render-record.js';
 import type { RenderRegistry } from './render-registry.js';
@@ -32,6 +33,8 @@ export interface RouteContext {
   closeSignal: AbortSignal;
   /** Maximum number of progress requests held at once; more get 429. */
   maxHeldRequests: number;
+  /** Shortest hold in ms that new log lines alone end; see LOG_BATCH_MS. */
+  logBatchMs: number;
 }
 
 /**
@@ -172,7 +175,11 @@ async function renderProgress(
     }
     heldRequests.count += 1;
     try {
-      const reason = await holdUntilProgress(record, after, wait, reply, context.closeSignal);
+      const reason = await holdUntilProgress(record, after, reply, {
+        waitSeconds: wait,
+        logBatchMs: context.logBatchMs,
+        closeSignal: context.closeSignal,
+      });
       reply.request.log.debug({ handle, reason }, 'Released a held progress request');
     } finally {
       heldRequests.count -= 1;
@@ -190,42 +197,4 @@ function findReport(catalog: ReportCatalog, name: string): ReportConfig {
     throw unknownReport(name);
   }
   return report;
-}
-
-/** Reason a held progress request ended. */
-type ReleaseReason = 'progress' | 'timeout' | 'client_gone' | 'closing';
-
-/**
- * Holds a progress request until the render changes state or has lines beyond `after`, the
- * wait is over, the client disconnects, or the gateway closes.
- */
-async function holdUntilProgress(
-  record: RenderRecord,
-  after: number,
-  waitSeconds: number,
-  reply: FastifyReply,
-  closeSignal: AbortSignal,
-): Promise<ReleaseReason> {
-  const release = new AbortController();
-  let reason: ReleaseReason = 'progress';
-  const releaseFor = (releaseReason: ReleaseReason) => () => {
-    reason = releaseReason;
-    release.abort();
-  };
-  const timer = setTimeout(releaseFor('timeout'), waitSeconds * 1000);
-  const onClientGone = releaseFor('client_gone');
-  const onClosing = releaseFor('closing');
-  reply.raw.once('close', onClientGone);
-  closeSignal.addEventListener('abort', onClosing, { once: true });
-  try {
-    if (closeSignal.aborted) {
-      return 'closing';
-    }
-    await record.waitForProgress(after, release.signal);
-    return reason;
-  } finally {
-    clearTimeout(timer);
-    reply.raw.off('close', onClientGone);
-    closeSignal.removeEventListener('abort', onClosing);
-  }
 }
