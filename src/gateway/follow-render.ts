@@ -72,11 +72,13 @@ export interface FollowContext {
  * cannot tell how it ended. `aborted` means the gateway closed first. The `reason` of a
  * failure is the full text, possibly several lines from Connect, not yet redacted.
  * `cancelled` means that the gateway's kill order ended the render, and `by` is the `who` of
- * the cancel request. `finishedAt` is Connect's end time when known.
+ * the cancel request. `finishedAt` is Connect's end time when known. `seenLate` is true when
+ * polls of the task failed before its end showed, so that the end may have come well before
+ * the gateway saw it.
  */
 export type FollowOutcome =
-  | { kind: 'succeeded'; finishedAt?: Date }
-  | { kind: 'failed'; reason: string; finishedAt?: Date }
+  | { kind: 'succeeded'; finishedAt?: Date; seenLate?: boolean }
+  | { kind: 'failed'; reason: string; finishedAt?: Date; seenLate?: boolean }
   | { kind: 'cancelled'; by: string; finishedAt?: Date }
   | { kind: 'unknown'; reason: string; finishedAt?: Date }
   | { kind: 'aborted' };
@@ -127,7 +129,9 @@ export async function followRender(
     record.appendOutput(task.output);
     first = task.last;
     if (task.finished) {
-      return task.code === 0 ? { kind: 'succeeded' } : failed(taskFailureReason(task));
+      const outcome: FollowOutcome =
+        task.code === 0 ? { kind: 'succeeded' } : failed(taskFailureReason(task));
+      return poll.hadFailures ? { ...outcome, seenLate: true } : outcome;
     }
   }
   return { kind: 'aborted' };
@@ -140,6 +144,8 @@ class PollState {
   private lostSinceMs: number | null = null;
   private failingSinceMs: number | null = null;
   private backoffMs: number;
+  /** True once a poll of the task failed, even when later polls succeeded. */
+  hadFailures = false;
 
   constructor(
     private readonly taskId: string,
@@ -157,6 +163,7 @@ class PollState {
 
   /** Returns the pause before the next poll, or the outcome when the render counts as failed. */
   afterError(error: unknown): number | FollowOutcome {
+    this.hadFailures = true;
     if (isTaskNotFound(error)) {
       return this.afterTaskNotFound();
     }

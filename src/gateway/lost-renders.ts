@@ -145,3 +145,33 @@ export async function settleLostRender(
     'Took the outcome of a render whose task Connect lost from its job');
   return outcome;
 }
+
+/**
+ * Returns `outcome` with the end time of the render's job, for a render whose end the gateway
+ * saw late because polls of its task failed. The outcome stays as it is when the job list
+ * cannot be read or lists no ended job of the render. Never rejects.
+ */
+export async function withJobEndTime(
+  outcome: Extract<FollowOutcome, { kind: 'succeeded' | 'failed' }>,
+  render: Pick<LostRender, 'knownJobKeys' | 'listJobs'>,
+  logger: FastifyBaseLogger,
+): Promise<FollowOutcome> {
+  let jobs: Job[];
+  try {
+    jobs = await render.listJobs();
+  } catch (error) {
+    logger.warn(
+      { ...connectFailureFields(error), reason: connectFailureReason(error) },
+      'Could not read the job list for the end time of a render seen late; using the time seen',
+    );
+    return outcome;
+  }
+  const job = newestRenderJobNotIn(jobs, render.knownJobKeys);
+  const ended = job === undefined || job.status === 0 ? undefined : endedJobOutcome(job);
+  if (ended === undefined || ended.kind === 'aborted' || ended.finishedAt === undefined) {
+    return outcome;
+  }
+  logger.info({ jobKey: job!.key, finishedAt: ended.finishedAt.toISOString() },
+    'Took the end time of a render seen late from its job');
+  return { ...outcome, finishedAt: ended.finishedAt };
+}

@@ -18,7 +18,7 @@ import {
   type OutputSink,
 } from './follow-render.js';
 import { followShared, linesToAppend } from './follow-shared.js';
-import { sendRenderRequest, settleLostRender } from './lost-renders.js';
+import { sendRenderRequest, settleLostRender, withJobEndTime } from './lost-renders.js';
 import type { RecordOrigin, RenderFactory } from './render-factory.js';
 import type { SharedCancelOrders } from './render-cancel.js';
 import { reportRenderKey, type RenderGroup } from './render-group.js';
@@ -121,11 +121,14 @@ export class RenderFollowers implements SharedCancelOrders {
     );
     this.follow(group, render, async (sink, context) => {
       const outcome = await followRender(sink, started, context);
-      if (outcome.kind !== 'unknown') {
-        return outcome;
-      }
       const { listJobs } = requestContext;
-      return settleLostRender({ guid: report.guid, knownJobKeys, outcome, listJobs }, context);
+      if (outcome.kind === 'unknown') {
+        return settleLostRender({ guid: report.guid, knownJobKeys, outcome, listJobs }, context);
+      }
+      if ((outcome.kind === 'succeeded' || outcome.kind === 'failed') && outcome.seenLate === true) {
+        return withJobEndTime(outcome, { knownJobKeys, listJobs }, context.logger);
+      }
+      return outcome;
     });
     return group;
   }

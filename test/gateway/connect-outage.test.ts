@@ -102,6 +102,24 @@ describe('Connect outages and restarts', { timeout: SERVER_TEST_TIMEOUT_MS }, ()
     assert.equal(settled[0]!.outcome, 'succeeded');
   });
 
+  it('late end takes the job end time', async () => {
+    const h = await start();
+    const refresh = await h.refresh('sales');
+    assert.equal(refresh.status, 202, refresh.text);
+    await failTaskPolls(h);
+    await h.finishRender('sales', ['done'], 0);
+    await awaitJobEnd(h);
+    const [job] = await h.connect.listJobs(SALES_GUID);
+    h.standIn.faults.clear();
+
+    const outcome = await h.awaitOutcome(refresh.body.handle);
+    assert.equal(outcome.body.state, 'succeeded');
+    assert.equal(new Date(outcome.body.finished_at).getTime(), new Date(job!.end_time!).getTime());
+    const taken = h.logs.entries('Took the end time of a render seen late from its job');
+    assert.equal(taken.length, 1);
+    assert.equal(taken[0]!.jobKey, job!.key);
+  });
+
   it('failed job of a lost task fails', async () => {
     const h = await start();
     const refresh = await h.refresh('sales');

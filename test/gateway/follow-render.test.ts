@@ -149,7 +149,7 @@ describe('followRender', () => {
       task({ finished: true }),
     ];
     const { outcome, polls } = await follow(results, {}, warningLogger(warnings));
-    assert.deepEqual(outcome, { kind: 'succeeded' });
+    assert.deepEqual(outcome, { kind: 'succeeded', seenLate: true }, 'seen late after failed polls');
     assert.equal(polls.length, 5);
     assert.deepEqual(
       warnings.map((fields) => fields.retryInMs),
@@ -183,7 +183,13 @@ describe('followRender', () => {
   it('treats 404 code 4 like 141', async () => {
     const results = [apiError(404, 4), apiError(404, 141), task({ finished: true })];
     const { outcome } = await follow(results);
-    assert.deepEqual(outcome, { kind: 'succeeded' });
+    assert.deepEqual(outcome, { kind: 'succeeded', seenLate: true });
+  });
+
+  it('is not late without failed polls', async () => {
+    const { outcome } = await follow([task({ output: ['a'], last: 1 }), task({ finished: true, code: 2 })]);
+    assert.equal(outcome.kind, 'failed');
+    assert.equal((outcome as { seenLate?: boolean }).seenLate, undefined);
   });
 
   it('ends unknown when a seen task is lost', async () => {
