@@ -183,6 +183,7 @@ function secretsToScan(servers: FuzzServers): Record<string, string> {
     'handle secret': secrets.handleSecret,
     'JWT secret': secrets.jwtSecret,
     'bearer token': secrets.bearerToken,
+    'Redis password': secrets.redisPassword,
   };
   credentials.jwts.forEach((token, index) => {
     scanned[`user token ${index + 1}`] = token;

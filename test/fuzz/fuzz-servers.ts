@@ -1,9 +1,11 @@
 /**
  * The servers a fuzz run attacks, all on 127.0.0.1: a Connect stand-in in this process, whose
  * log counts every render it starts, and two gateways in child processes in front of it. One
- * requires credentials. The other leaves `auth.anonymous` unset, so it admits anonymous
- * requests but only under a loopback Host. Before the fuzzing, three renders start, so that
- * the fuzzer has real handles: one succeeds, one fails and one runs until the end of the run.
+ * requires credentials and keeps its shared state in a private redis-server with a password,
+ * on a Unix socket. The other keeps its state in memory and leaves `auth.anonymous` unset, so
+ * it admits anonymous requests but only under a loopback Host. Before the fuzzing, three
+ * renders start, so that the fuzzer has real handles: one succeeds, one fails and one runs
+ * until the end of the run.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
@@ -13,6 +15,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import { parseStandInConfig, startStandIn, type StandIn } from '../../src/stand-in/index.js';
+import { startRedisServer, type RedisServer } from '../gateway/redis-server.js';
 import { GatewayProcess } from './gateway-process.js';
 import { BASE64URL_ALPHABET, Random } from './random.js';
 import type { GatewayName } from './raw-request.js';
@@ -41,6 +44,8 @@ export interface FuzzSecrets {
   jwtSecret: string;
   /** The bearer token named BEARER_TOKEN_NAME. */
   bearerToken: string;
+  /** Password of the credentials gateway's Redis. */
+  redisPassword: string;
 }
 
 /** Credentials that pass the gateways' checks. */
@@ -75,6 +80,7 @@ export function fuzzSecrets(seed: number): FuzzSecrets {
     handleSecret: secret(48),
     jwtSecret: secret(48),
     bearerToken: secret(43),
+    redisPassword: secret(32),
   };
 }
 
@@ -96,8 +102,10 @@ export async function startFuzzServers(seed: number): Promise<FuzzServers> {
   });
 
   let standIn: StandIn | undefined;
+  let redis: RedisServer | undefined;
   const gateways: Partial<Record<GatewayName, GatewayProcess>> = {};
   try {
+    redis = await startRedisServer(secrets.redisPassword);
     standIn = await startStandIn({
       config: parseStandInConfig(standInConfig(secrets.apiKey, workDir)),
       configDir: fixturesDir,
@@ -111,11 +119,13 @@ export async function startFuzzServers(seed: number): Promise<FuzzServers> {
       CONNECT_API_KEY: secrets.apiKey,
       CONNECT_REFRESH_HANDLE_SECRET: secrets.handleSecret,
       [JWT_SECRET_ENV]: secrets.jwtSecret,
+      CONNECT_REFRESH_REDIS_PASSWORD: secrets.redisPassword,
     };
+    const redisUrl = redis.url;
     const started = await Promise.all(
       (['credentials', 'loopback'] as const).map(async (name) => {
         const configFile = join(workDir, `gateway-${name}.json`);
-        await writeFile(configFile, JSON.stringify(gatewayConfig(name, secrets)));
+        await writeFile(configFile, JSON.stringify(gatewayConfig(name, secrets, redisUrl)));
         return [name, await GatewayProcess.start({ configFile, env })] as const;
       }),
     );
@@ -125,6 +135,7 @@ export async function startFuzzServers(seed: number): Promise<FuzzServers> {
   } catch (error) {
     await Promise.all(Object.values(gateways).map((gateway) => gateway.stop()));
     await standIn?.close();
+    await redis?.close();
     await rm(workDir, { recursive: true, force: true });
     throw error;
   }
@@ -143,6 +154,7 @@ export async function startFuzzServers(seed: number): Promise<FuzzServers> {
       loopback: await all.loopback.stop(),
     };
     await standIn!.close();
+    await redis!.close();
     await rm(workDir, { recursive: true, force: true });
     return exits;
   };
@@ -150,6 +162,10 @@ export async function startFuzzServers(seed: number): Promise<FuzzServers> {
   let handles: string[];
   try {
     handles = await renderOnce(all.credentials.url, secrets, workDir);
+    const sharedKeys = await redis!.client().keys('connect-refresh:*');
+    if (sharedKeys.length === 0) {
+      throw new Error('The credentials gateway rendered, but wrote no key to its Redis.');
+    }
   } catch (error) {
     await closeAll();
     throw error;
@@ -198,11 +214,13 @@ function standInConfig(apiKey: string, controlDir: string) {
 /**
  * Returns a gateway config. Both gateways use every auth mode and trust 127.0.0.1 as a proxy,
  * so the fuzzer's proxy headers count. The rate limits are far above what a run sends, so
- * that requests reach the checks behind them.
+ * that requests reach the checks behind them. The credentials gateway uses the Redis at
+ * `redisUrl`.
  */
-function gatewayConfig(name: GatewayName, secrets: FuzzSecrets) {
+function gatewayConfig(name: GatewayName, secrets: FuzzSecrets, redisUrl: string) {
   const sha256 = createHash('sha256').update(secrets.bearerToken).digest('hex');
   return {
+    ...(name === 'credentials' ? { redis: { url: redisUrl } } : {}),
     auth: {
       ...(name === 'credentials' ? { anonymous: false } : {}),
       bearer_tokens: [{ name: BEARER_TOKEN_NAME, sha256 }],
