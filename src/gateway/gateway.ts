@@ -51,7 +51,7 @@ export interface GatewayOptions {
   maxHeldRequests?: number;
   /**
    * Shortest time in ms that new log lines alone keep a held progress request open, so that
-   * lines reach a client in batches; default 2000 (LOG_BATCH_MS). 0 releases at each new line.
+   * lines reach a client in batches; default 2500 (LOG_BATCH_MS). 0 releases at each new line.
    */
   logBatchMs?: number;
   /**

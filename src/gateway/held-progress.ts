@@ -7,7 +7,7 @@ import type { RenderRecord } from './render-record.js';
  * per upstream poll. The render's end, a change of `stuck`, the end of the wait, the client
  * leaving and the gateway closing still release the request at once.
  */
-export const LOG_BATCH_MS = 2_000;
+export const LOG_BATCH_MS = 2_500;
 
 /** Reason a held progress request ended. */
 export type ReleaseReason = 'progress' | 'timeout' | 'client_gone' | 'closing';
