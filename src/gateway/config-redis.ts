@@ -102,6 +102,9 @@ export function redisProblems(redis: unknown): string[] {
   return problems;
 }
 
+const UNIX_CREDENTIALS_PROBLEM = 'a unix:// URL cannot carry a user name or password; write ' +
+  `unix:///path and set the password in ${REDIS_PASSWORD_ENV}`;
+
 /** Takes a Redis URL apart; the problem, if any, never contains the password. */
 export function parseRedisUrl(url: string): RedisAddress | { problem: string } {
   let parsed: URL;
@@ -109,10 +112,7 @@ export function parseRedisUrl(url: string): RedisAddress | { problem: string } {
     parsed = new URL(url);
   } catch {
     if (/^unix:\/\/[^/]*@/i.test(url)) {
-      return {
-        problem: `a unix:// URL cannot carry a user name or password; write unix:///path and ` +
-          `set the password in ${REDIS_PASSWORD_ENV}`,
-      };
+      return { problem: UNIX_CREDENTIALS_PROBLEM };
     }
     return { problem: 'not a valid URL; use redis://host:6379/0, rediss://… or unix:///path' };
   }
@@ -131,6 +131,9 @@ export function parseRedisUrl(url: string): RedisAddress | { problem: string } {
   }
 
   if (parsed.protocol === 'unix:') {
+    if (parsed.username !== '' || parsed.password !== '') {
+      return { problem: UNIX_CREDENTIALS_PROBLEM };
+    }
     if (parsed.host !== '' || parsed.pathname === '' || parsed.pathname === '/') {
       return { problem: `${maskedUrl} names no socket; write unix:///run/redis/redis.sock` };
     }
@@ -174,16 +177,26 @@ export function redisPassword(config: RedisConfig, env: NodeJS.ProcessEnv): stri
   return fromEnv !== undefined && fromEnv !== '' ? fromEnv : fromUrl;
 }
 
-/** Returns the URL with its password, if any, replaced by `***`, for log lines and problems. */
+/**
+ * Returns the URL with its password, query and fragment, if any, each replaced by `***`, for log
+ * lines and problems.
+ */
 export function maskRedisUrl(url: string): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return '(an invalid URL, not maskedUrl)';
+    return '(an invalid URL, not shown)';
   }
   if (parsed.password !== '') {
     parsed.password = '***';
+  }
+  // A query or fragment may carry a password too, as in ?password=… of other Redis clients.
+  if (parsed.search !== '') {
+    parsed.search = '***';
+  }
+  if (parsed.hash !== '') {
+    parsed.hash = '***';
   }
   return parsed.toString();
 }

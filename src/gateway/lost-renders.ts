@@ -24,7 +24,7 @@ import {
   type FollowContext,
   type FollowOutcome,
 } from './follow-render.js';
-import { endedJobOutcome, newestRenderJobNotIn } from './render-jobs.js';
+import { endedJobOutcome, newestRenderJobNotIn, oldestRenderJobNotIn } from './render-jobs.js';
 
 /** Proxy and gateway statuses that a request may get although it reached Connect. */
 const AMBIGUOUS_STATUSES = new Set([502, 503, 504]);
@@ -147,13 +147,16 @@ export async function settleLostRender(
 }
 
 /**
- * Returns `outcome` with the end time of the render's job, for a render whose end the gateway
- * saw late because polls of its task failed. The outcome stays as it is when the job list
- * cannot be read or lists no ended job of the render. Never rejects.
+ * Returns `outcome` with an end time from the render's job, for a render whose end the gateway
+ * saw late because polls of its task failed: `startedAt`, the gateway's start of the render,
+ * plus the job's duration. Connect gives job times to the second, and its clock may differ
+ * from the gateway's, so the job's duration is added rather than its end time taken, and the
+ * result never lies before `startedAt` or after now. The outcome stays as it is when the job
+ * list cannot be read or lists no ended job of the render. Never rejects.
  */
 export async function withJobEndTime(
   outcome: Extract<FollowOutcome, { kind: 'succeeded' | 'failed' }>,
-  render: Pick<LostRender, 'knownJobKeys' | 'listJobs'>,
+  render: Pick<LostRender, 'knownJobKeys' | 'listJobs'> & { startedAt: Date },
   logger: FastifyBaseLogger,
 ): Promise<FollowOutcome> {
   let jobs: Job[];
@@ -166,12 +169,16 @@ export async function withJobEndTime(
     );
     return outcome;
   }
-  const job = newestRenderJobNotIn(jobs, render.knownJobKeys);
-  const ended = job === undefined || job.status === 0 ? undefined : endedJobOutcome(job);
-  if (ended === undefined || ended.kind === 'aborted' || ended.finishedAt === undefined) {
+  const job = oldestRenderJobNotIn(jobs, render.knownJobKeys);
+  if (job === undefined || job.status === 0 || job.start_time === null || job.end_time === null) {
     return outcome;
   }
-  logger.info({ jobKey: job!.key, finishedAt: ended.finishedAt.toISOString() },
-    'Took the end time of a render seen late from its job');
-  return { ...outcome, finishedAt: ended.finishedAt };
+  const jobMs = Math.max(0, Date.parse(job.end_time) - Date.parse(job.start_time));
+  if (!Number.isFinite(jobMs)) {
+    return outcome;
+  }
+  const finishedAt = new Date(Math.min(Date.now(), render.startedAt.getTime() + jobMs));
+  logger.info({ jobKey: job.key, jobMs, finishedAt: finishedAt.toISOString() },
+    'Took the duration of a render seen late from its job');
+  return { ...outcome, finishedAt };
 }

@@ -126,7 +126,8 @@ export class RenderFollowers implements SharedCancelOrders {
         return settleLostRender({ guid: report.guid, knownJobKeys, outcome, listJobs }, context);
       }
       if ((outcome.kind === 'succeeded' || outcome.kind === 'failed') && outcome.seenLate === true) {
-        return withJobEndTime(outcome, { knownJobKeys, listJobs }, context.logger);
+        const { startedAt } = group.primary.record;
+        return withJobEndTime(outcome, { knownJobKeys, listJobs, startedAt }, context.logger);
       }
       return outcome;
     });

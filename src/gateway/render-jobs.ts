@@ -75,6 +75,27 @@ export function newestRenderJobNotIn(
 }
 
 /**
+ * Returns the oldest render job whose key is not in `knownKeys`, or undefined when there is
+ * none. It is the first job that started after the job list was read, so the render that the
+ * gateway's request started, even when another render of the content followed it.
+ */
+export function oldestRenderJobNotIn(
+  jobs: readonly Job[],
+  knownKeys: ReadonlySet<string>,
+): Job | undefined {
+  let found: Job | undefined;
+  for (const job of jobs) {
+    if (!RENDER_JOB_TAGS.has(job.tag) || knownKeys.has(job.key)) {
+      continue;
+    }
+    if (found === undefined || startMs(job) < startMs(found)) {
+      found = job;
+    }
+  }
+  return found;
+}
+
+/**
  * Decides the outcome of an ended render job from its exit code. Connect's job list has no
  * log lines and no error text, so a failure names only the code. A job without an exit code
  * gives `unknown`: Connect records none when it lost the process, as in a restart.

@@ -180,7 +180,7 @@ async function renderProgress(
         logBatchMs: context.logBatchMs,
         closeSignal: context.closeSignal,
       });
-      reply.request.log.debug({ handle, reason }, 'Released a held progress request');
+      reply.request.log.debug({ handle_id: record.renderId, reason }, 'Released a held progress request');
     } finally {
       heldRequests.count -= 1;
     }

@@ -114,10 +114,13 @@ describe('Connect outages and restarts', { timeout: SERVER_TEST_TIMEOUT_MS }, ()
 
     const outcome = await h.awaitOutcome(refresh.body.handle);
     assert.equal(outcome.body.state, 'succeeded');
-    assert.equal(new Date(outcome.body.finished_at).getTime(), new Date(job!.end_time!).getTime());
-    const taken = h.logs.entries('Took the end time of a render seen late from its job');
+    const jobMs = Date.parse(job!.end_time!) - Date.parse(job!.start_time!);
+    const startedMs = Date.parse(outcome.body.started_at);
+    assert.equal(Date.parse(outcome.body.finished_at), startedMs + jobMs, 'start plus the job duration');
+    const taken = h.logs.entries('Took the duration of a render seen late from its job');
     assert.equal(taken.length, 1);
     assert.equal(taken[0]!.jobKey, job!.key);
+    assert.equal(taken[0]!.jobMs, jobMs);
   });
 
   it('failed job of a lost task fails', async () => {

@@ -128,6 +128,8 @@ describe('held progress requests', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
       (entry) => entry.reqId === incoming.reqId && entry.msg === 'Released a held progress request',
     );
     assert.equal(released.reason, 'client_gone');
+    assert.ok(!JSON.stringify(released).includes(body.handle), 'the log line names no handle');
+    assert.equal(typeof released.handle_id, 'string');
 
     const next = h.request(`/v1/renders/${body.handle}?wait=30&after=0`);
     await received(h, `/v1/renders/${body.handle}?wait=30&after=0`, incoming.reqId);

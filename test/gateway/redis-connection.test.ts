@@ -15,12 +15,17 @@ import { recordingLogger } from './registry-fakes.js';
 const PASSWORD = 'redis-right-3f9a';
 const WRONG_PASSWORD = 'redis-wrong-71c2';
 
-function connect(server: RedisServer, password: string): RedisConnection {
-  return createRedisConnection(
+const FAILED = 'Redis connection failed; refreshes get 503 until it is back, and reads go on';
+
+function connect(server: RedisServer, password: string) {
+  const { logger, lines } = recordingLogger();
+  const connection = createRedisConnection(
     { ...DEFAULT_REDIS_SETTINGS, url: server.url, connect_timeout_ms: 1_000 },
     { CONNECT_REFRESH_REDIS_PASSWORD: password },
-    recordingLogger().logger,
+    logger,
   );
+  const failures = () => lines.filter((line) => line.msg === FAILED).map((line) => String(line.reason));
+  return { connection, failures };
 }
 
 async function pingProblem(connection: RedisConnection): Promise<string> {
@@ -48,7 +53,7 @@ describe('Redis connection errors', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
   });
 
   it('names a rejected password', async () => {
-    const connection = connect(server, WRONG_PASSWORD);
+    const { connection, failures } = connect(server, WRONG_PASSWORD);
     connections.push(connection);
     assert.equal(await waitForReady(connection.redis, 5_000), false);
 
@@ -57,10 +62,14 @@ describe('Redis connection errors', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     assert.match(message, /check the password in CONNECT_REFRESH_REDIS_PASSWORD or in redis\.url$/);
     assert.ok(!message.includes(WRONG_PASSWORD), message);
     assert.ok(!message.includes(PASSWORD), message);
+
+    const logged = failures();
+    assert.equal(logged.length, 1, 'one line while the reason stays the same');
+    assert.match(logged[0]!, /^WRONGPASS .*; check the password in CONNECT_REFRESH_REDIS_PASSWORD/);
   });
 
   it('names a stopped server, then recovers', async () => {
-    const connection = connect(server, PASSWORD);
+    const { connection, failures } = connect(server, PASSWORD);
     connections.push(connection);
     assert.equal(await waitForReady(connection.redis, 5_000), true);
     assert.equal(connection.lastError, null);
@@ -71,6 +80,7 @@ describe('Redis connection errors', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     const message = await pingProblem(connection);
     assert.match(message, /failed the ping: not connected \(connect (ENOENT|ECONNREFUSED) /);
     assert.ok(!message.includes('check the password'), message);
+    assert.match(failures().at(-1) ?? '', /connect (ENOENT|ECONNREFUSED) |Connection is closed/);
 
     const ready = once(connection.redis, 'ready');
     await server.start();

@@ -77,11 +77,15 @@ export function connectionProblem(connection: RedisConnection, fallback: string)
   if (connection.redis.status === 'ready' || connection.lastError === null) {
     return fallback;
   }
-  const problem = `not connected (${connection.lastError})`;
-  if (/^(WRONGPASS|NOAUTH)\b/.test(connection.lastError)) {
-    return `${problem}; check the password in ${REDIS_PASSWORD_ENV} or in redis.url`;
+  return withPasswordHint(`not connected (${connection.lastError})`);
+}
+
+/** Adds a hint to check the password to a message about Redis rejecting it. */
+function withPasswordHint(message: string): string {
+  if (/\b(WRONGPASS|NOAUTH)\b/.test(message)) {
+    return `${message}; check the password in ${REDIS_PASSWORD_ENV} or in redis.url`;
   }
-  return problem;
+  return message;
 }
 
 /**
@@ -96,19 +100,24 @@ function logConnectionChanges(
 ): void {
   let failing = false;
   let failedAttempts = 0;
+  /** Reason of the last failure logged, so that a different one is logged too. */
+  let loggedReason: string | null = null;
   redis.on('ready', () => {
     logger.info({ redis: description, failedAttempts }, 'Connected to Redis');
     failing = false;
     failedAttempts = 0;
+    loggedReason = null;
   });
   redis.on('error', (error: Error) => {
     failedAttempts += 1;
-    if (failing) {
+    const reason = withPasswordHint(redactPassword(error.message, password));
+    if (failing && reason === loggedReason) {
       return;
     }
     failing = true;
+    loggedReason = reason;
     logger.warn(
-      { redis: description, reason: redactPassword(error.message, password) },
+      { redis: description, reason },
       'Redis connection failed; refreshes get 503 until it is back, and reads go on',
     );
   });
