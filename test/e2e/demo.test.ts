@@ -106,6 +106,7 @@ describe('demo dashboard', () => {
       assert.match(reportHtml, /<meta name="generator" content="pandoc"/);
       assert.match(reportHtml, /<connect-refresh-button gateway="\/gateway" report="orders">/);
       assert.doesNotMatch(reportHtml, /src="connect-refresh-button\.iife\.js"/, 'self_contained embeds the bundle');
+      assert.doesNotMatch(reportHtml, /src\s*=\s*["']https?:/, 'the report loads no script from another host');
       await checkSelfRefreshingReport(demo, browser);
     } finally {
       await demo.close();
