@@ -134,7 +134,13 @@ export function parseRedisUrl(url: string): RedisAddress | { problem: string } {
     if (parsed.username !== '' || parsed.password !== '') {
       return { problem: UNIX_CREDENTIALS_PROBLEM };
     }
-    if (parsed.host !== '' || parsed.pathname === '' || parsed.pathname === '/') {
+    if (parsed.host !== '') {
+      return {
+        problem: `${maskedUrl} names the host "${parsed.host}"; a unix:// URL names only a ` +
+          'socket path, with three slashes, as in unix:///run/redis/redis.sock',
+      };
+    }
+    if (parsed.pathname === '' || parsed.pathname === '/') {
       return { problem: `${maskedUrl} names no socket; write unix:///run/redis/redis.sock` };
     }
     return { host: null, port: 0, path: path ?? '', tls: false, db: 0, username, password };

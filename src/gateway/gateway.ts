@@ -212,6 +212,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     closeSignal: closing.signal,
     maxHeldRequests,
     logBatchMs: options.logBatchMs ?? LOG_BATCH_MS,
+    replicated: options.config.redis !== null,
   });
   return app;
 }

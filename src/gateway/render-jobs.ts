@@ -88,11 +88,26 @@ export function oldestRenderJobNotIn(
     if (!RENDER_JOB_TAGS.has(job.tag) || knownKeys.has(job.key)) {
       continue;
     }
-    if (found === undefined || startMs(job) < startMs(found)) {
+    if (found === undefined || startsBefore(job, found)) {
       found = job;
     }
   }
   return found;
+}
+
+/**
+ * Returns true when `job` started before `other`. Connect gives start times to the second, so
+ * two jobs of one second are told apart by their ids, which Connect counts up.
+ */
+function startsBefore(job: Job, other: Job): boolean {
+  if (startMs(job) !== startMs(other)) {
+    return startMs(job) < startMs(other);
+  }
+  const numeric = /^\d+$/;
+  if (!numeric.test(job.id) || !numeric.test(other.id)) {
+    return false;
+  }
+  return job.id.length !== other.id.length ? job.id.length < other.id.length : job.id < other.id;
 }
 
 /**

@@ -88,14 +88,15 @@ export class RenderRecord {
 
   /**
    * Builds the progress response for a client that asked with `handle`, which differs from
-   * `this.handle` when an older handle led to this render.
+   * `this.handle` when an older handle led to this render. `next` never goes below `after`, so
+   * that a client which read lines from another replica, ahead of this one, reads none twice.
    */
   progress(handle: string, after: number, lastRenderedAt: string | null): RenderProgress {
     return {
       handle,
       state: this.state,
       output: this.log.visibleFrom(after, this.state),
-      next: this.visibleLineCount,
+      next: Math.max(after, this.visibleLineCount),
       started_at: this.startedAt.toISOString(),
       finished_at: this.finishedAt?.toISOString() ?? null,
       error: this.error,

@@ -35,6 +35,12 @@ export interface RouteContext {
   maxHeldRequests: number;
   /** Shortest hold in ms that new log lines alone end; see LOG_BATCH_MS. */
   logBatchMs: number;
+  /**
+   * True when replicas share renders through Redis. A replica that follows another's render
+   * gets its lines a moment later, so a client that a load balancer sends from replica to
+   * replica may ask for lines beyond those this replica has.
+   */
+  replicated: boolean;
 }
 
 /**
@@ -113,7 +119,14 @@ export function registerRoutes(app: FastifyInstance, context: RouteContext): voi
       if (record === undefined) {
         throw unknownRender();
       }
-      return renderProgress(context, heldRequests, { record, handle, after, wait, reply });
+      return renderProgress(context, heldRequests, {
+        record,
+        handle,
+        handleId: claims.renderId,
+        after,
+        wait,
+        reply,
+      });
     },
   );
 
@@ -144,6 +157,8 @@ export function registerRoutes(app: FastifyInstance, context: RouteContext): voi
 interface ProgressRequest {
   record: RenderRecord;
   handle: string;
+  /** Render id inside the handle, which log lines show in place of the handle. */
+  handleId: string;
   after: number;
   wait: number;
   reply: FastifyReply;
@@ -153,9 +168,9 @@ interface ProgressRequest {
 async function renderProgress(
   context: RouteContext,
   heldRequests: { count: number },
-  { record, handle, after, wait, reply }: ProgressRequest,
+  { record, handle, handleId, after, wait, reply }: ProgressRequest,
 ): Promise<RenderProgress> {
-  if (after > record.visibleLineCount) {
+  if (after > record.visibleLineCount && !context.replicated) {
     throw new GatewayHttpError(
       400,
       'invalid_request',
@@ -180,7 +195,7 @@ async function renderProgress(
         logBatchMs: context.logBatchMs,
         closeSignal: context.closeSignal,
       });
-      reply.request.log.debug({ handle_id: record.renderId, reason }, 'Released a held progress request');
+      reply.request.log.debug({ handle_id: handleId, reason }, 'Released a held progress request');
     } finally {
       heldRequests.count -= 1;
     }

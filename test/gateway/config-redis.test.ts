@@ -41,6 +41,7 @@ describe('redis config', () => {
       [{ url: `redis://:${SECRET}@cache/0?tls=1` }, /^redis\.url: .* has a query or fragment/],
       [{ url: 'redis://cache/sessions' }, /^redis\.url: .* may only be a database number$/],
       [{ url: 'unix://' }, /^redis\.url: .* names no socket/],
+      [{ url: 'unix://localhost/run/redis.sock' }, /^redis\.url: .* names the host "localhost"; a unix:\/\/ URL names only a socket path/],
       [{ url: 'not a url' }, /^redis\.url: not a valid URL/],
       [{ url: `unix:///run/redis.sock?password=${SECRET}` }, /^redis\.url: unix:\/\/\/run\/redis\.sock\?\*\*\* has a query or fragment/],
       [{ url: `redis://cache/0#${SECRET}` }, /^redis\.url: redis:\/\/cache\/0#\*\*\* has a query or fragment/],

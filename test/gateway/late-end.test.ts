@@ -35,6 +35,14 @@ describe('oldestRenderJobNotIn', () => {
     assert.equal(oldestRenderJobNotIn(jobs, KNOWN)?.key, 'ours');
   });
 
+  it('breaks a same-second tie by id', () => {
+    const jobs = [
+      job('newer', '2026-12-04T10:00:00Z', '2026-12-04T10:00:04Z', { id: '100' }),
+      job('ours', '2026-12-04T10:00:00Z', '2026-12-04T10:00:01Z', { id: '99' }),
+    ];
+    assert.equal(oldestRenderJobNotIn(jobs, KNOWN)?.key, 'ours');
+  });
+
   it('finds none without new jobs', () => {
     assert.equal(oldestRenderJobNotIn([job('old', '2026-12-04T09:00:00Z', null)], KNOWN), undefined);
   });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import http from 'node:http';
 import { afterEach, describe, it } from 'node:test';
+import { unverifiedRenderId } from '../../src/gateway/handles.js';
 import { loggedPath } from '../../src/gateway/request-log.js';
 import {
   SERVER_TEST_TIMEOUT_MS,
@@ -129,7 +130,7 @@ describe('held progress requests', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     );
     assert.equal(released.reason, 'client_gone');
     assert.ok(!JSON.stringify(released).includes(body.handle), 'the log line names no handle');
-    assert.equal(typeof released.handle_id, 'string');
+    assert.equal(released.handle_id, unverifiedRenderId(body.handle));
 
     const next = h.request(`/v1/renders/${body.handle}?wait=30&after=0`);
     await received(h, `/v1/renders/${body.handle}?wait=30&after=0`, incoming.reqId);

@@ -89,6 +89,37 @@ describe('gateway replicas', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     assert.equal(onB.body.finished_at, onA.body.finished_at);
   });
 
+  it('accept a cursor ahead of this replica', async () => {
+    const { a, b, harness } = await start();
+    const started = await a.refresh('sales');
+    assert.equal(started.status, 202, started.text);
+    const handle = started.body.handle;
+    const first = await a.request(`/v1/renders/${handle}?wait=0`);
+    // Lines that no replica has yet, as when B lags behind the replica that served the client.
+    const ahead = first.body.next + 3;
+
+    const early = await b.request(`/v1/renders/${handle}?after=${ahead}&wait=0`);
+    assert.equal(early.status, 200, early.text);
+    assert.deepEqual(early.body.output, []);
+    assert.equal(early.body.next, ahead, 'next never drops below after');
+
+    const held = b.request(`/v1/renders/${handle}?after=${ahead}&wait=30`);
+    await harness.finishRender('sales', ['one', 'two', 'three', 'four', 'five'], 0);
+    const collected: string[] = [];
+    let progress = await held;
+    for (;;) {
+      assert.equal(progress.status, 200, progress.text);
+      collected.push(...progress.body.output);
+      if (progress.body.state !== 'running') {
+        break;
+      }
+      progress = await b.request(`/v1/renders/${handle}?after=${progress.body.next}&wait=30`);
+    }
+    const outcome = await a.awaitOutcome(handle);
+    assert.equal(outcome.body.state, 'succeeded');
+    assert.deepEqual(collected, outcome.body.output.slice(ahead), 'each line from the cursor on, once');
+  });
+
   it('follow an ended render on the other replica', async () => {
     const { a, b, harness } = await start();
     const started = await a.refresh('sales');

@@ -83,7 +83,7 @@ export function connectionProblem(connection: RedisConnection, fallback: string)
 /** Adds a hint to check the password to a message about Redis rejecting it. */
 function withPasswordHint(message: string): string {
   if (/\b(WRONGPASS|NOAUTH)\b/.test(message)) {
-    return `${message}; check the password in ${REDIS_PASSWORD_ENV} or in redis.url`;
+    return `${message.replace(/\.(\)?)$/, '$1')}; check the password in ${REDIS_PASSWORD_ENV} or in redis.url`;
   }
   return message;
 }
