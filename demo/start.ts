@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { copyFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { createServer, type ViteDevServer } from 'vite';
 import { loadGatewayConfig, startGateway } from '../src/gateway/index.js';
 import { loadStandInConfig, startStandIn } from '../src/stand-in/index.js';
@@ -133,8 +134,42 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   }
 }
 
+const PORT_OPTIONS = {
+  'stand-in-port': { type: 'string' },
+  'gateway-port': { type: 'string' },
+  'page-port': { type: 'string' },
+} as const;
+
+/** Reads `--stand-in-port`, `--gateway-port` and `--page-port`; throws on a bad value. */
+export function readPortOptions(args: string[]): DemoOptions {
+  const { values } = parseArgs({ args, options: PORT_OPTIONS, strict: true });
+  const port = (name: keyof typeof PORT_OPTIONS): number | undefined => {
+    const text = values[name];
+    if (text === undefined) {
+      return undefined;
+    }
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < 1 || value > 65_535) {
+      throw new Error(`--${name} must be a port number from 1 to 65535, not "${text}".`);
+    }
+    return value;
+  };
+  return { standInPort: port('stand-in-port'), gatewayPort: port('gateway-port'), pagePort: port('page-port') };
+}
+
+/** Explains a port clash, which a second `npm start` runs into, with the options that avoid it. */
+export function describeStartFailure(error: unknown): string {
+  const { code, port } = (error ?? {}) as { code?: unknown; port?: unknown };
+  if (code === 'EADDRINUSE') {
+    return `Port ${String(port)} on 127.0.0.1 is already in use, perhaps by another demo. Stop ` +
+      'that one, or choose free ports: npm start -- --stand-in-port 3940 --gateway-port 8788 ' +
+      '--page-port 5174';
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
 async function main(): Promise<void> {
-  const demo = await startDemo();
+  const demo = await startDemo(readPortOptions(process.argv.slice(2)));
   console.log(`Connect stand-in: ${demo.standInUrl}`);
   console.log(`Refresh gateway:  ${demo.gatewayUrl}`);
   if (!demo.rendersWithR) {
@@ -152,7 +187,7 @@ async function main(): Promise<void> {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(describeStartFailure(error));
     process.exit(1);
   });
 }

@@ -66,6 +66,7 @@ describe('Redis connection errors', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     const logged = failures();
     assert.equal(logged.length, 1, 'one line while the reason stays the same');
     assert.match(logged[0]!, /^WRONGPASS .*; check the password in CONNECT_REFRESH_REDIS_PASSWORD/);
+    assert.doesNotMatch(logged[0]!, /\.;/, 'no period before the hint');
   });
 
   it('names a stopped server, then recovers', async () => {
