@@ -161,7 +161,8 @@ export async function loadGatewayConfig(
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new GatewayConfigError(
-      `Gateway config ${path} is not valid JSON: ${(error as Error).message}.`,
+      `Gateway config ${path} is not valid JSON${jsonErrorPlace(text, error)}; check the ` +
+        'commas, quotes and brackets there.',
     );
   }
 
@@ -279,4 +280,19 @@ function normalizeAccessList(list: Partial<AccessList> | undefined): AccessList 
     groups: [...(list.groups ?? [])],
     tokens: [...(list.tokens ?? [])],
   };
+}
+
+/**
+ * Returns where JSON.parse stopped, as " at line L, column C", or '' when its message gives no
+ * position. The message itself is left out, because newer engines quote the text around the
+ * error, which may hold a password of `redis.url`.
+ */
+function jsonErrorPlace(text: string, error: unknown): string {
+  const position = /at position (\d+)/.exec(error instanceof Error ? error.message : '');
+  if (position === null) {
+    return '';
+  }
+  const before = text.replace(/^\uFEFF/, '').slice(0, Number(position[1]));
+  const line = before.split('\n').length;
+  return ` at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
 }

@@ -146,7 +146,20 @@ describe('loadGatewayConfig', () => {
     await writeFile(path, '{"reports": ');
     await assert.rejects(loadGatewayConfig(path), (error: Error) => {
       assert.ok(error instanceof GatewayConfigError);
-      assert.match(error.message, new RegExp(`^Gateway config ${path} is not valid JSON: `));
+      assert.match(error.message, new RegExp(`^Gateway config ${path} is not valid JSON`));
+      return true;
+    });
+  });
+
+  it('names the line of a JSON error', async () => {
+    const path = join(dir, 'comma.json');
+    const secret = 'redis-secret-5d1e';
+    await writeFile(path, `{\n  "redis": { "url": "redis://:${secret}@cache/0" }\n  "reports": {}\n}\n`);
+    await assert.rejects(loadGatewayConfig(path), (error: Error) => {
+      assert.ok(error instanceof GatewayConfigError);
+      assert.equal(error.message, `Gateway config ${path} is not valid JSON at line 3, column 3; ` +
+        'check the commas, quotes and brackets there.');
+      assert.ok(!error.message.includes(secret));
       return true;
     });
   });
