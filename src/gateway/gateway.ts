@@ -22,7 +22,7 @@ import { DEFAULT_FOLLOW_TIMING, type FollowTiming } from './follow-render.js';
 import { HANDLE_SECRET_ENV, HandleSigner } from './handles.js';
 import { LOG_BATCH_MS } from './held-progress.js';
 import { acceptsAnyHost, registerHostCheck } from './host-check.js';
-import { ReadinessProbe, registerHealthRoutes } from './health.js';
+import { logConnectCheck, ReadinessProbe, registerHealthRoutes } from './health.js';
 import { acceptEmptyJsonBodies } from './json-body.js';
 import { RenderRegistry } from './render-registry.js';
 import { ReportCatalog } from './report-catalog.js';
@@ -47,6 +47,11 @@ export interface GatewayOptions {
    * render counts as failed, in milliseconds; default 10 000.
    */
   taskGraceMs?: number;
+  /**
+   * When true, the gateway checks once after it starts listening that Connect accepts the API
+   * key and lets it read the first report, as `/readyz` does, and logs the result. Default false.
+   */
+  checkConnectAtStart?: boolean;
   /** Maximum number of progress requests held at once; more get 429. Default 256. */
   maxHeldRequests?: number;
   /**
@@ -204,6 +209,11 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   const [firstName, firstReport] = Object.entries(options.config.reports)[0]!;
   const probe = new ReadinessProbe(client, { name: firstName, guid: firstReport.guid }, app.log);
   registerHealthRoutes(app, probe, shared);
+  if (options.checkConnectAtStart === true) {
+    app.addHook('onListen', async () => {
+      void logConnectCheck(probe, app.log);
+    });
+  }
   registerRoutes(app, {
     catalog,
     renders,

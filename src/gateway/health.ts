@@ -57,6 +57,23 @@ export class ReadinessProbe {
 }
 
 /**
+ * Checks Connect once through `probe` and logs the result: a warning with the reason when
+ * Connect cannot be reached or rejects the key. The gateway keeps running either way, so that
+ * it recovers once Connect or the key is fixed. Never rejects.
+ */
+export async function logConnectCheck(probe: ReadinessProbe, logger: FastifyBaseLogger): Promise<void> {
+  const result = await probe.check();
+  if (result.ready) {
+    logger.info('Connect accepts the API key and lets it read the first report');
+    return;
+  }
+  logger.warn(
+    { reason: result.reason },
+    'Connect check at start failed; requests that need Connect fail until this is fixed, and /readyz reports it',
+  );
+}
+
+/**
  * Registers `GET /healthz`, which returns 200 while the process runs, and `GET /readyz`, which
  * returns 200 when Connect is reachable with the key and the shared state responds, and 503
  * with the reasons otherwise.

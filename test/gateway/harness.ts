@@ -179,6 +179,7 @@ export interface HarnessOptions {
       | 'fetch'
       | 'retry'
       | 'sharedPollMs'
+      | 'checkConnectAtStart'
     >
   >;
   /** The gateway's config; by default GATEWAY_CONFIG. */

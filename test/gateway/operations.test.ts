@@ -82,6 +82,34 @@ describe('health routes', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
   });
 });
 
+describe('Connect check at start', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
+  const CHECK_FAILED = 'Connect check at start failed; requests that need Connect fail until ' +
+    'this is fixed, and /readyz reports it';
+
+  it('logs that Connect accepts the key', async () => {
+    const h = await startHarness({ gateway: { checkConnectAtStart: true } });
+    try {
+      await h.logs.waitFor((entry) => entry.msg === 'Connect accepts the API key and lets it read the first report');
+      assert.equal(h.logs.entries(CHECK_FAILED).length, 0);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('warns about a rejected key', async () => {
+    const h = await startHarness({ gateway: { checkConnectAtStart: true }, gatewayApiKey: 'not-the-key-0123456789' });
+    try {
+      const warning = await h.logs.waitFor((entry) => entry.msg === CHECK_FAILED);
+      assert.match(String(warning.reason), /API key .* is invalid or expired/);
+      const served = await h.request('/healthz');
+      assert.equal(served.status, 200, 'the gateway keeps serving');
+      h.assertNoSecretsShown();
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 /** Asserts that readyz returns 503 with a reason matching `reason`, while healthz stays 200. */
 async function assertNotReady(app: FastifyInstance, apiKey: string, reason: RegExp) {
   const response = await app.inject({ method: 'GET', url: '/readyz' });
