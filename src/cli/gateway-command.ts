@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { loadGatewayConfig, readConnectEnv, startGateway } from '../gateway/index.js';
 import { listenOrExplain, loadConfigFile, parseLogLevel, parsePort, UsageError } from './options.js';
+import { parseOptions } from './parse-options.js';
 import { waitForStopSignal } from './signals.js';
 
 export const gatewayUsage = `Usage: connect-refresh gateway --config FILE [--host HOST] [--port PORT]
@@ -28,7 +28,7 @@ Environment:
 
 /** Runs `connect-refresh gateway` until SIGINT or SIGTERM. */
 export async function runGateway(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseOptions({
     args,
     options: {
       config: { type: 'string' },

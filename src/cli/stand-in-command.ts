@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { loadStandInConfig, startStandIn, type StandIn } from '../stand-in/index.js';
 import { faultSettingsFromFlags, hasFaultFlags } from './fault-options.js';
 import { applyFaultsFile, describeFaults } from './faults-file-watch.js';
 import { listenOrExplain, loadConfigFile, parseLogLevel, parsePort, UsageError } from './options.js';
+import { parseOptions } from './parse-options.js';
 import { waitForStopSignal } from './signals.js';
 
 export const standInUsage = `Usage: connect-refresh stand-in --config FILE [--host HOST] [--port PORT]
@@ -46,7 +46,7 @@ function restartOnSignal(standIn: StandIn): () => void {
 
 /** Runs `connect-refresh stand-in` until SIGINT or SIGTERM. */
 export async function runStandIn(args: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseOptions({
     args,
     options: {
       config: { type: 'string' },
