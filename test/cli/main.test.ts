@@ -115,6 +115,22 @@ describe('connect-refresh', () => {
       assert.equal(await run.exited, 2);
       assert.match(run.output(), new RegExp(`Port ${port} on 127.0.0.1 is already in use`));
       assert.doesNotMatch(run.output(), /\n\s+at /, 'no stack trace');
+      assert.doesNotMatch(run.output(), /--help/, 'no pointer to the help, which cannot free the port');
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('exits 2 when the gateway port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const run = startCli(['gateway', '--config', join(demoDir, 'gateway.json'), '--port', String(port),
+        '--log-level', 'silent'], { CONNECT_SERVER: 'http://127.0.0.1:1', CONNECT_API_KEY: 'k' });
+      assert.equal(await run.exited, 2);
+      assert.match(run.output(), new RegExp(`^connect-refresh: Port ${port} on 127\\.0\\.0\\.1 is already in use`, 'm'));
+      assert.doesNotMatch(run.output(), /--help/);
     } finally {
       taken.close();
     }
