@@ -1,9 +1,10 @@
-import { parseArgs } from 'node:util';
 import { loadGatewayConfig, readConnectEnv, startGateway } from '../gateway/index.js';
 import { listenOrExplain, loadConfigFile, parseLogLevel, parsePort, UsageError } from './options.js';
+import { parseOptions } from './parse-options.js';
 import { waitForStopSignal } from './signals.js';
 
 export const gatewayUsage = `Usage: connect-refresh gateway --config FILE [--host HOST] [--port PORT]
+       [--log-level LEVEL]
 
 Starts the refresh gateway. It renders only the reports that the config file names and
 reads the Connect server and API key from the environment.
@@ -12,7 +13,8 @@ Options:
   --config FILE     JSON file that maps report names to Connect content GUIDs (required)
   --host HOST       address to listen on (default 127.0.0.1)
   --port PORT       port to listen on (default 8787; 0 picks a free one)
-  --log-level LEVEL fatal, error, warn, info, debug or trace (default info)
+  --log-level LEVEL lowest level of the JSON log lines on standard output: fatal, error,
+                    warn, info, debug or trace, or silent for none (default info)
 
 Environment:
   CONNECT_SERVER    Connect's address, e.g. https://connect.example.com
@@ -28,7 +30,7 @@ Environment:
 
 /** Runs `connect-refresh gateway` until SIGINT or SIGTERM. */
 export async function runGateway(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseOptions({
     args,
     options: {
       config: { type: 'string' },

@@ -127,10 +127,15 @@ export class GatewayRequester {
     }
     const { code, message } = json.error;
     let advice = '';
-    if (code === 'unauthenticated' || code === 'token_expired') {
-      advice = this.#token === undefined
-        ? ` Set ${TOKEN_ENV} to a bearer token that the gateway accepts.`
-        : ` Check the token in ${TOKEN_ENV}.`;
+    if (code === 'unauthenticated' && this.#token === undefined) {
+      advice = ` Set ${TOKEN_ENV} to a bearer token that the gateway accepts.`;
+    } else if (code === 'unauthenticated') {
+      // A gateway that accepts no tokens at all rejects every token with this code too, and
+      // the protocol has no separate code for that case. So the advice covers both causes.
+      advice = ` Check the token in ${TOKEN_ENV}, or, if this gateway accepts no tokens, unset ${TOKEN_ENV} ` +
+        'so that the command sends none.';
+    } else if (code === 'token_expired') {
+      advice = ` Check the token in ${TOKEN_ENV}.`;
     } else if (retryAfterS !== null && status === 429) {
       advice = ` Retry after ${retryAfterS} s.`;
     }

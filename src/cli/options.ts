@@ -1,3 +1,5 @@
+import { CommandError, ExitCode } from './exit-codes.js';
+
 /** A mistake in the command line or its configuration; the command exits with status 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -36,8 +38,9 @@ export function parseLogLevel(value: string): string {
 }
 
 /**
- * Runs a server start, turning the usual reasons a server cannot listen into a UsageError
- * that names the option to change.
+ * Runs a server start, turning the usual reasons a server cannot listen into a CommandError
+ * of exit status 2 that names the option to change. These are not UsageErrors, so no pointer
+ * to --help follows them, because the help cannot free a port or an address.
  */
 export async function listenOrExplain<T>(host: string, port: number, start: () => Promise<T>): Promise<T> {
   try {
@@ -45,15 +48,15 @@ export async function listenOrExplain<T>(host: string, port: number, start: () =
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
-      throw new UsageError(`Port ${port} on ${host} is already in use; choose another --port or stop the ` +
-        'program that uses it.');
+      throw new CommandError(`Port ${port} on ${host} is already in use; choose another --port or stop the ` +
+        'program that uses it.', ExitCode.usage);
     }
     if (code === 'EACCES') {
-      throw new UsageError(`Not allowed to listen on port ${port}; choose a --port above 1023.`);
+      throw new CommandError(`Not allowed to listen on port ${port}; choose a --port above 1023.`, ExitCode.usage);
     }
     if (code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL' || code === 'EAI_AGAIN') {
-      throw new UsageError(`Cannot listen on --host ${host} (${code}); use an address of this machine, ` +
-        'such as 127.0.0.1 or 0.0.0.0.');
+      throw new CommandError(`Cannot listen on --host ${host} (${code}); use an address of this machine, ` +
+        'such as 127.0.0.1 or 0.0.0.0.', ExitCode.usage);
     }
     throw error;
   }

@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { roundSeconds } from './delay.js';
 import { exitCodeHelp, type ExitStatus } from './exit-codes.js';
 import { UsageError } from './options.js';
 import { writeOutput } from './output-streams.js';
+import { parseOptions } from './parse-options.js';
 import type { ProgressStream } from './progress-line.js';
 import { watchRender, type RenderResult } from './render-watch.js';
 import { createSource, sourceEnvironment, sourceUsage } from './source-options.js';
@@ -104,7 +104,7 @@ function standardError(): ProgressStream {
  * the wait, not the render.
  */
 export async function runRender(args: string[], env: NodeJS.ProcessEnv): Promise<ExitStatus> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseOptions({
     args: joinNegativeTimeout(args),
     allowPositionals: true,
     options: {

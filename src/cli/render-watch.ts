@@ -2,7 +2,7 @@ import { roundSeconds } from './delay.js';
 import { CommandError, ExitCode, type ExitStatus } from './exit-codes.js';
 import { ProgressLine, typicalDuration, type ProgressStream } from './progress-line.js';
 import type { RenderEnd, RenderSource, RenderStart } from './render-source.js';
-import { stripControlCharacters } from './terminal-text.js';
+import { collapseCarriageReturns, stripControlCharacters } from './terminal-text.js';
 
 export interface WatchOptions {
   source: RenderSource;
@@ -124,7 +124,12 @@ async function startAndWatch(options: WatchOptions, timeoutSignal: AbortSignal):
       () => undefined);
   }
 
-  const onLine = (line: string) => progress.printLine(stripControlCharacters(line));
+  // Without a terminal, a line that carriage returns redraw, such as knitr's progress bar,
+  // keeps only its final state. Otherwise a log file would get every state joined into one line.
+  const onLine = (line: string) => {
+    const text = progress.isLive ? line : collapseCarriageReturns(line);
+    progress.printLine(stripControlCharacters(text));
+  };
   // Printed above the progress line, like a log line, so that a live line stays below it.
   const onStuck = () => progress.printLine(`connect-refresh: ${stuckWarning(start)}`);
   let end: RenderEnd;

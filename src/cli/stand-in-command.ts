@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { loadStandInConfig, startStandIn, type StandIn } from '../stand-in/index.js';
 import { faultSettingsFromFlags, hasFaultFlags } from './fault-options.js';
 import { applyFaultsFile, describeFaults } from './faults-file-watch.js';
 import { listenOrExplain, loadConfigFile, parseLogLevel, parsePort, UsageError } from './options.js';
+import { parseOptions } from './parse-options.js';
 import { waitForStopSignal } from './signals.js';
 
 export const standInUsage = `Usage: connect-refresh stand-in --config FILE [--host HOST] [--port PORT]
@@ -16,7 +16,8 @@ Options:
   --port PORT         port to listen on (default 3939, Connect's own; 0 picks a free one)
   --state-dir DIR     folder for render working copies (default a new temporary folder)
   --no-v1-render      answer POST /v1/content/{guid}/render with 404, as older Connect does
-  --log-level LEVEL   fatal, error, warn, info, debug or trace (default info)
+  --log-level LEVEL   lowest level of the JSON log lines on standard output: fatal, error,
+                      warn, info, debug or trace, or silent for none (default info)
 
 Faults, for testing clients against a failing Connect:
   --fault SPEC        inject a request fault; SPEC is field=value pairs separated by commas,
@@ -46,7 +47,7 @@ function restartOnSignal(standIn: StandIn): () => void {
 
 /** Runs `connect-refresh stand-in` until SIGINT or SIGTERM. */
 export async function runStandIn(args: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseOptions({
     args,
     options: {
       config: { type: 'string' },

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { ExitCode, exitCodeHelp, type ExitStatus } from './exit-codes.js';
 import { UsageError } from './options.js';
 import { writeOutput } from './output-streams.js';
+import { parseOptions } from './parse-options.js';
 import { formatClock, typicalDuration } from './progress-line.js';
 import type { ReportStatusView } from './render-source.js';
 import { createSource, sourceEnvironment, sourceUsage } from './source-options.js';
@@ -64,7 +64,7 @@ export function statusText(status: ReportStatusView, now = new Date()): string {
 
 /** Runs `connect-refresh status` and resolves with the exit status. */
 export async function runStatus(args: string[], env: NodeJS.ProcessEnv): Promise<ExitStatus> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseOptions({
     args,
     allowPositionals: true,
     options: {

@@ -22,3 +22,18 @@ export function stripControlCharacters(text: string): string {
     .replace(OTHER_ESCAPE, '')
     .replace(CONTROL_CHARACTER, '');
 }
+
+/**
+ * Returns the last state of a line that redraws itself with carriage returns: the text after
+ * the last carriage return, ignoring those at the end, without trailing white space. Returns a
+ * line without carriage returns unchanged. A terminal would also keep the end of an earlier,
+ * longer state, but progress bars such as knitr's redraw their whole width. knitr 1.42 ends
+ * its bar by overwriting it with spaces, so that line becomes empty, as on a terminal.
+ */
+export function collapseCarriageReturns(line: string): string {
+  if (!line.includes('\r')) {
+    return line;
+  }
+  const text = line.replace(/\r+$/, '');
+  return text.slice(text.lastIndexOf('\r') + 1).trimEnd();
+}

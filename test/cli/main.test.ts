@@ -53,9 +53,26 @@ describe('connect-refresh', () => {
   it('points to --help on a usage error', async () => {
     const run = startCli(['render', '--wait']);
     assert.equal(await run.exited, 2);
-    assert.match(run.output(), /Unknown option '--wait'/);
+    assert.match(run.output(), /^connect-refresh: Unknown option --wait\.$/m);
     assert.match(run.output(), /^Run 'connect-refresh render --help' for usage\.$/m);
+    assert.doesNotMatch(run.output(), /Did you mean/, 'no option is close to --wait');
     assert.doesNotMatch(run.output(), /Options:/, 'no full help');
+  });
+
+  it('suggests a close option in every command', async () => {
+    const cases = [
+      { args: ['render', 'sales', '--gateway', 'http://127.0.0.1:1', '--timout', '5'], typo: '--timout', suggestion: '--timeout' },
+      { args: ['status', 'sales', '--gatway', 'http://127.0.0.1:1'], typo: '--gatway', suggestion: '--gateway' },
+      { args: ['gateway', '--config', 'gateway.json', '--prot', '0'], typo: '--prot', suggestion: '--port' },
+      { args: ['stand-in', '--cofig', 'stand-in.json'], typo: '--cofig', suggestion: '--config' },
+    ];
+    for (const { args, typo, suggestion } of cases) {
+      const run = startCli(args);
+      assert.equal(await run.exited, 2, run.output());
+      assert.match(run.output(), new RegExp(`^connect-refresh: Unknown option ${typo}\\. Did you mean ${suggestion}\\?$`, 'm'));
+      assert.match(run.output(), new RegExp(`^Run 'connect-refresh ${args[0]} --help' for usage\\.$`, 'm'));
+      assert.doesNotMatch(run.output(), /positional argument/, "no text of Node's parseArgs");
+    }
   });
 
   it('rejects a negative timeout with its own message', async () => {
@@ -98,6 +115,22 @@ describe('connect-refresh', () => {
       assert.equal(await run.exited, 2);
       assert.match(run.output(), new RegExp(`Port ${port} on 127.0.0.1 is already in use`));
       assert.doesNotMatch(run.output(), /\n\s+at /, 'no stack trace');
+      assert.doesNotMatch(run.output(), /--help/, 'no pointer to the help, which cannot free the port');
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('exits 2 when the gateway port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const run = startCli(['gateway', '--config', join(demoDir, 'gateway.json'), '--port', String(port),
+        '--log-level', 'silent'], { CONNECT_SERVER: 'http://127.0.0.1:1', CONNECT_API_KEY: 'k' });
+      assert.equal(await run.exited, 2);
+      assert.match(run.output(), new RegExp(`^connect-refresh: Port ${port} on 127\\.0\\.0\\.1 is already in use`, 'm'));
+      assert.doesNotMatch(run.output(), /--help/);
     } finally {
       taken.close();
     }

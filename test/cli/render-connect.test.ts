@@ -217,7 +217,7 @@ describe('render command against Connect', { timeout: CLI_SUITE_TIMEOUT_MS }, ()
       { args: ['render', SALES_GUID, '--timeout=-1'], env, message: /--timeout must be a number of seconds/ },
       { args: ['render', SALES_GUID, '--timeout', 'soon'], env, message: /--timeout must be a number of seconds/ },
       { args: ['render'], env, message: /Expected one report/ },
-      { args: ['render', SALES_GUID, '--wait'], env, message: /Unknown option '--wait'/ },
+      { args: ['render', SALES_GUID, '--wait'], env, message: /Unknown option --wait\./ },
     ];
     for (const { args, env: caseEnv, message } of cases) {
       const run = startCli(args, caseEnv);

@@ -1,53 +1,11 @@
 import assert from 'node:assert/strict';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, it } from 'node:test';
-import type { RenderProgress } from '../../src/protocol/index.js';
 import { startCli } from './cli-process.js';
-import { startHttpServer, type FakeServer } from './fake-servers.js';
+import type { FakeServer } from './fake-servers.js';
 import { CLI_SUITE_TIMEOUT_MS, printedJson } from './render-fixtures.js';
+import { progress, startScriptedGateway } from './scripted-gateway.js';
 
-const STARTED_AT = '2026-12-04T06:00:00.000Z';
 const STUCK_WARNING = /has run past the report's time limit and may be stuck/g;
-
-function progress(overrides: Partial<RenderProgress>): RenderProgress {
-  return {
-    handle: 'handle-1',
-    state: 'running',
-    output: [],
-    next: 0,
-    started_at: STARTED_AT,
-    finished_at: null,
-    error: null,
-    last_rendered_at: null,
-    server_time: new Date().toISOString(),
-    stuck: false,
-    ...overrides,
-  };
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
-
-/**
- * Starts a gateway stand-in that accepts a refresh of `sales` and responds to the render's polls
- * with `polls` in order, repeating the last one.
- */
-function startScriptedGateway(polls: object[]): Promise<FakeServer> {
-  let pollCount = 0;
-  return startHttpServer((request: IncomingMessage, response: ServerResponse) => {
-    const path = request.url!.split('?')[0];
-    if (request.method === 'POST' && path === '/v1/reports/sales/refresh') {
-      sendJson(response, 202, { handle: 'handle-1', state: 'running', started_at: STARTED_AT, joined: false });
-    } else if (request.method === 'GET' && path === '/v1/renders/handle-1') {
-      const body = polls[Math.min(pollCount, polls.length - 1)];
-      pollCount += 1;
-      sendJson(response, 200, body);
-    } else {
-      sendJson(response, 404, { error: { code: 'not_found', message: `No route ${path}.` } });
-    }
-  });
-}
 
 describe('render command on lost and stuck renders', { timeout: CLI_SUITE_TIMEOUT_MS }, () => {
   let gateway: FakeServer | undefined;

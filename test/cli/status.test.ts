@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { parseGatewayConfig, startGateway } from '../../src/gateway/index.js';
 import { FORBIDDEN_GUID, SALES_GUID, SHINY_GUID, startHarness, unusedLocalUrl, type Harness } from '../gateway/harness.js';
 import { startCli } from './cli-process.js';
 import {
   CLI_SUITE_TIMEOUT_MS,
   SCHEDULER_TOKEN,
   TOKEN_GATEWAY_CONFIG,
+  assertNoSecret,
   awaitGatewayRenderEnd,
   awaitTaskEnd,
   parseUtc,
@@ -98,5 +100,28 @@ describe('status command', { timeout: CLI_SUITE_TIMEOUT_MS }, () => {
     const app = startCli(['status', SHINY_GUID], directEnv);
     assert.equal(await app.exited, 2, app.output());
     assert.match(app.output(), /is a shiny, not a rendered report/);
+  });
+});
+
+describe('status command with an unwanted token', { timeout: CLI_SUITE_TIMEOUT_MS }, () => {
+  it('advises unsetting the token', async () => {
+    // A gateway without bearer tokens or signed user tokens, which admits anonymous requests on
+    // loopback. It rejects the token before it calls Connect, so no Connect server runs.
+    const gateway = await startGateway({
+      config: parseGatewayConfig({ reports: { sales: { guid: SALES_GUID, log: 'full' } } }),
+      connect: { server: await unusedLocalUrl(), apiKey: 'unused-key' },
+      host: '127.0.0.1',
+      port: 0,
+    });
+    const token = 'token-for-another-gateway-5d2e';
+    try {
+      const run = startCli(['status', 'sales', '--gateway', gateway.url], { CONNECT_REFRESH_TOKEN: token });
+      assert.equal(await run.exited, 3, run.output());
+      assert.match(run.output(), /HTTP 401 unauthenticated: This gateway accepts no tokens/);
+      assert.match(run.output(), /if this gateway accepts no tokens, unset CONNECT_REFRESH_TOKEN so that the command sends none\./);
+      assertNoSecret(run, [token]);
+    } finally {
+      await gateway.close();
+    }
   });
 });

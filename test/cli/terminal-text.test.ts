@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { stripControlCharacters } from '../../src/cli/terminal-text.js';
+import { collapseCarriageReturns, stripControlCharacters } from '../../src/cli/terminal-text.js';
 
 describe('stripControlCharacters', () => {
   it('removes CSI sequences', () => {
@@ -23,4 +23,21 @@ describe('stripControlCharacters', () => {
   it('keeps tabs and plain text', () => {
     assert.equal(stripControlCharacters('col1\tcol2 ünïcode 100%'), 'col1\tcol2 ünïcode 100%');
   });
+});
+
+describe('collapseCarriageReturns', () => {
+  const cases: [string, string][] = [
+    ['old\rnew', 'new'],
+    ['old\rnew\r', 'new'],
+    ['old\rnew\r\r', 'new'],
+    ['first\rsecond\rthird  ', 'third'],
+    ['\r', ''],
+    ['bar\r          ', ''],
+    ['  no carriage return  ', '  no carriage return  '],
+  ];
+  for (const [line, expected] of cases) {
+    it(`turns ${JSON.stringify(line)} into ${JSON.stringify(expected)}`, () => {
+      assert.equal(collapseCarriageReturns(line), expected);
+    });
+  }
 });
