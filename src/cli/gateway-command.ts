@@ -53,6 +53,7 @@ export async function runGateway(args: string[], env: NodeJS.ProcessEnv): Promis
     host: values.host,
     port,
     logger: { level: logLevel },
+    checkConnectAtStart: true,
   }));
   const reports = Object.keys(config.reports).join(', ');
   console.error(`connect-refresh: Gateway listening at ${gateway.url}, rendering ${reports} on ${connect.server}`);

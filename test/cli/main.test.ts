@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { listeningUrl, startCli } from './cli-process.js';
+import { listeningUrl, startCli, waitForOutput } from './cli-process.js';
 
 const demoDir = fileURLToPath(new URL('../../demo/', import.meta.url));
 const demoKey = 'demo-only-publisher-key-change-me';
@@ -201,6 +201,7 @@ describe('connect-refresh', () => {
       });
       runs.push(gateway);
       const gatewayUrl = await listeningUrl(gateway);
+      await waitForOutput(gateway, /Connect accepts the API key and lets it read the first report/);
 
       const response = await fetch(`${gatewayUrl}/v1/reports/orders`);
       assert.equal(response.status, 200);
