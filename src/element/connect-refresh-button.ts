@@ -105,7 +105,9 @@ import { indicatorTemplate, logTemplate, messageTemplate, stuckTemplate } from '
  * or cooldown, or while a render runs after a request to cancel it failed.
  * @csspart stuck - The note that the render has run past the report's time limit and may be
  * stuck, shown while the status is running.
- * @csspart detail - The `<details>` block, closed at first, with the gateway's own words.
+ * @csspart detail - The `<details>` block, closed at first, with the gateway's own words. After
+ * a network error on a request to another origin, it has a hint that the gateway may not allow
+ * the page's origin.
  * @csspart confirm - The question of confirm mode, such as "Updated 3 minutes ago. Refresh
  * anyway?", with its two buttons.
  * @csspart confirm-refresh - The button of the question that starts the refresh.
@@ -341,6 +343,7 @@ export class ConnectRefreshButton extends LitElement {
     const { view } = this.refreshes;
     const { messages } = this.language.resolved;
     const message = view.message?.(messages) ?? '';
+    const detail = view.detail?.(messages) ?? '';
 
     return html`
       <button
@@ -369,7 +372,7 @@ export class ConnectRefreshButton extends LitElement {
       ${stuckTemplate(this.status, view.stuck, messages)}
       ${cancelControlTemplate(this.status, view, this.cancelQuestion, messages, this.onCancelClick)}
       ${this.renderQuestion()}
-      ${messageTemplate(this.status, message, view.detail, messages)}
+      ${messageTemplate(this.status, message, detail, messages)}
       ${logTemplate(view.log, this.status === 'failed', this.logFollower.onToggle, messages)}
       ${this.history
         ? historyTemplate(this.recentRenders, this.language.resolved, this.refreshes.serverNow())

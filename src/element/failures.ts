@@ -4,7 +4,8 @@ import {
   HTTP_ERROR,
   INVALID_RESPONSE,
 } from './gateway-errors.js';
-import { type Messages, plain, type Text } from './messages.js';
+import { plain, type Text } from './messages.js';
+import { crossOriginHint, describePageOrigin } from './page-origin.js';
 import { INVALID_TOKEN, TokenError } from './token-store.js';
 
 /** Code of a request that got no HTTP response. */
@@ -34,6 +35,8 @@ interface FailureText {
   message: Text;
   /** Message of the gateway's error body, or null when the failure has none. */
   gatewayMessage: string | null;
+  /** A hint in the element's words for the detail block, after the gateway's message. */
+  hint?: Text;
 }
 
 /**
@@ -151,10 +154,17 @@ export function retryAfterOf(error: unknown): number | null {
   return error instanceof GatewayRequestError ? error.retryAfterMs : null;
 }
 
+/**
+ * Describes a request without a response. The gateway's CORS settings may have rejected a
+ * request to another origin, so its failure gets a hint that names this cause. A timeout gets
+ * none, because a request that CORS rejects fails at once.
+ */
 function describeNetworkError(error: GatewayNetworkError): Failure {
   const message = plain(error.timedOut ? 'requestTimedOut' : 'serviceUnreachable');
+  const failure: Failure = { status: 'failed', code: NETWORK_ERROR, message, gatewayMessage: null };
+  const hint = error.timedOut ? null : crossOriginHint(error.url);
 
-  return { status: 'failed', code: NETWORK_ERROR, message, gatewayMessage: null };
+  return hint === null ? failure : { ...failure, hint };
 }
 
 function describeTokenError(error: TokenError): Failure {
@@ -247,13 +257,6 @@ function describeForbidden(error: GatewayRequestError): Failure {
   }
 
   return { status: 'unavailable', code, message, gatewayMessage };
-}
-
-/** Returns the page's origin, or "this page" for an opaque origin such as a sandboxed frame. */
-function describePageOrigin(messages: Messages): string {
-  const origin = globalThis.location?.origin;
-
-  return origin && origin !== 'null' ? origin : messages.opaqueOrigin;
 }
 
 function describeOtherStatus(error: GatewayRequestError): Failure {

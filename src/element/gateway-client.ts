@@ -243,7 +243,7 @@ async function requestJson(
       throw error;
     }
 
-    throw new GatewayNetworkError(request, requestController.signal.aborted, error);
+    throw new GatewayNetworkError(request, url, requestController.signal.aborted, error);
   } finally {
     clearTimeout(timer);
     signal.removeEventListener('abort', forwardAbort);

@@ -48,11 +48,15 @@ export class GatewayNetworkError extends Error {
   /** True when the request was aborted because the gateway did not respond in time. */
   readonly timedOut: boolean;
 
-  constructor(request: string, timedOut: boolean, cause?: unknown) {
+  /** URL of the request, as the element passed it to fetch. */
+  readonly url: string;
+
+  constructor(request: string, url: string, timedOut: boolean, cause?: unknown) {
     const reason = timedOut
       ? 'the gateway did not respond in time'
       : 'the gateway could not be reached';
     super(`${request} failed: ${reason}. Check the gateway URL and the network.`, { cause });
+    this.url = url;
     this.timedOut = timedOut;
   }
 }

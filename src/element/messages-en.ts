@@ -94,6 +94,9 @@ export const en: Messages = {
   rateLimitedWithoutWait: 'Too many refresh requests. Wait a minute and try again.',
   connectForbidden: 'The refresh service is not permitted to render this report on Connect. '
     + 'Ask the administrator of the refresh service to give it access to the report.',
+  crossOriginHint: (gateway, page) => `The refresh gateway at ${gateway} may not allow requests `
+    + `from ${page}. In that case, its administrator must add ${page} to cors.origins in the `
+    + "gateway's config. Otherwise the gateway is down or cannot be reached.",
   originNotAllowed: (origin) => `The refresh service does not allow requests from ${origin}. `
     + 'Ask its administrator to add the origin to the allowed origins of the gateway.',
   opaqueOrigin: 'this page',

@@ -157,6 +157,11 @@ export interface Messages {
   rateLimitedWithoutWait: string;
   /** HTTP 403 `connect_forbidden`. */
   connectForbidden: string;
+  /**
+   * Detail of a network error on a request to another origin, with the gateway's origin and the
+   * page's. It explains that the gateway may not allow the page's origin, or may be down.
+   */
+  crossOriginHint: (gateway: string, page: string) => string;
   /** HTTP 403 `origin_not_allowed`, with the page's origin or the `opaqueOrigin` message. */
   originNotAllowed: (origin: string) => string;
   /** Name of a page whose origin is opaque, such as a sandboxed frame. */
@@ -186,6 +191,11 @@ export type PlainMessageKey = {
 /** Returns the Text of a message without values. */
 export function plain(key: PlainMessageKey): Text {
   return (messages) => messages[key];
+}
+
+/** Returns the Text of words shown as they are in every language, such as the gateway's, or null. */
+export function verbatim(text: string | null): Text | null {
+  return text ? () => text : null;
 }
 
 /** A character from Unicode's private use area, which no message contains by itself. */

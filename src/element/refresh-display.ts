@@ -73,7 +73,7 @@ export class RefreshDisplay {
       logProgress: null,
       stuck: false,
       message: null,
-      detail: '',
+      detail: null,
       announcement: null,
     };
     this.setStatus('starting');
@@ -147,7 +147,7 @@ export class RefreshDisplay {
   /** Clears the failure message and shows that the button accepts a refresh again. */
   showReady(): void {
     const announcement = plain('refreshReady');
-    this.view = { ...this.view, message: null, detail: '', announcement };
+    this.view = { ...this.view, message: null, detail: null, announcement };
     this.setStatus(this.readyStatus);
   }
 

@@ -5,7 +5,7 @@ import { GatewayRequestError } from './gateway-errors.js';
 import type { OutageRecovery } from './outage-recovery.js';
 import type { SharingMember } from './page-sharing.js';
 import type { RefreshDisplay } from './refresh-display.js';
-import type { FollowReason } from './refresh-transitions.js';
+import type { FollowReason, RunKind } from './refresh-transitions.js';
 import { followRender, type Target } from './render-follow.js';
 import { forgetRender } from './render-memory.js';
 import { ReportReads } from './report-reads.js';
@@ -139,7 +139,7 @@ export class RefreshRuns {
         forgetRender(target.base, target.report, target.variant);
         await this.readStatus(run, target, 'show', read);
       } else {
-        this.fail(run, target, error);
+        this.fail(run, target, error, 'status-read');
       }
     } finally {
       this.endRun(run);
@@ -180,7 +180,7 @@ export class RefreshRuns {
         this.display.showStatus(recovered);
       }
     } catch (error) {
-      this.fail(run, target, error);
+      this.fail(run, target, error, next === 'refresh' ? 'refresh' : 'status-read');
     } finally {
       this.endRun(run);
     }
@@ -195,7 +195,7 @@ export class RefreshRuns {
         await this.follow(run, target, accepted, accepted.joined ? 'joined' : 'started');
       }
     } catch (error) {
-      this.fail(run, target, error);
+      this.fail(run, target, error, 'refresh');
     } finally {
       this.endRun(run);
     }
@@ -211,7 +211,7 @@ export class RefreshRuns {
     try {
       await this.follow(run, target, render, reason, false, false);
     } catch (error) {
-      this.fail(run, target, error);
+      this.fail(run, target, error, 'refresh');
     } finally {
       this.endRun(run);
     }
@@ -269,14 +269,14 @@ export class RefreshRuns {
     this.reads.read(target).catch(() => undefined);
   }
 
-  private fail(run: AbortController, target: Target, error: unknown): void {
+  private fail(run: AbortController, target: Target, error: unknown, kind: RunKind): void {
     if (this.run !== run) {
       return;
     }
 
     const { display, cooldown, recovery } = this;
     const parts = { display, cooldown, recovery };
-    this.awaitingCredentials = showRequestFailure(parts, target, this.handle, error);
+    this.awaitingCredentials = showRequestFailure(parts, target, this.handle, error, kind);
   }
 }
 

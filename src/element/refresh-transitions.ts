@@ -1,7 +1,7 @@
 import type { RenderProgress, RenderSummary } from '../protocol/index.js';
 import { RefreshErrorEvent, RefreshStartEvent, RefreshSuccessEvent } from './events.js';
 import { type Failure, RENDER_CANCELLED, RENDER_FAILED, RENDER_UNKNOWN } from './failures.js';
-import { type Messages, type PlainMessageKey, plain, type Text } from './messages.js';
+import { type Messages, type PlainMessageKey, plain, type Text, verbatim } from './messages.js';
 import { READY_TO_CANCEL, type RefreshView } from './refresh-view.js';
 import { formatCountdown } from './relative-time.js';
 import type { RefreshStatus } from './status.js';
@@ -18,6 +18,14 @@ export interface Transition {
 
 /** Reason the element follows a render: it started it, joined it, or found it running. */
 export type FollowReason = 'started' | 'joined' | 'resumed';
+
+/**
+ * Kind of run whose request failed. `refresh` is a refresh that someone requested, with a click,
+ * startRefresh() or in another element or tab. `status-read` is a read that the element began by
+ * itself on load, on its clock or when the page became visible, including the poll of a render
+ * kept over a reload.
+ */
+export type RunKind = 'refresh' | 'status-read';
 
 const ANNOUNCEMENTS: Record<FollowReason, PlainMessageKey> = {
   started: 'refreshStarted',
@@ -74,7 +82,7 @@ export function renderEndTransition(
   if (progress.state === 'succeeded') {
     const announcement = plain('refreshFinished');
     return {
-      view: { ...ended, message: null, detail: '', announcement },
+      view: { ...ended, message: null, detail: null, announcement },
       status: 'succeeded',
       event: () => new RefreshSuccessEvent({ report, handle, state: 'succeeded', lastRenderedAt }),
     };
@@ -88,7 +96,7 @@ export function renderEndTransition(
   const message = plain(cancelled ? 'renderCancelled' : 'renderFailed');
   const gatewayMessage = progress.error;
   // The gateway's note on a cancel repeats the element's own message.
-  const detail = cancelled ? '' : gatewayMessage ?? '';
+  const detail = cancelled ? null : verbatim(gatewayMessage);
   const announcement: Text = cancelled
     ? (messages) => messages.refreshCancelled(message(messages))
     : (messages) => messages.refreshFailed(message(messages));
@@ -125,7 +133,7 @@ function unknownEndTransition(
   const announcement: Text = (messages) => messages.refreshOutcomeUnknown(message(messages));
 
   return {
-    view: { ...view, message, detail: gatewayMessage ?? '', announcement },
+    view: { ...view, message, detail: verbatim(gatewayMessage), announcement },
     status: 'unknown',
     event: (messages) => new RefreshErrorEvent({
       report,
@@ -151,7 +159,9 @@ export function followOutageTransition(
   failure: Failure,
 ): Transition {
   const message = plain('renderUnreachable');
-  const outage: Failure = { ...failure, status: 'unavailable', message };
+  // The hint about the page's origin is left out, because the gateway responded to earlier polls.
+  const { code, gatewayMessage } = failure;
+  const outage: Failure = { status: 'unavailable', code, message, gatewayMessage };
 
   return failureTransition(view, report, handle, outage);
 }
@@ -161,26 +171,31 @@ export function followResumedTransition(view: RefreshView): Transition {
   const announcement = plain('refreshReconnected');
 
   return {
-    view: { ...view, message: null, detail: '', announcement },
+    view: { ...view, message: null, detail: null, announcement },
     status: 'running',
     event: null,
   };
 }
 
-/** Returns the transition after a failed request; `handle` is the followed render's, or null. */
+/**
+ * Returns the transition after a failed request of a run of the given kind. `handle` is the
+ * followed render's, or null.
+ */
 export function failureTransition(
   view: RefreshView,
   report: string,
   handle: string | null,
   failure: Failure,
+  kind: RunKind = 'refresh',
 ): Transition {
   const { status, code, message, gatewayMessage } = failure;
   // A failed request shows nothing about the render itself, which may still run.
   const state = handle === null ? null : 'running';
   const lastRenderedAt = view.lastRenderedAt ?? null;
+  const announcement = announceFailure(failure, kind);
 
   return {
-    view: { ...view, message, detail: gatewayMessage ?? '', announcement: announceFailure(failure) },
+    view: { ...view, message, detail: failureDetail(failure), announcement },
     status,
     event: (messages) => new RefreshErrorEvent({
       report,
@@ -194,12 +209,31 @@ export function failureTransition(
   };
 }
 
-function announceFailure(failure: Failure): Text {
+/** Returns the text of the failure's detail block: the gateway's words, then the element's hint. */
+function failureDetail(failure: Failure): Text | null {
+  const { gatewayMessage, hint } = failure;
+
+  if (hint === undefined) {
+    return verbatim(gatewayMessage);
+  }
+
+  return (messages) => (gatewayMessage ? `${gatewayMessage} ${hint(messages)}` : hint(messages));
+}
+
+/**
+ * Returns the announcement of a failure. A failed status read that the element began by itself
+ * announces the message alone, because nobody requested a refresh that could have failed.
+ */
+function announceFailure(failure: Failure, kind: RunKind): Text {
   const { message } = failure;
 
   if (failure.status === 'cooldown') {
     const remaining = formatCountdown(failure.waitMs);
     return (messages) => messages.cooldownAnnouncement(message(messages), remaining);
+  }
+
+  if (failure.status === 'failed' && kind === 'status-read') {
+    return message;
   }
 
   if (failure.status === 'failed') {

@@ -41,10 +41,10 @@ export interface RefreshView {
   /** Message for people about the last failure, or null. */
   message: Text | null;
   /**
-   * The gateway's own words about the last failure, shown on request unless the message quotes
-   * them, or an empty string.
+   * Text of the closed detail block about the last failure, or null. It has the gateway's own
+   * words and, where the element has one, a hint of its own. It shows unless the message quotes it.
    */
-  detail: string;
+  detail: Text | null;
   /** Text of the polite live region, set when a refresh starts, succeeds or fails, or null. */
   announcement: Text | null;
   /** True when the last status read returned `can_cancel: true` for this person. */
@@ -67,7 +67,7 @@ export function emptyView(): RefreshView {
     logProgress: null,
     stuck: false,
     message: null,
-    detail: '',
+    detail: null,
     announcement: null,
     canCancel: false,
     cancel: READY_TO_CANCEL,

@@ -9,7 +9,7 @@ import {
 import type { OutageRecovery } from './outage-recovery.js';
 import type { RefreshDisplay } from './refresh-display.js';
 import type { Target } from './render-follow.js';
-import { failureTransition } from './refresh-transitions.js';
+import { failureTransition, type RunKind } from './refresh-transitions.js';
 import type { RefreshStatus } from './status.js';
 
 /** Parts of an element that a failure changes. */
@@ -20,14 +20,16 @@ export interface FailureParts {
 }
 
 /**
- * Shows that a request failed. After an outage it schedules a status read, and after a 429 with
- * a wait it starts the cooldown. Returns whether a new token may fix the failure.
+ * Shows that a request of a run of the given kind failed. After an outage it schedules a status
+ * read, and after a 429 with a wait it starts the cooldown. Returns whether a new token may fix
+ * the failure.
  */
 export function showRequestFailure(
   parts: FailureParts,
   target: Pick<Target, 'report' | 'variant'>,
   handle: string | null,
   error: unknown,
+  kind: RunKind,
 ): boolean {
   const { display, cooldown, recovery } = parts;
   const { report, variant } = target;
@@ -45,7 +47,7 @@ export function showRequestFailure(
     cooldown.cancel();
   }
 
-  display.apply(failureTransition(display.view, report, handle, failure));
+  display.apply(failureTransition(display.view, report, handle, failure, kind));
 
   return failure.status === 'unavailable' && needsNewCredentials(error);
 }

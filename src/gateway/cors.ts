@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CorsConfig } from './config.js';
 import { GatewayHttpError } from './errors.js';
 import { isLoopbackHost } from './host-check.js';
+import { RejectedOriginWarnings } from './origin-warnings.js';
+import { loggedPath } from './request-log.js';
 
 /** How long browsers may cache a preflight response, in seconds. */
 export const PREFLIGHT_MAX_AGE_S = 600;
@@ -18,10 +20,13 @@ const SAFE_METHODS: readonly string[] = ['GET', 'HEAD', 'OPTIONS'];
  * - a state-changing request whose `Origin` is neither allowed nor the gateway's own origin
  *   gets 403 `origin_not_allowed` before any route handler runs.
  * Unless `anyHost` is true, the gateway's own origin counts only under a loopback Host, so a
- * page on a rebound DNS name never passes for the gateway itself.
+ * page on a rebound DNS name never passes for the gateway itself. Requests from origins that
+ * are neither allowed nor the gateway's own also log a throttled warning (see
+ * RejectedOriginWarnings), because browsers show their pages only a network error.
  */
 export function registerCors(app: FastifyInstance, config: CorsConfig, anyHost: boolean): void {
   const allowed = new Set(config.origins);
+  const warnings = new RejectedOriginWarnings(app.log);
 
   app.addHook('onRequest', async (request, reply) => {
     const origin = request.headers.origin;
@@ -34,7 +39,11 @@ export function registerCors(app: FastifyInstance, config: CorsConfig, anyHost: 
       reply.header('access-control-expose-headers', EXPOSED_HEADERS);
       return;
     }
-    if (!SAFE_METHODS.includes(request.method) && origin !== ownOrigin(request, anyHost)) {
+    if (origin === ownOrigin(request, anyHost)) {
+      return;
+    }
+    warnings.warn(origin, { method: request.method, path: loggedPath(request.url) });
+    if (!SAFE_METHODS.includes(request.method)) {
       throw originNotAllowed();
     }
   });

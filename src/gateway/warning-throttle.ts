@@ -22,4 +22,9 @@ export class WarningThrottle {
     this.suppressed = 0;
     return suppressed;
   }
+
+  /** Returns whether take() would log the warning at `nowMs`. */
+  isDue(nowMs: number = Date.now()): boolean {
+    return nowMs - this.lastWarnedAtMs >= this.intervalMs;
+  }
 }

@@ -131,6 +131,10 @@ describe('element on another origin', () => {
     // A refused preflight reads as a network error to the page, so the element shows a
     // failure it retries later rather than a permanent refusal.
     await page.waitForSelector('connect-refresh-button[status="failed"]');
+    const hint = (await page.locator('connect-refresh-button [part="detail"] p').textContent()) ?? '';
+    assert.match(hint, /may not allow requests from/);
+    assert.ok(hint.includes(`add ${pageServer.origin} to cors.origins`), hint);
+    assert.ok(hint.includes(new URL(gatewayUrl).origin), hint);
     const jobs = await fetch(`${standIn.url}/__api__/v1/content/${GUID}/jobs`, {
       headers: { authorization: `Key ${apiKey}` },
     });

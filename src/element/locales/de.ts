@@ -103,6 +103,10 @@ export const de: Messages = {
   connectForbidden: 'Der Aktualisierungsdienst darf diesen Bericht auf Connect nicht rendern. '
     + 'Bitten Sie die Administration des Aktualisierungsdienstes, ihm Zugriff auf den Bericht zu '
     + 'geben.',
+  crossOriginHint: (gateway, page) => `Das Gateway unter ${gateway} lässt Anfragen von ${page} `
+    + `möglicherweise nicht zu. Dann muss die Administration des Gateways ${page} in dessen `
+    + 'Konfiguration unter cors.origins eintragen. Andernfalls ist das Gateway ausgefallen oder '
+    + 'nicht erreichbar.',
   originNotAllowed: (origin) => `Der Aktualisierungsdienst lässt keine Anfragen von ${origin} `
     + 'zu. Bitten Sie die Administration, den Ursprung zu den erlaubten Ursprüngen des Gateways '
     + 'hinzuzufügen.',

@@ -100,6 +100,10 @@ export const es: Messages = {
     + 'de nuevo.',
   connectForbidden: 'El servicio de actualización no tiene permiso para generar este informe en '
     + 'Connect. Pida al administrador del servicio de actualización que le dé acceso al informe.',
+  crossOriginHint: (gateway, page) => `Es posible que la pasarela en ${gateway} no admita `
+    + `solicitudes desde ${page}. En ese caso, su administrador debe añadir ${page} a cors.origins `
+    + 'en la configuración de la pasarela. De lo contrario, la pasarela está caída o no es '
+    + 'accesible.',
   originNotAllowed: (origin) => `El servicio de actualización no admite solicitudes desde ${origin}. `
     + 'Pida a su administrador que añada el origen a los orígenes permitidos de la pasarela.',
   opaqueOrigin: 'esta página',

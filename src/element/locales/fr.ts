@@ -102,6 +102,10 @@ export const fr: Messages = {
   connectForbidden: 'Le service d’actualisation n’est pas autorisé à générer ce rapport sur '
     + 'Connect. Demandez à l’administrateur du service d’actualisation de lui donner accès au '
     + 'rapport.',
+  crossOriginHint: (gateway, page) => `Il se peut que la passerelle à l’adresse ${gateway} `
+    + `n’accepte pas les requêtes provenant de ${page}. Dans ce cas, son administrateur doit `
+    + `ajouter ${page} à cors.origins dans la configuration de la passerelle. Sinon, la `
+    + 'passerelle est hors service ou injoignable.',
   originNotAllowed: (origin) => 'Le service d’actualisation n’accepte pas les requêtes provenant '
     + `de ${origin}. Demandez à son administrateur d’ajouter cette origine aux origines `
     + 'autorisées de la passerelle.',

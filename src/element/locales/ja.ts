@@ -98,6 +98,9 @@ export const ja: Messages = {
   rateLimitedWithoutWait: '更新リクエストが多すぎます。1 分待ってからもう一度お試しください。',
   connectForbidden: '更新サービスには Connect でこのレポートをレンダリングする権限がありません。'
     + '更新サービスの管理者に、レポートへのアクセス権を付与するよう依頼してください。',
+  crossOriginHint: (gateway, page) => `${gateway} のゲートウェイが ${page} からのリクエストを`
+    + `許可していない可能性があります。その場合は、ゲートウェイの管理者が設定の cors.origins に ${page} `
+    + 'を追加する必要があります。そうでない場合は、ゲートウェイが停止しているか、接続できない状態です。',
   originNotAllowed: (origin) => `更新サービスは ${origin} からのリクエストを許可していません。`
     + '管理者に、このオリジンをゲートウェイの許可オリジンに追加するよう依頼してください。',
   opaqueOrigin: 'このページ',
