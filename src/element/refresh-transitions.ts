@@ -192,7 +192,7 @@ export function failureTransition(
   // A failed request shows nothing about the render itself, which may still run.
   const state = handle === null ? null : 'running';
   const lastRenderedAt = view.lastRenderedAt ?? null;
-  const announcement = announceFailure(failure, kind);
+  const announcement = announceFailure(failure, kind, view);
 
   return {
     view: { ...view, message, detail: failureDetail(failure), announcement },
@@ -222,10 +222,20 @@ function failureDetail(failure: Failure): Text | null {
 
 /**
  * Returns the announcement of a failure. A failed status read that the element began by itself
- * announces the message alone, because nobody requested a refresh that could have failed.
+ * announces the message alone, because nobody requested a refresh that could have failed. When
+ * `shown`, the view before it, already shows the same message, such as after a click that
+ * failed in the same way, it keeps that view's announcement, which the live region does not
+ * repeat.
  */
-function announceFailure(failure: Failure, kind: RunKind): Text {
+function announceFailure(failure: Failure, kind: RunKind, shown: RefreshView): Text {
   const { message } = failure;
+  const { message: shownMessage, announcement: shownAnnouncement } = shown;
+
+  if (kind === 'status-read' && failure.status === 'failed' && shownMessage && shownAnnouncement) {
+    return (messages) => shownMessage(messages) === message(messages)
+      ? shownAnnouncement(messages)
+      : message(messages);
+  }
 
   if (failure.status === 'cooldown') {
     const remaining = formatCountdown(failure.waitMs);

@@ -39,6 +39,14 @@ async function settleFailure({ el, clock }: Mounted): Promise<void> {
   await el.updateComplete;
 }
 
+/** Advances the clock a second at a time until the element's backoff sends its next read. */
+async function untilRead({ gateway, clock }: Mounted): Promise<void> {
+  for (let second = 0; second < 120 && gateway.untaken === 0; second += 1) {
+    await clock.tickAsync(1_000);
+  }
+  expect(gateway.untaken).to.equal(1);
+}
+
 describe('connect-refresh-button announcements of failed reads', () => {
   afterEach(() => sinon.restore());
 
@@ -84,6 +92,37 @@ describe('connect-refresh-button announcements of failed reads', () => {
     await settleFailure(mounted);
 
     expect(announcement(mounted.el)).to.equal(`Refresh failed. ${UNREACHABLE}`);
+  });
+
+  it('repeats no failure that a click announced', async () => {
+    const mounted = await mount();
+    await loadStatus(mounted);
+    button(mounted.el).click();
+    (await mounted.gateway.next()).failNetwork();
+    await settleFailure(mounted);
+    expect(announcement(mounted.el)).to.equal(`Refresh failed. ${UNREACHABLE}`);
+
+    await untilRead(mounted);
+    const read = await mounted.gateway.next();
+    expect(read.method).to.equal('GET');
+    read.failNetwork();
+    await settleFailure(mounted);
+
+    expect(announcement(mounted.el)).to.equal(`Refresh failed. ${UNREACHABLE}`);
+  });
+
+  it('announces a new failure after a click plainly', async () => {
+    const mounted = await mount();
+    await loadStatus(mounted);
+    button(mounted.el).click();
+    (await mounted.gateway.next()).failNetwork();
+    await settleFailure(mounted);
+
+    await untilRead(mounted);
+    (await mounted.gateway.next()).respond(503, RESTARTING);
+    await settleFailure(mounted);
+
+    expect(announcement(mounted.el)).to.equal(SERVER_UNAVAILABLE);
   });
 
   it('keeps "Refresh failed." for a click after an outage', async () => {
