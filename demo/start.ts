@@ -140,17 +140,30 @@ const PORT_OPTIONS = {
   'page-port': { type: 'string' },
 } as const;
 
-/** Reads `--stand-in-port`, `--gateway-port` and `--page-port`; throws on a bad value. */
+const DEMO_OPTIONS_HINT = 'The demo takes --stand-in-port, --gateway-port and --page-port, each a ' +
+  'port number or 0 for a free one.';
+
+/**
+ * Reads `--stand-in-port`, `--gateway-port` and `--page-port`, where 0 picks a free port.
+ * Throws an Error that names the option and the accepted ones on a bad value or option.
+ */
 export function readPortOptions(args: string[]): DemoOptions {
-  const { values } = parseArgs({ args, options: PORT_OPTIONS, strict: true });
+  let values: Partial<Record<keyof typeof PORT_OPTIONS, string>>;
+  try {
+    ({ values } = parseArgs({ args, options: PORT_OPTIONS, strict: true }));
+  } catch {
+    const word = args.find((arg) => arg.startsWith('-') && !(arg.replace(/=.*/, '').slice(2) in PORT_OPTIONS));
+    const what = word === undefined ? 'Missing or invalid option value.' : `Unknown option ${word.replace(/=.*/, '')}.`;
+    throw new Error(`${what} ${DEMO_OPTIONS_HINT}`);
+  }
   const port = (name: keyof typeof PORT_OPTIONS): number | undefined => {
     const text = values[name];
     if (text === undefined) {
       return undefined;
     }
     const value = Number(text);
-    if (!/^\d+$/.test(text) || value < 1 || value > 65_535) {
-      throw new Error(`--${name} must be a port number from 1 to 65535, not "${text}".`);
+    if (!/^\d+$/.test(text) || value > 65_535) {
+      throw new Error(`--${name} must be a port number from 0 to 65535 (0 picks a free one), not "${text}".`);
     }
     return value;
   };
@@ -160,12 +173,15 @@ export function readPortOptions(args: string[]): DemoOptions {
 /** Explains a port clash, which a second `npm start` runs into, with the options that avoid it. */
 export function describeStartFailure(error: unknown): string {
   const { code, port } = (error ?? {}) as { code?: unknown; port?: unknown };
-  if (code === 'EADDRINUSE') {
-    return `Port ${String(port)} on 127.0.0.1 is already in use, perhaps by another demo. Stop ` +
-      'that one, or choose free ports: npm start -- --stand-in-port 3940 --gateway-port 8788 ' +
-      '--page-port 5174';
+  const message = error instanceof Error ? error.message : String(error);
+  // Vite's strict port check throws a plain Error without a code.
+  const pagePort = /^Port (\d+) is already in use/.exec(message)?.[1];
+  if (code === 'EADDRINUSE' || pagePort !== undefined) {
+    return `Port ${pagePort ?? String(port)} on 127.0.0.1 is already in use, perhaps by another ` +
+      'demo. Stop that one, or let the demo pick free ports: npm start -- --stand-in-port 0 ' +
+      '--gateway-port 0 --page-port 0';
   }
-  return error instanceof Error ? error.message : String(error);
+  return message;
 }
 
 async function main(): Promise<void> {

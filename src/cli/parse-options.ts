@@ -52,8 +52,13 @@ function isOptionLike(argument: string): boolean {
  */
 function unknownOptionMessage(argument: string, rawName: string, known: string[]): string {
   const singleDashWord = /^-[^-=][^=]+/.exec(argument);
-  const optionName = singleDashWord !== null ? singleDashWord[0] : rawName;
+  let optionName = singleDashWord !== null ? singleDashWord[0] : rawName;
   const suggestions = suggestOptions(optionName.replace(/^-+/, ''), known).map((name) => `--${name}`);
+  if (singleDashWord !== null && suggestions.length === 0) {
+    // Without a close long option, the word may be a short option with its value attached,
+    // such as -T followed by a token, so only the option's letter is shown.
+    optionName = argument.slice(0, 2);
+  }
   const hint = suggestions.length === 0 ? '' : ` Did you mean ${suggestions.join(' or ')}?`;
   return `Unknown option ${optionName}.${hint}`;
 }

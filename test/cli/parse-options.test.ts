@@ -85,6 +85,11 @@ describe('parseOptions', () => {
     assert.equal(usageMessage(['-x']), 'Unknown option -x.');
   });
 
+  it('hides a value stuck to a short option', () => {
+    assert.equal(usageMessage(['sales', '-Tmy-s3cret-token']), 'Unknown option -T.');
+    assert.equal(usageMessage(['sales', '-aSECRETVALUE']), 'Unknown option -a.');
+  });
+
   it('rejects a missing value', () => {
     assert.equal(usageMessage(['sales', '--gateway']), 'Missing value for --gateway.');
     const message = usageMessage(['sales', '--timeout', '--json']);

@@ -12,14 +12,20 @@ describe('demo start options', () => {
     assert.deepEqual(readPortOptions([]), { standInPort: undefined, gatewayPort: undefined, pagePort: undefined });
   });
 
+  it('takes 0 for a free port', () => {
+    assert.deepEqual(readPortOptions(['--page-port', '0']), { standInPort: undefined, gatewayPort: undefined, pagePort: 0 });
+  });
+
   it('rejects a bad port', () => {
-    for (const text of ['x', '0', '65536', '80.5']) {
-      assert.throws(() => readPortOptions(['--gateway-port', text]), /--gateway-port must be a port number from 1 to 65535/);
+    for (const text of ['x', '65536', '80.5']) {
+      assert.throws(() => readPortOptions(['--gateway-port', text]), /--gateway-port must be a port number from 0 to 65535/);
     }
   });
 
   it('rejects an unknown option', () => {
-    assert.throws(() => readPortOptions(['--port', '1']), /Unknown option '--port'/);
+    assert.throws(() => readPortOptions(['--gatway-port', '1']),
+      /^Error: Unknown option --gatway-port\. The demo takes --stand-in-port, --gateway-port and --page-port/);
+    assert.throws(() => readPortOptions(['--page-port']), /^Error: Missing or invalid option value\. The demo takes/);
   });
 
   it('explains a port clash', () => {
@@ -29,7 +35,8 @@ describe('demo start options', () => {
     });
     const message = describeStartFailure(clash);
     assert.match(message, /^Port 3939 on 127\.0\.0\.1 is already in use/);
-    assert.match(message, /npm start -- --stand-in-port 3940 --gateway-port 8788 --page-port 5174$/);
+    assert.match(message, /npm start -- --stand-in-port 0 --gateway-port 0 --page-port 0$/);
+    assert.match(describeStartFailure(new Error('Port 5173 is already in use')), /^Port 5173 on 127\.0\.0\.1 is already in use/);
     assert.equal(describeStartFailure(new Error('boom')), 'boom');
   });
 });
