@@ -160,9 +160,15 @@ export async function loadGatewayConfig(
     // Editors on Windows may save JSON with a byte-order mark, which JSON.parse rejects.
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
+    if (text.replace(/^\uFEFF/, '').trim() === '') {
+      throw new GatewayConfigError(
+        `Gateway config ${path} is empty; write a JSON object with a "reports" section.`,
+      );
+    }
+    const place = jsonErrorPlace(text, error);
     throw new GatewayConfigError(
-      `Gateway config ${path} is not valid JSON${jsonErrorPlace(text, error)}; check the ` +
-        'commas, quotes and brackets there.',
+      `Gateway config ${path} is not valid JSON${place}; check the commas, quotes and ` +
+        `brackets ${place === '' ? 'in it' : 'there'}, and that text values are in double quotes.`,
     );
   }
 

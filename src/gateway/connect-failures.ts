@@ -89,6 +89,16 @@ function fromApiError(error: ConnectApiError, reportName: string): GatewayHttpEr
         "key's user collaborator rights on the content.",
     );
   }
+  if (error.status === 404 && error.code === null) {
+    // Connect's own 404 carries an error code, so a bare one comes from another server.
+    return new GatewayHttpError(
+      502,
+      'connect_error',
+      `The server in CONNECT_SERVER answered ${status} without a Connect error code for report ` +
+        `${reportName}; check that CONNECT_SERVER points at Posit Connect, then the GUID in the ` +
+        'gateway config.',
+    );
+  }
   if (error.status === 404) {
     return new GatewayHttpError(
       502,

@@ -211,7 +211,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   registerHealthRoutes(app, probe, shared);
   if (options.checkConnectAtStart === true) {
     app.addHook('onListen', async () => {
-      void logConnectCheck(probe, app.log);
+      void logConnectCheck(probe, options.connect.server, app.log);
     });
   }
   registerRoutes(app, {

@@ -57,19 +57,24 @@ export class ReadinessProbe {
 }
 
 /**
- * Checks Connect once through `probe` and logs the result: a warning with the reason when
- * Connect cannot be reached or rejects the key. The gateway keeps running either way, so that
+ * Checks Connect once through `probe` and logs the result: a warning with the reason and
+ * `server`, the address in CONNECT_SERVER, when Connect cannot be reached or rejects the key. The gateway keeps running either way, so that
  * it recovers once Connect or the key is fixed. Never rejects.
  */
-export async function logConnectCheck(probe: ReadinessProbe, logger: FastifyBaseLogger): Promise<void> {
+export async function logConnectCheck(
+  probe: ReadinessProbe,
+  server: string,
+  logger: FastifyBaseLogger,
+): Promise<void> {
   const result = await probe.check();
   if (result.ready) {
     logger.info('Connect accepts the API key and lets it read the first report');
     return;
   }
   logger.warn(
-    { reason: result.reason },
-    'Connect check at start failed; requests that need Connect fail until this is fixed, and /readyz reports it',
+    { reason: result.reason, connectServer: server },
+    'Connect check at start failed; check CONNECT_SERVER and CONNECT_API_KEY. Requests that ' +
+      'need Connect fail until this is fixed, and /readyz reports it',
   );
 }
 

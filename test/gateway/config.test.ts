@@ -158,8 +158,17 @@ describe('loadGatewayConfig', () => {
     await assert.rejects(loadGatewayConfig(path), (error: Error) => {
       assert.ok(error instanceof GatewayConfigError);
       assert.equal(error.message, `Gateway config ${path} is not valid JSON at line 3, column 3; ` +
-        'check the commas, quotes and brackets there.');
+        'check the commas, quotes and brackets there, and that text values are in double quotes.');
       assert.ok(!error.message.includes(secret));
+      return true;
+    });
+  });
+
+  it('names an empty file', async () => {
+    const path = join(dir, 'empty.json');
+    await writeFile(path, '\n  \n');
+    await assert.rejects(loadGatewayConfig(path), (error: Error) => {
+      assert.equal(error.message, `Gateway config ${path} is empty; write a JSON object with a "reports" section.`);
       return true;
     });
   });

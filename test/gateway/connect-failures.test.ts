@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, it } from 'node:test';
 import {
   SERVER_TEST_TIMEOUT_MS,
@@ -79,6 +82,25 @@ describe('Connect failures', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     assert.equal(response.body.error.code, 'connect_error');
     const message = response.body.error.message;
     assert.match(message, /report missing \(HTTP 404, code 4\); check the GUID/);
+  });
+
+  it('names a server that is not Connect', async () => {
+    const other = http.createServer((_request, response) => {
+      response.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>');
+    });
+    other.listen(0, '127.0.0.1');
+    await once(other, 'listening');
+    try {
+      const { port } = other.address() as AddressInfo;
+      const h = await start({ connectServer: `http://127.0.0.1:${port}` });
+      const response = await h.request('/v1/reports/sales');
+      assert.equal(response.status, 502, response.text);
+      assert.equal(response.body.error.code, 'connect_error');
+      assert.match(response.body.error.message,
+        /^The server in CONNECT_SERVER answered HTTP 404 without a Connect error code for report sales; check that CONNECT_SERVER points at Posit Connect/);
+    } finally {
+      other.close();
+    }
   });
 
   it('maps shiny content to not_renderable', async () => {

@@ -83,8 +83,8 @@ describe('health routes', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
 });
 
 describe('Connect check at start', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
-  const CHECK_FAILED = 'Connect check at start failed; requests that need Connect fail until ' +
-    'this is fixed, and /readyz reports it';
+  const CHECK_FAILED = 'Connect check at start failed; check CONNECT_SERVER and CONNECT_API_KEY. ' +
+    'Requests that need Connect fail until this is fixed, and /readyz reports it';
 
   it('logs that Connect accepts the key', async () => {
     const h = await startHarness({ gateway: { checkConnectAtStart: true } });
@@ -101,6 +101,7 @@ describe('Connect check at start', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     try {
       const warning = await h.logs.waitFor((entry) => entry.msg === CHECK_FAILED);
       assert.match(String(warning.reason), /API key .* is invalid or expired/);
+      assert.equal(warning.connectServer, h.standInUrl);
       const served = await h.request('/healthz');
       assert.equal(served.status, 200, 'the gateway keeps serving');
       h.assertNoSecretsShown();
