@@ -4,6 +4,7 @@ import { realpathSync } from 'node:fs';
 import { CommandError, exitCodeTable } from './exit-codes.js';
 import { gatewayUsage, runGateway } from './gateway-command.js';
 import { UsageError } from './options.js';
+import { suggestOptions } from './parse-options.js';
 import { tolerateClosedOutput } from './output-streams.js';
 import { renderUsage, runRender } from './render-command.js';
 import { runStandIn, standInUsage } from './stand-in-command.js';
@@ -48,7 +49,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   if (!command) {
-    console.error(`Unknown command "${name}".\n\n${usage}`);
+    const close = suggestOptions(name, Object.keys(commands));
+    const hint = close.length === 0 ? '' : ` Did you mean ${close.join(' or ')}?`;
+    console.error(`connect-refresh: Unknown command "${name}".${hint}\n\n${usage}`);
     return 2;
   }
   if (args.includes('--help') || args.includes('-h')) {

@@ -88,6 +88,12 @@ describe('connect-refresh', () => {
     assert.match(run.output(), /Unknown command "serve"/);
   });
 
+  it('suggests a command close to a typo', async () => {
+    const run = startCli(['rendr']);
+    assert.equal(await run.exited, 2);
+    assert.match(run.output(), /^connect-refresh: Unknown command "rendr"\. Did you mean render\?/);
+  });
+
   it('exits 2 when the gateway has no config', async () => {
     const run = startCli(['gateway']);
     assert.equal(await run.exited, 2);
