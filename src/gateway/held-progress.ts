@@ -14,9 +14,9 @@ export type ReleaseReason = 'progress' | 'timeout' | 'client_gone' | 'closing';
 
 /** Limits of one held progress request. */
 export interface HoldLimits {
-  /** Longest hold, from the request's `wait` parameter, in seconds. */
+  /** Maximum hold, from the request's `wait` parameter, in seconds. */
   waitSeconds: number;
-  /** Shortest hold that new log lines alone end, in ms; see LOG_BATCH_MS. */
+  /** Minimum hold that new log lines alone end, in ms; see LOG_BATCH_MS. */
   logBatchMs: number;
   /** Aborts when the gateway closes. */
   closeSignal: AbortSignal;
