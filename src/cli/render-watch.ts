@@ -124,11 +124,11 @@ async function startAndWatch(options: WatchOptions, timeoutSignal: AbortSignal):
       () => undefined);
   }
 
-  // Without a terminal, a line that carriage returns redraw, such as knitr's progress bar,
-  // keeps only its final state. Otherwise a log file would get every state joined into one line.
+  // A line that carriage returns redraw, such as knitr's progress bar, keeps only its final
+  // state. Otherwise the carriage returns, which are stripped as control characters, would
+  // join every state into one line, on a terminal and in a log file alike.
   const onLine = (line: string) => {
-    const text = progress.isLive ? line : collapseCarriageReturns(line);
-    progress.printLine(stripControlCharacters(text));
+    progress.printLine(stripControlCharacters(collapseCarriageReturns(line)));
   };
   // Printed above the progress line, like a log line, so that a live line stays below it.
   const onStuck = () => progress.printLine(`connect-refresh: ${stuckWarning(start)}`);

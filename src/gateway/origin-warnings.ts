@@ -104,6 +104,14 @@ function describeOrigin(origin: string): string {
       'origin to cors.origins.'
     );
   }
+  // A browser sends one origin, scheme://host[:port]; an empty value or a list is not one.
+  if (!/^[a-z][a-z0-9+.-]*:\/\/[^\s,/]+$/i.test(origin)) {
+    return (
+      `A request carried the Origin header "${origin}", which is not a single origin such as ` +
+      'https://dashboards.example.com. Browsers send exactly one, so the request came from ' +
+      'another client; cors.origins cannot list such a value.'
+    );
+  }
   return (
     `The origin ${origin} is not in cors.origins, so browsers hide the gateway's responses ` +
     'from pages there and their refreshes get 403 origin_not_allowed. To let those pages call ' +

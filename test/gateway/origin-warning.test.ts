@@ -107,6 +107,16 @@ describe('warnings about unlisted origins', { timeout: SERVER_TEST_TIMEOUT_MS },
     assert.match(String(warning.msg), /cors\.origins cannot list this origin/);
   });
 
+  it('names a value that is no single origin', async () => {
+    for (const origin of ['http://one.example, http://two.example', 'https://site.example/path']) {
+      await harness.request('/v1/reports/quiet', { headers: { origin } });
+      const [warning] = originWarnings(origin);
+      assert.ok(warning, `no warning about ${origin}`);
+      assert.match(String(warning.msg), /is not a single origin such as https:\/\/dashboards\.example\.com/);
+      assert.doesNotMatch(String(warning.msg), /add .* to cors\.origins/);
+    }
+  });
+
   it('stays quiet for listed and own origins', async () => {
     const own = harness.gatewayUrl;
     const requests: Array<[string, RequestInit]> = [
