@@ -14,8 +14,7 @@ import {
   taskFailureReason,
   type FollowTiming,
 } from '../../src/gateway/follow-render.js';
-import { RenderLog } from '../../src/gateway/render-log.js';
-import { RenderRecord } from '../../src/gateway/render-record.js';
+import { testRecord } from './record-fixtures.js';
 
 type PollResult = Task | Error;
 
@@ -79,21 +78,6 @@ function warningLogger(warnings: Array<Record<string, unknown>>) {
       warnings.push(fields);
     },
   } as never;
-}
-
-/** A record of a report with `log: full` and no redaction. */
-function testRecord(): RenderRecord {
-  return new RenderRecord({
-    handle: 'handle',
-    renderId: 'r'.repeat(22),
-    reportName: 'sales',
-    variant: null,
-    requester: null,
-    startedAt: new Date(),
-    startedBy: null,
-    jobKey: null,
-    log: new RenderLog('full', (line) => line),
-  });
 }
 
 async function follow(

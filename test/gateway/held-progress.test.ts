@@ -4,25 +4,10 @@ import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { setImmediate as flush } from 'node:timers/promises';
 import type { FastifyReply } from 'fastify';
 import { holdUntilProgress, LOG_BATCH_MS, type ReleaseReason } from '../../src/gateway/held-progress.js';
-import { RenderLog } from '../../src/gateway/render-log.js';
-import { RenderRecord } from '../../src/gateway/render-record.js';
+import { testRecord } from './record-fixtures.js';
 
-function testRecord(): RenderRecord {
-  return new RenderRecord({
-    handle: 'handle',
-    renderId: 'r'.repeat(22),
-    reportName: 'sales',
-    variant: null,
-    requester: null,
-    startedAt: new Date(),
-    startedBy: null,
-    jobKey: null,
-    log: new RenderLog('full', (line) => line),
-  });
-}
-
-/** A held request on a fresh record, and its outcome once it settles. */
-function hold(options: { waitSeconds?: number; logBatchMs?: number } = {}) {
+/** Starts holding a request on a fresh record; returns it with a reader of its release reason. */
+function holdRequest(options: { waitSeconds?: number; logBatchMs?: number } = {}) {
   const record = testRecord();
   const raw = new EventEmitter();
   const closing = new AbortController();
@@ -47,82 +32,82 @@ describe('held progress requests', () => {
   });
 
   it('batches new lines for the window', async () => {
-    const held = hold();
-    held.record.appendOutput(['first']);
+    const request = holdRequest();
+    request.record.appendOutput(['first']);
     await flush();
-    assert.equal(held.released(), undefined, 'held after the first line');
+    assert.equal(request.released(), undefined, 'held after the first line');
 
     mock.timers.tick(LOG_BATCH_MS - 1);
-    held.record.appendOutput(['second']);
+    request.record.appendOutput(['second']);
     await flush();
-    assert.equal(held.released(), undefined, 'held just before the window ends');
+    assert.equal(request.released(), undefined, 'held just before the window ends');
 
     mock.timers.tick(1);
-    await held.done;
-    assert.equal(held.released(), 'progress');
-    assert.equal(held.record.visibleLineCount, 2);
+    await request.done;
+    assert.equal(request.released(), 'progress');
+    assert.equal(request.record.visibleLineCount, 2);
   });
 
   it('releases at once on the end', async () => {
-    const held = hold();
-    held.record.appendOutput(['first']);
+    const request = holdRequest();
+    request.record.appendOutput(['first']);
     await flush();
-    held.record.succeed(new Date());
-    await held.done;
-    assert.equal(held.released(), 'progress');
+    request.record.succeed(new Date());
+    await request.done;
+    assert.equal(request.released(), 'progress');
   });
 
   it('releases at once on stuck', async () => {
-    const held = hold();
-    held.record.appendOutput(['first']);
+    const request = holdRequest();
+    request.record.appendOutput(['first']);
     await flush();
-    assert.equal(held.record.markStuck(), true);
-    await held.done;
-    assert.equal(held.released(), 'progress');
+    assert.equal(request.record.markStuck(), true);
+    await request.done;
+    assert.equal(request.released(), 'progress');
   });
 
   it('releases lines after the window at once', async () => {
-    const held = hold();
+    const request = holdRequest();
     mock.timers.tick(LOG_BATCH_MS);
     await flush();
-    assert.equal(held.released(), undefined, 'held without lines');
+    assert.equal(request.released(), undefined, 'held without lines');
 
-    held.record.appendOutput(['late']);
-    await held.done;
-    assert.equal(held.released(), 'progress');
+    request.record.appendOutput(['late']);
+    await request.done;
+    assert.equal(request.released(), 'progress');
   });
 
   it('keeps a wait shorter than the window', async () => {
-    const held = hold({ waitSeconds: 1 });
-    held.record.appendOutput(['first']);
+    const request = holdRequest({ waitSeconds: 1 });
+    request.record.appendOutput(['first']);
     await flush();
     mock.timers.tick(1_000);
-    await held.done;
-    assert.equal(held.released(), 'timeout');
+    await request.done;
+    assert.equal(request.released(), 'timeout');
   });
 
   it('releases each line without a window', async () => {
-    const held = hold({ logBatchMs: 0 });
-    held.record.appendOutput(['first']);
-    await held.done;
-    assert.equal(held.released(), 'progress');
+    const request = holdRequest({ logBatchMs: 0 });
+    request.record.appendOutput(['first']);
+    await request.done;
+    assert.equal(request.released(), 'progress');
   });
 
   it('ends the window when the client leaves', async () => {
-    const held = hold();
-    held.record.appendOutput(['first']);
+    const request = holdRequest();
+    request.record.appendOutput(['first']);
     await flush();
-    held.raw.emit('close');
-    await held.done;
-    assert.equal(held.released(), 'client_gone');
+    request.raw.emit('close');
+    await request.done;
+    assert.equal(request.released(), 'client_gone');
   });
 
   it('ends the window when the gateway closes', async () => {
-    const held = hold();
-    held.record.appendOutput(['first']);
+    const request = holdRequest();
+    request.record.appendOutput(['first']);
     await flush();
-    held.closing.abort();
-    await held.done;
-    assert.equal(held.released(), 'closing');
+    request.closing.abort();
+    await request.done;
+    assert.equal(request.released(), 'closing');
   });
 });

@@ -58,13 +58,7 @@ export function createRedisConnection(
   };
   const redis = new Redis(options);
   const connection: RedisConnection = { redis, description, password, lastError: null };
-  redis.on('ready', () => {
-    connection.lastError = null;
-  });
-  redis.on('error', (error: Error) => {
-    connection.lastError = redactPassword(error.message, password);
-  });
-  logConnectionChanges(redis, description, password, logger);
+  followConnectionChanges(connection, logger);
   return connection;
 }
 
@@ -83,34 +77,35 @@ export function connectionProblem(connection: RedisConnection, fallback: string)
 /** Adds a hint to check the password to a message about Redis rejecting it. */
 function withPasswordHint(message: string): string {
   if (/\b(WRONGPASS|NOAUTH)\b/.test(message)) {
-    return `${message.replace(/\.(\)?)$/, '$1')}; check the password in ${REDIS_PASSWORD_ENV} or in redis.url`;
+    // Redis's own message ends with a period, which goes before the hint's semicolon.
+    const trimmed = message.replace(/\.(\)?)$/, '$1');
+    return `${trimmed}; check the password in ${REDIS_PASSWORD_ENV} or in redis.url`;
   }
   return message;
 }
 
 /**
- * Logs when the connection becomes ready and when it fails, once per change: the errors of
- * the reconnection attempts in between are counted and reported with the next ready line.
+ * Keeps the connection's `lastError`, and logs when the connection becomes ready and when it
+ * fails, once per change: the errors of the reconnection attempts in between are counted and
+ * reported with the next ready line.
  */
-function logConnectionChanges(
-  redis: Redis,
-  description: string,
-  password: string | null,
-  logger: FastifyBaseLogger,
-): void {
+function followConnectionChanges(connection: RedisConnection, logger: FastifyBaseLogger): void {
+  const { redis, description, password } = connection;
   let failing = false;
   let failedAttempts = 0;
   /** Reason of the last failure logged, so that a different one is logged too. */
   let loggedReason: string | null = null;
   redis.on('ready', () => {
     logger.info({ redis: description, failedAttempts }, 'Connected to Redis');
+    connection.lastError = null;
     failing = false;
     failedAttempts = 0;
     loggedReason = null;
   });
   redis.on('error', (error: Error) => {
     failedAttempts += 1;
-    const reason = withPasswordHint(redactPassword(error.message, password));
+    connection.lastError = redactPassword(error.message, password);
+    const reason = withPasswordHint(connection.lastError);
     if (failing && reason === loggedReason) {
       return;
     }
