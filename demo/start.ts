@@ -153,8 +153,10 @@ export function readPortOptions(args: string[]): DemoOptions {
     ({ values } = parseArgs({ args, options: PORT_OPTIONS, strict: true }));
   } catch {
     const word = args.find((arg) => arg.startsWith('-') && !(arg.replace(/=.*/, '').slice(2) in PORT_OPTIONS));
-    const what = word === undefined ? 'Missing or invalid option value.' : `Unknown option ${word.replace(/=.*/, '')}.`;
-    throw new Error(`${what} ${DEMO_OPTIONS_HINT}`);
+    const problem = word === undefined
+      ? 'Missing or invalid option value.'
+      : `Unknown option ${word.replace(/=.*/, '')}.`;
+    throw new Error(`${problem} ${DEMO_OPTIONS_HINT}`);
   }
   const port = (name: keyof typeof PORT_OPTIONS): number | undefined => {
     const text = values[name];

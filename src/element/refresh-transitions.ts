@@ -222,14 +222,13 @@ function failureDetail(failure: Failure): Text | null {
 
 /**
  * Returns the announcement of a failure. A failed status read that the element began by itself
- * announces the message alone, because nobody requested a refresh that could have failed. When
- * `shown`, the view before it, already shows the same message, such as after a click that
- * failed in the same way, it keeps that view's announcement, which the live region does not
- * repeat.
+ * announces the message alone, because no refresh was requested. When `previous`, the view
+ * before the failure, shows the same message, as after a click that failed in the same way,
+ * the announcement stays that view's, so the live region does not repeat it.
  */
-function announceFailure(failure: Failure, kind: RunKind, shown: RefreshView): Text {
+function announceFailure(failure: Failure, kind: RunKind, previous: RefreshView): Text {
   const { message } = failure;
-  const { message: shownMessage, announcement: shownAnnouncement } = shown;
+  const { message: shownMessage, announcement: shownAnnouncement } = previous;
 
   if (kind === 'status-read' && failure.status === 'failed' && shownMessage && shownAnnouncement) {
     return (messages) => shownMessage(messages) === message(messages)

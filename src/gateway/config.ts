@@ -290,8 +290,8 @@ function normalizeAccessList(list: Partial<AccessList> | undefined): AccessList 
 
 /**
  * Returns where JSON.parse stopped, as " at line L, column C", or '' when its message gives no
- * position. The message itself is left out, because newer engines quote the text around the
- * error, which may hold a password of `redis.url`.
+ * position. The message itself is left out, because V8 quotes the text around some errors,
+ * and that text may contain a password of `redis.url`.
  */
 function jsonErrorPlace(text: string, error: unknown): string {
   const position = /at position (\d+)/.exec(error instanceof Error ? error.message : '');

@@ -55,8 +55,8 @@ export interface GatewayOptions {
   /** Maximum number of progress requests held at once; more get 429. Default 256. */
   maxHeldRequests?: number;
   /**
-   * Shortest time in ms that new log lines alone keep a held progress request open, so that
-   * lines reach a client in batches; default 2500 (LOG_BATCH_MS). 0 releases at each new line.
+   * Minimum time in ms that new log lines alone keep a held progress request open, so lines
+   * reach a client in batches. Default 2500 (LOG_BATCH_MS), and 0 releases at each new line.
    */
   logBatchMs?: number;
   /**

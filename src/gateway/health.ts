@@ -57,9 +57,10 @@ export class ReadinessProbe {
 }
 
 /**
- * Checks Connect once through `probe` and logs the result: a warning with the reason and
- * `server`, the address in CONNECT_SERVER, when Connect cannot be reached or rejects the key. The gateway keeps running either way, so that
- * it recovers once Connect or the key is fixed. Never rejects.
+ * Checks Connect once through `probe` and logs the result. When Connect cannot be reached or
+ * rejects the key, the warning names the reason and `server`, the address in CONNECT_SERVER.
+ * The gateway keeps running either way, so it recovers once Connect or the key is fixed.
+ * Never rejects.
  */
 export async function logConnectCheck(
   probe: ReadinessProbe,

@@ -2,10 +2,10 @@ import type { FastifyReply } from 'fastify';
 import type { RenderRecord } from './render-record.js';
 
 /**
- * Shortest time in ms that new log lines alone keep a held progress request open, so that a
- * client following a chatty render sends at most one request per batch window instead of one
- * per upstream poll. The render's end, a change of `stuck`, the end of the wait, the client
- * leaving and the gateway closing still release the request at once.
+ * Minimum time in ms that new log lines alone keep a held progress request open. A client that
+ * follows a render with a busy log then sends one request per batch window, not one per
+ * upstream poll. The render's end, a change of `stuck`, the end of the wait, the client leaving
+ * and the gateway closing still release the request at once.
  */
 export const LOG_BATCH_MS = 2_500;
 

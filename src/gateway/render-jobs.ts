@@ -97,7 +97,7 @@ export function oldestRenderJobNotIn(
 
 /**
  * Returns true when `job` started before `other`. Connect gives start times to the second, so
- * two jobs of one second are told apart by their ids, which Connect counts up.
+ * the ids, which Connect counts up, order two jobs of the same second.
  */
 function startsBefore(job: Job, other: Job): boolean {
   if (startMs(job) !== startMs(other)) {

@@ -33,7 +33,7 @@ export interface RouteContext {
   closeSignal: AbortSignal;
   /** Maximum number of progress requests held at once; more get 429. */
   maxHeldRequests: number;
-  /** Shortest hold in ms that new log lines alone end; see LOG_BATCH_MS. */
+  /** Minimum hold in ms that new log lines alone end; see LOG_BATCH_MS. */
   logBatchMs: number;
   /**
    * True when replicas share renders through Redis. A replica that follows another's render

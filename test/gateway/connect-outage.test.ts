@@ -117,10 +117,10 @@ describe('Connect outages and restarts', { timeout: SERVER_TEST_TIMEOUT_MS }, ()
     const jobMs = Date.parse(job!.end_time!) - Date.parse(job!.start_time!);
     const startedMs = Date.parse(outcome.body.started_at);
     assert.equal(Date.parse(outcome.body.finished_at), startedMs + jobMs, 'start plus the job duration');
-    const taken = h.logs.entries('Took the duration of a render seen late from its job');
-    assert.equal(taken.length, 1);
-    assert.equal(taken[0]!.jobKey, job!.key);
-    assert.equal(taken[0]!.jobMs, jobMs);
+    const durationLines = h.logs.entries('Took the duration of a render seen late from its job');
+    assert.equal(durationLines.length, 1);
+    assert.equal(durationLines[0]!.jobKey, job!.key);
+    assert.equal(durationLines[0]!.jobMs, jobMs);
   });
 
   it('failed job of a lost task fails', async () => {

@@ -103,10 +103,10 @@ describe('gateway replicas', { timeout: SERVER_TEST_TIMEOUT_MS }, () => {
     assert.deepEqual(early.body.output, []);
     assert.equal(early.body.next, ahead, 'next never drops below after');
 
-    const held = b.request(`/v1/renders/${handle}?after=${ahead}&wait=30`);
+    const heldPoll = b.request(`/v1/renders/${handle}?after=${ahead}&wait=30`);
     await harness.finishRender('sales', ['one', 'two', 'three', 'four', 'five'], 0);
     const collected: string[] = [];
-    let progress = await held;
+    let progress = await heldPoll;
     for (;;) {
       assert.equal(progress.status, 200, progress.text);
       collected.push(...progress.body.output);
